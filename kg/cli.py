@@ -1,0 +1,246 @@
+"""`kg`: the command-line face of dipkg. A thin click layer over kg.ingest, kg.store and friends.
+
+Every command takes the store from the global ``--store`` option (or
+``$KG_STORE``; default ``./kg-data``), placed before the command name::
+
+    kg --store s import corpus/*.json
+    kg --store s export --format trig -o out.trig
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .store import DEFAULT_LOCATION, StoreError, open_store
+from .store.base import RDF_FORMATS
+
+
+def _fail(message: str, code: int = 1):
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+class Context:
+    def __init__(self, location: str, options: dict):
+        self.location = location
+        self.options = options
+        self._store = None
+
+    def store(self, **kw):
+        if self._store is None:
+            try:
+                self._store = open_store(self.location, **{**self.options, **kw})
+            except StoreError as e:
+                _fail(str(e))
+        return self._store
+
+    def close(self):
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", "location", envvar="KG_STORE", default=DEFAULT_LOCATION, show_default=True,
+              help="Store directory (embedded pyoxigraph) or http(s):// SPARQL query endpoint. Env: KG_STORE.")
+@click.option("--update-url", envvar="KG_UPDATE_URL", default=None,
+              help="Remote store: SPARQL Update endpoint, when it differs from --store. Env: KG_UPDATE_URL.")
+@click.option("--graph-store-url", envvar="KG_GRAPH_STORE_URL", default=None,
+              help="Remote store: Graph Store Protocol endpoint. Env: KG_GRAPH_STORE_URL.")
+@click.option("--store-user", envvar="KG_STORE_USER", default=None, help="Remote store user. Env: KG_STORE_USER.")
+@click.option("--store-password", envvar="KG_STORE_PASSWORD", default=None,
+              help="Remote store password. Env: KG_STORE_PASSWORD.")
+@click.version_option(package_name="dipkg")
+@click.pass_context
+def main(ctx, location, update_url, graph_store_url, store_user, store_password):
+    """dipkg: diplomatic events from news articles, as a validated RDF knowledge graph."""
+    options = {}
+    if location.startswith(("http://", "https://")):
+        options = {k: v for k, v in dict(update_url=update_url, graph_store_url=graph_store_url,
+                                          user=store_user, password=store_password).items() if v}
+    ctx.obj = Context(location, options)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def _report_batch(summary, noun: str) -> None:
+    color = "green" if not summary.failed else "yellow"
+    click.secho(f"{summary.stored} {noun}(s) stored with {summary.events} event(s); "
+                f"{summary.failed} failed.", fg=color, err=True)
+    if summary.failed:
+        click.echo("Fix the files named above and run the command again; stored articles are "
+                   "replaced, not duplicated.", err=True)
+        sys.exit(1)
+
+
+def _on_outcome(bar):
+    def show(o):
+        bar.update(1)
+        if not o.ok:
+            click.echo("", err=True)
+            click.secho(f"rejected {o.where or o.article_id}:", fg="red", err=True)
+            click.echo("  " + (o.error or "").replace("\n", "\n  "), err=True)
+    return show
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.pass_obj
+def import_(obj: Context, files):
+    """Import curated articles (annotation JSON, one article per file, or JSONL).
+
+    Each article is validated against the SHACL shapes and stored whole, or
+    rejected with a report; re-importing an article id replaces it.
+    """
+    from .ingest import ingest_many
+    from .readers import read_annotated
+    store = obj.store()
+    with click.progressbar(length=len(files), label="importing", file=sys.stderr) as bar:
+        summary = ingest_many(store, read_annotated(files), extractor="curated", on_outcome=_on_outcome(bar))
+    _report_batch(summary, "article")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--published", help="Publication date (YYYY-MM-DD) of plain-text input; relative dates need it.")
+@click.option("--title", help="Title of plain-text input.")
+@click.option("--url", help="URL of plain-text input.")
+@click.option("--id", "ident", help="Article id of plain-text input (default: a hash of the text).")
+@click.option("--processes", "-j", default=None, type=int,
+              help="NLP processes (default: 2 for batches of 20 or more articles, else 1).")
+@click.pass_obj
+def ingest(obj: Context, paths, published, title, url, ident, processes):
+    """Extract events from articles (text, HTML, article JSON/JSONL, directories) and store them."""
+    from .extract import default_extractor
+    from .extract.inputs import read_inputs
+    from .ingest import Outcome, ingest_many
+    from .records import RecordError
+
+    if published:
+        from .records import ISO_DATE
+        if not ISO_DATE.match(published):
+            _fail(f"--published {published!r} is not a date; write it as YYYY-MM-DD", 2)
+    items = list(read_inputs(paths, published=published, title=title, url=url, id=ident))
+    articles = [x for x in items if not isinstance(x, RecordError)]
+    errors = [x for x in items if isinstance(x, RecordError)]
+    undated = [a.id for a in articles if not a.published]
+    if undated:
+        click.secho(f"note: {len(undated)} article(s) have no publication date, so relative dates "
+                    "('on Monday') stay unresolved; pass --published YYYY-MM-DD for plain text.",
+                    fg="yellow", err=True)
+    store = obj.store()
+    extractor = default_extractor()
+    n_process = processes or (2 if len(articles) >= 20 else 1)
+
+    def extracted():
+        for article, events in extractor.extract_many(articles, n_process=n_process):
+            article.events = events
+            yield article
+
+    with click.progressbar(length=len(items), label="ingesting", file=sys.stderr) as bar:
+        show = _on_outcome(bar)
+        for e in errors:
+            show(Outcome(None, e.where, error=str(e)))
+        summary = ingest_many(store, extracted(), extractor=extractor.name, on_outcome=show)
+    for e in errors:
+        summary.outcomes.append(Outcome(None, e.where, error=str(e)))
+    _report_batch(summary, "article")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(sorted(RDF_FORMATS)), default="trig", show_default=True)
+@click.option("--article", "articles", multiple=True, help="Only this article id (repeatable), with its actors.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.pass_obj
+def export(obj: Context, fmt, articles, output):
+    """Export the store (or some articles) as Turtle, TriG, N-Quads, N-Triples, JSON-LD or RDF/XML."""
+    from .export import export_store
+    store = obj.store()
+    try:
+        if output:
+            with open(output, "wb") as out:
+                export_store(store, out, fmt, articles=list(articles) or None)
+            click.secho(f"wrote {output}", fg="green", err=True)
+        else:
+            export_store(store, sys.stdout.buffer, fmt, articles=list(articles) or None)
+            sys.stdout.buffer.flush()
+    except LookupError as e:
+        _fail(f"{e.args[0]}; 'kg query \"SELECT ?id {{ ?a dcterms:identifier ?id }}\"' lists the ids")
+
+
+@main.command()
+@click.argument("sparql")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
+              show_default=True)
+@click.pass_obj
+def query(obj: Context, sparql, fmt):
+    """Run a SPARQL query (text, or @FILE). The usual prefixes (dip:, dcterms:, prov:, ...) are predeclared."""
+    from .query import run_query, render_table
+    if sparql.startswith("@"):
+        try:
+            sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+        except OSError as e:
+            _fail(f"cannot read the query file: {e}")
+    try:
+        res = run_query(obj.store(), sparql, "json" if fmt == "table" else fmt)
+    except (SyntaxError, ValueError, StoreError) as e:
+        _fail(f"the query was rejected: {e}\nCheck the syntax near the position named above.")
+    if fmt == "table" and res.kind in ("select", "ask"):
+        click.echo(render_table(json.loads(res.body)))
+    else:
+        sys.stdout.buffer.write(res.body)
+        sys.stdout.buffer.flush()
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def stats(obj: Context, as_json):
+    """Counts of articles, events by type, actors and quads."""
+    s = obj.store().stats()
+    if as_json:
+        click.echo(json.dumps(s, indent=1))
+        return
+    click.echo(f"store: {obj.location}")
+    click.echo(f"  articles      {s['Article']:>8}")
+    for t in ("Visit", "Award", "Agreement", "TradeTarget"):
+        click.echo(f"  {t:<13} {s[t]:>8}")
+    click.echo(f"  persons       {s['Person']:>8}   countries {s['Country']}, places {s['Place']}, "
+               f"organisations {s['Organization']}")
+    click.echo(f"  quads         {s['quads']:>8}")
+
+
+@main.command()
+@click.argument("article_ids", nargs=-1, required=True)
+@click.pass_obj
+def delete(obj: Context, article_ids):
+    """Delete articles (their graphs and events); shared actors stay."""
+    from .rdf import article_iri
+    store = obj.store()
+    missing = [a for a in article_ids if not store.delete_article(str(article_iri(a)))]
+    for a in article_ids:
+        if a not in missing:
+            click.secho(f"deleted {a}", fg="green", err=True)
+    if missing:
+        _fail(f"no article with id {', '.join(map(repr, missing))}; 'kg stats' and 'kg export' show what is stored")
+
+
+@main.command()
+@click.pass_obj
+def validate(obj: Context):
+    """Validate every stored article against the SHACL shapes."""
+    from .validate import validate_graph
+    store = obj.store()
+    iris = store.article_iris()
+    bad = 0
+    with click.progressbar(iris, label="validating", file=sys.stderr) as bar:
+        for a in bar:
+            report = validate_graph(store.article_graph(a))
+            if not report.conforms:
+                bad += 1
+                click.echo("\n" + report.text(a), err=True)
+    if bad:
+        _fail(f"{bad} of {len(iris)} article(s) do not conform; re-import them from fixed sources")
+    click.secho(f"all {len(iris)} article(s) conform", fg="green", err=True)

@@ -1,0 +1,272 @@
+"""Records -> RDF: the graph of one article, and the shared actor nodes it uses.
+
+Layout (the public shape of the store; see ONTOLOGY-CONTRACT.md for the terms):
+
+- one named graph per article, named by the article IRI, holding the
+  ``dip:Article`` node, its events and their monetary amounts;
+- one shared graph (:data:`ACTORS_GRAPH`) holding countries, persons, places
+  and organisations, so an actor has one IRI and one description across the
+  whole store and deleting an article never deletes an actor someone else uses.
+
+IRIs are deterministic: countries by ISO code, persons by normalised full
+name, places by country and name, organisations by name, articles by id and
+events by article and content. Re-importing an article therefore rebuilds the
+very same graph, which is what makes re-import idempotent.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from .records import (Agreement, Article, Award, Event, TradeTarget, Visit, event_to_json,
+                      is_party_code)
+
+DIP = Namespace("https://w3id.org/dipkg/ontology#")
+SCHEMA = Namespace("https://schema.org/")
+BASE = "https://w3id.org/dipkg/resource/"
+ACTORS_GRAPH = URIRef("https://w3id.org/dipkg/graph/actors")
+
+PREFIXES = {"dip": str(DIP), "prov": str(PROV), "dcterms": str(DCTERMS), "schema": str(SCHEMA),
+            "xsd": str(XSD), "rdfs": str(RDFS), "skos": str(SKOS)}
+
+STATUS_TERMS = {"occurred": "Occurred", "ongoing": "Ongoing", "planned": "Planned",
+                "cancelled": "Cancelled", "conferred": "Conferred", "announced": "Announced",
+                "signed": "Signed", "agreed": "Agreed", "reported": "Reported", "denied": "Denied",
+                "proposed": "Proposed", "reaffirmed": "Reaffirmed"}
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,80}$")
+
+
+# --- IRIs ------------------------------------------------------------------------------
+
+def slug(text: str) -> str:
+    """ASCII, lower-case, hyphen-separated: 'Luiz Inácio Lula da Silva' -> 'luiz-inacio-lula-da-silva'."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "x"
+
+
+def _digest(text: str, n: int = 16) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
+
+
+def article_key(article_id: str) -> str:
+    """The article id itself when it is IRI-safe, else a hash of it (ids are free text)."""
+    return article_id if _SAFE_ID.match(article_id) else _digest(article_id)
+
+
+def article_iri(article_id: str) -> URIRef:
+    return URIRef(f"{BASE}article/{article_key(article_id)}")
+
+
+def country_iri(code: str) -> URIRef:
+    return URIRef(f"{BASE}country/{code.upper()}")
+
+
+def person_iri(name: str) -> URIRef:
+    return URIRef(f"{BASE}person/{slug(name)}")
+
+
+def place_iri(name: str, country: str | None) -> URIRef:
+    return URIRef(f"{BASE}place/{(country or 'xxx').lower()}/{slug(name)}")
+
+
+def organization_iri(name: str) -> URIRef:
+    return URIRef(f"{BASE}organization/{slug(name)}")
+
+
+def event_iri(article_id: str, event: Event) -> URIRef:
+    """Deterministic from the article and the event's content (offsets excluded)."""
+    content = {k: v for k, v in event_to_json(event).items() if k not in ("evidence_start", "evidence_end")}
+    return URIRef(f"{BASE}event/{article_key(article_id)}-{_digest(json.dumps(content, sort_keys=True), 12)}")
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-3 -> English short name, from the table shipped in kg/data."""
+    text = (Path(__file__).parent / "data" / "countries.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return {r[0]: r[2] for r in rows[1:]}
+
+
+# --- records -> graphs -----------------------------------------------------------------
+
+@dataclass
+class ArticleGraphs:
+    """What one article contributes: its own graph and the actor triples it uses."""
+
+    iri: URIRef
+    graph: Graph    # goes into the named graph ``iri``
+    actors: Graph   # goes into ACTORS_GRAPH (shared, merged)
+    events: list[tuple[URIRef, Event]]
+
+    def validation_graph(self) -> Graph:
+        """The article graph plus its actor nodes: everything the shapes look at."""
+        g = Graph()
+        for t in self.graph:
+            g.add(t)
+        for t in self.actors:
+            g.add(t)
+        return g
+
+
+def date_literal(value: str) -> Literal:
+    """'2024-07-09' -> xsd:date, '2024-07' -> xsd:gYearMonth, '2024' -> xsd:gYear."""
+    dt = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(value), XSD.date)
+    return Literal(value, datatype=dt)
+
+
+def decimal_literal(value: float | int) -> Literal:
+    d = Decimal(str(value))
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".") or "0"
+    return Literal(text, datatype=XSD.decimal)
+
+
+class _Builder:
+    def __init__(self, article: Article, extractor: str | None):
+        self.article = article
+        self.extractor = extractor
+        self.iri = article_iri(article.id)
+        self.g = Graph()
+        self.actors = Graph()
+
+    # actors -----------------------------------------------------------------
+    def country(self, code: str) -> URIRef:
+        code = code.upper()
+        node = country_iri(code)
+        a = self.actors
+        a.add((node, RDF.type, DIP.Country))
+        a.add((node, DIP.countryCode, Literal(code)))
+        name = country_names().get(code)
+        if name:
+            a.add((node, RDFS.label, Literal(name)))
+        return node
+
+    def person(self, name: str, country: str | None) -> URIRef:
+        node = person_iri(name)
+        self.actors.add((node, RDF.type, DIP.Person))
+        self.actors.add((node, RDFS.label, Literal(name)))
+        if country:
+            self.actors.add((node, DIP.represents, self.country(country)))
+        return node
+
+    def organization(self, name: str) -> URIRef:
+        node = organization_iri(name)
+        self.actors.add((node, RDF.type, DIP.Organization))
+        self.actors.add((node, RDFS.label, Literal(name)))
+        return node
+
+    def place(self, name: str, country: str | None) -> URIRef:
+        node = place_iri(name, country)
+        self.actors.add((node, RDF.type, DIP.Place))
+        self.actors.add((node, RDFS.label, Literal(name)))
+        if country:
+            self.actors.add((node, DIP.country, self.country(country)))
+        return node
+
+    def agent(self, name: str | None, country: str | None) -> URIRef | None:
+        """A named person, else the country itself (a delegation, or 'Moscow said')."""
+        if name:
+            return self.person(name, country)
+        if country:
+            return self.country(country)
+        return None
+
+    def party(self, party: str) -> URIRef:
+        return self.country(party) if is_party_code(party) else self.organization(party)
+
+    # article and events ---------------------------------------------------------
+    def build_article(self) -> None:
+        a, g = self.article, self.g
+        g.add((self.iri, RDF.type, DIP.Article))
+        g.add((self.iri, DCTERMS.identifier, Literal(a.id)))
+        if a.title:
+            g.add((self.iri, DCTERMS.title, Literal(a.title)))
+        if a.published:
+            g.add((self.iri, DCTERMS.issued, date_literal(a.published)))
+        if a.url:
+            g.add((self.iri, DCTERMS.source, Literal(a.url, datatype=XSD.anyURI)))
+
+    def build_event(self, event: Event) -> URIRef:
+        g = self.g
+        e = event_iri(self.article.id, event)
+        g.add((e, RDF.type, DIP[event.type]))
+        g.add((e, PROV.wasDerivedFrom, self.iri))
+        if event.evidence:
+            g.add((e, DIP.evidence, Literal(event.evidence)))
+        if event.status:
+            term = STATUS_TERMS.get(event.status)
+            g.add((e, DIP.status, DIP[term] if term else DIP[slug(event.status)]))
+        if event.evidence_start is not None and event.evidence_end is not None:
+            g.add((e, DIP.evidenceStart, Literal(event.evidence_start)))
+            g.add((e, DIP.evidenceEnd, Literal(event.evidence_end)))
+        if self.extractor:
+            g.add((e, DIP.extractor, Literal(self.extractor)))
+
+        def add(p, o):
+            if o is not None:
+                g.add((e, p, o))
+
+        def date(p, v):
+            if v:
+                g.add((e, p, date_literal(v)))
+
+        if isinstance(event, Visit):
+            add(DIP.visitor, self.agent(event.visitor, event.visitor_country))
+            add(DIP.host, self.agent(event.host, event.host_country))
+            if event.place:
+                add(DIP.place, self.place(event.place, event.place_country))
+            elif event.place_country:
+                add(DIP.place, self.country(event.place_country))
+            date(DIP.startDate, event.start)
+            date(DIP.endDate, event.end)
+        elif isinstance(event, Award):
+            if event.recipient:
+                add(DIP.recipient, self.person(event.recipient, event.recipient_country))
+            add(DIP.conferredBy, self.agent(event.conferrer, event.conferrer_country))
+            if event.award:
+                add(DIP.awardName, Literal(event.award))
+            if event.award_text:
+                add(DIP.awardText, Literal(event.award_text))
+            date(DIP.date, event.date)
+        elif isinstance(event, (Agreement, TradeTarget)):
+            for p in dict.fromkeys(event.parties):
+                add(DIP.party, self.party(p))
+            if isinstance(event, Agreement):
+                if event.title:
+                    add(DIP.title, Literal(event.title))
+                for t in dict.fromkeys(event.topics):
+                    add(DIP.topic, Literal(t))
+                date(DIP.date, event.date)
+            else:
+                if event.amount is not None or event.currency:
+                    amount = URIRef(f"{e}/amount")
+                    add(DIP.targetValue, amount)
+                    g.add((amount, RDF.type, SCHEMA.MonetaryAmount))
+                    if event.amount is not None:
+                        g.add((amount, SCHEMA.value, decimal_literal(event.amount)))
+                    if event.currency:
+                        g.add((amount, SCHEMA.currency, Literal(event.currency.upper())))
+                if event.year is not None:
+                    add(DIP.targetYear, Literal(f"{event.year:04d}", datatype=XSD.gYear))
+                if event.metric:
+                    add(DIP.metric, Literal(event.metric))
+        return e
+
+
+def article_graphs(article: Article, *, extractor: str | None = None) -> ArticleGraphs:
+    """Build the RDF of one article. ``extractor`` names what produced its events ('curated', ...)."""
+    b = _Builder(article, extractor)
+    b.build_article()
+    events = [(b.build_event(ev), ev) for ev in article.events]
+    return ArticleGraphs(iri=b.iri, graph=b.g, actors=b.actors, events=events)

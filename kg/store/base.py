@@ -1,0 +1,169 @@
+"""The store interface every backend implements.
+
+It is deliberately small: what ingest, export, the CLI and the web layer need,
+expressed in SPARQL 1.1 terms so that a remote engine can implement it with
+plain Query, Update and Graph Store requests.
+"""
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from rdflib import Graph
+
+from ..rdf import ACTORS_GRAPH, PREFIXES
+from .terms import iri, triple_lines
+
+
+class StoreError(RuntimeError):
+    """The store could not do what was asked; the message says what to do next."""
+
+
+@dataclass
+class QueryResult:
+    """A query's answer, already serialised: ``kind`` is 'select', 'ask' or 'graph'."""
+
+    kind: str
+    body: bytes
+    media_type: str
+
+
+# SPARQL result and RDF formats by short name -> media type.
+RESULT_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+RDF_FORMATS = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+DATASET_FORMATS = {"nquads", "trig", "jsonld"}
+
+PREFIX_HEADER = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+
+
+def replace_article_update(article_iri: str, triples: Iterable[tuple], actor_triples: Iterable[tuple]) -> str:
+    """One SPARQL Update that swaps an article graph and merges its actors, atomically.
+
+    Every engine we target runs one update request as one transaction, so a
+    reader sees either the old article or the new one, never a mix.
+    """
+    g = iri(article_iri)
+    return (f"DROP SILENT GRAPH {g} ;\n"
+            f"INSERT DATA {{\n GRAPH {g} {{\n{triple_lines(triples)}\n }}\n"
+            f" GRAPH {iri(str(ACTORS_GRAPH))} {{\n{triple_lines(actor_triples)}\n }}\n}}")
+
+
+class Store(abc.ABC):
+    """A quad store holding one named graph per article plus the shared actor graph."""
+
+    location: str
+
+    # --- writes ---------------------------------------------------------------
+    def replace_article(self, article_iri: str, graph: Graph, actors: Graph) -> None:
+        """Replace (or create) one article's graph and merge its actors, atomically."""
+        self.update(replace_article_update(article_iri, graph, actors))
+
+    def replace_articles(self, items: list[tuple[str, Graph, Graph]]) -> None:
+        """Several articles in one transaction: each is whole or absent, and it is faster."""
+        if items:
+            self.update(" ;\n".join(replace_article_update(*it) for it in items))
+
+    def delete_article(self, article_iri: str) -> bool:
+        """Drop an article's graph (actors stay: other articles may use them). True if it existed."""
+        existed = self.has_graph(article_iri)
+        if existed:
+            self.update(f"DROP GRAPH {iri(article_iri)}")
+        return existed
+
+    @abc.abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update as one transaction."""
+
+    # --- reads ----------------------------------------------------------------
+    @abc.abstractmethod
+    def query(self, sparql: str, *, result_format: str = "json", graph_format: str = "turtle",
+              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of all graphs unless ``default_graphs``."""
+
+    @abc.abstractmethod
+    def has_graph(self, graph_iri: str) -> bool: ...
+
+    @abc.abstractmethod
+    def export(self, out: BinaryIO, fmt: str, graphs: list[str] | None = None) -> None:
+        """Write the store (or only ``graphs``) in ``fmt`` (a key of RDF_FORMATS)."""
+
+    def select(self, sparql: str) -> list[dict[str, object]]:
+        """SELECT rows as dicts of plain Python values (strings, ints, floats): for CLI and API code."""
+        import json
+        res = self.query(PREFIX_HEADER + sparql, result_format="json")
+        data = json.loads(res.body)
+        return [{k: _py(v) for k, v in row.items()} for row in data["results"]["bindings"]]
+
+    def ask(self, sparql: str) -> bool:
+        import json
+        return bool(json.loads(self.query(PREFIX_HEADER + sparql, result_format="json").body)["boolean"])
+
+    def article_iris(self) -> list[str]:
+        return [r["a"] for r in self.select("SELECT DISTINCT ?a WHERE { GRAPH ?a { ?a a dip:Article } } ORDER BY ?a")]
+
+    def article_graph(self, article_iri: str) -> Graph:
+        """An article's graph plus the actor nodes it refers to (and their countries): what validation sees."""
+        g = iri(article_iri)
+        actors = iri(str(ACTORS_GRAPH))
+        q = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{\n"
+             f" {{ GRAPH {g} {{ ?s ?p ?o }} }}\n"
+             f" UNION {{ {{ SELECT DISTINCT ?s WHERE {{ {{ GRAPH {g} {{ ?e ?r ?s }} FILTER(isIRI(?s)) }}\n"
+             f"    UNION {{ GRAPH {g} {{ ?e ?r ?x }} GRAPH {actors} {{ ?x ?r2 ?s }} FILTER(isIRI(?s)) }} }} }}\n"
+             f"   GRAPH {actors} {{ ?s ?p ?o }} }}\n}}")
+        res = self.query(q, graph_format="ntriples")
+        out = Graph()
+        out.parse(data=res.body.decode("utf-8"), format="nt")
+        return out
+
+    def stats(self) -> dict[str, int]:
+        counts = {r["t"].rsplit("#", 1)[-1]: int(r["n"]) for r in self.select(
+            "SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?t } "
+            "VALUES ?t { dip:Article dip:Visit dip:Award dip:Agreement dip:TradeTarget } } GROUP BY ?t")}
+        actors = {r["t"].rsplit("#", 1)[-1]: int(r["n"]) for r in self.select(
+            f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ ?e a ?t }} "
+            "VALUES ?t { dip:Person dip:Country dip:Place dip:Organization } } GROUP BY ?t")}
+        quads = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        out = {k: counts.get(k, 0) for k in ("Article", "Visit", "Award", "Agreement", "TradeTarget")}
+        out.update({k: actors.get(k, 0) for k in ("Person", "Country", "Place", "Organization")})
+        out["quads"] = int(quads[0]["n"]) if quads else 0
+        return out
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _py(binding: dict) -> object:
+    v = binding.get("value")
+    dt = binding.get("datatype", "")
+    if binding.get("type") == "literal" or binding.get("type") == "typed-literal":
+        if dt.endswith(("#integer", "#int", "#long")):
+            try:
+                return int(v)
+            except ValueError:
+                return v
+        if dt.endswith(("#decimal", "#double", "#float")):
+            try:
+                return float(v)
+            except ValueError:
+                return v
+    return v
