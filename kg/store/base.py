@@ -7,6 +7,7 @@ plain Query, Update and Graph Store requests.
 from __future__ import annotations
 
 import abc
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -141,6 +142,15 @@ class Store(abc.ABC):
         out.update({k: actors.get(k, 0) for k in ("Person", "Country", "Place", "Organization")})
         out["quads"] = int(quads[0]["n"]) if quads else 0
         return out
+
+    def version(self) -> str | None:
+        """A token that changes on every write, or None when the backend cannot tell (no caching)."""
+        return None
+
+    @contextlib.contextmanager
+    def writing(self):
+        """A block of writes (a batch); backends may hold a lock or connection across it."""
+        yield self
 
     def close(self) -> None:
         pass

@@ -1,11 +1,14 @@
 """The embedded backend: a pyoxigraph (RocksDB) store in a local directory.
 
 pyoxigraph runs each SPARQL Update as one transaction, which gives per-article
-atomic replace for free. RocksDB allows one read-write process per directory;
-opening a store that another process holds gives a StoreError that says so.
+atomic replace for free.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,29 +36,114 @@ def _open(path: str, read_only: bool) -> ox.Store:
         return ox.Store(path)
     except OSError as e:
         if "lock" in str(e).lower():
-            raise StoreError(f"the store {path!r} is open in another process (is 'kg serve' running?); "
-                             "stop that process, or send the work to the running service over HTTP") from e
-        raise StoreError(f"cannot open the store {path!r}: {e}") from e
+            raise StoreError(f"the store {path!r} is held open for writing by another program; "
+                             "stop it and try again") from e
+        raise StoreError(f"cannot open the store {path!r}: {e}; check the path and its permissions") from e
+
+
+def _open_for_writing(path: str, patience: float = 10.0) -> ox.Store:
+    """Open read-write, waiting a little for a process that does not use our lock file to let go."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return _open(path, read_only=False)
+        except StoreError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 class EmbeddedStore(Store):
+    """A pyoxigraph store on disk that many processes can share.
+
+    RocksDB lets one process at a time open the directory read-write, and a
+    read-only handle is a snapshot. So this class never holds the write lock
+    for long: reads go to a read-only snapshot that is reopened when the
+    store's version file changes, and each write (or :meth:`writing` block)
+    takes an exclusive file lock, opens the store read-write, commits, closes
+    and bumps the version. ``kg serve`` workers and the CLI can therefore use
+    one store at the same time; writers queue on the lock.
+    """
+
+    VERSION_FILE = ".kg-version"
+    LOCK_FILE = ".kg-write.lock"
+
     def __init__(self, path: str, *, read_only: bool = False, in_memory: bool = False):
         self.location = path
         self.read_only = read_only
-        self._store = ox.Store() if in_memory else _open(path, read_only)
+        self._memory = ox.Store() if in_memory else None
+        self._reader: ox.Store | None = None
+        self._reader_version: str | None = None
+        self._writer: ox.Store | None = None
+        if not in_memory:
+            if not Path(path).exists():
+                if read_only:
+                    raise StoreError(f"no store at {path!r}; create it with 'kg --store {path} import ...'")
+                with self.writing():
+                    pass
+
+    # --- versions and handles ---------------------------------------------------
+    def version(self) -> str:
+        """Changes after every committed write (any process): a cache key for query results."""
+        if self._memory is not None:
+            return str(id(self._memory))
+        try:
+            return (Path(self.location) / self.VERSION_FILE).read_text() or "0"
+        except OSError:
+            return "0"
+
+    def _bump_version(self) -> None:
+        vf = Path(self.location) / self.VERSION_FILE
+        tmp = vf.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(f"{time.time_ns()}-{os.getpid()}")
+        os.replace(tmp, vf)
 
     @property
     def ox(self) -> ox.Store:
-        """The underlying pyoxigraph store (for bulk operations and benchmarks)."""
-        return self._store
+        """A pyoxigraph handle to read from: the latest committed snapshot."""
+        if self._memory is not None:
+            return self._memory
+        if self._writer is not None:
+            return self._writer
+        v = self.version()
+        if self._reader is None or v != self._reader_version:
+            self._reader = _open(self.location, read_only=True)
+            self._reader_version = v
+        return self._reader
 
-    def update(self, sparql: str) -> None:
+    @contextlib.contextmanager
+    def writing(self):
+        """Hold the write lock and one read-write handle for a block of writes (a batch)."""
         if self.read_only:
             raise StoreError("this store was opened read-only")
-        try:
-            self._store.update(sparql)
-        except SyntaxError as e:
-            raise StoreError(f"invalid SPARQL Update: {e}") from e
+        if self._memory is not None or self._writer is not None:
+            yield
+            return
+        Path(self.location).mkdir(parents=True, exist_ok=True)
+        with open(Path(self.location) / self.LOCK_FILE, "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                self._writer = _open_for_writing(self.location)
+                try:
+                    yield
+                    self._writer.flush()
+                finally:
+                    # pyoxigraph has no close(): dropping the only reference closes RocksDB,
+                    # so no caller may keep one (writing() yields nothing on purpose).
+                    self._writer = None
+                    self._bump_version()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _writer_or_memory(self) -> ox.Store:
+        return self._memory if self._memory is not None else self._writer
+
+    def update(self, sparql: str) -> None:
+        with self.writing():
+            try:
+                self._writer_or_memory().update(sparql)
+            except SyntaxError as e:
+                raise StoreError(f"invalid SPARQL Update: {e}") from e
 
     def query(self, sparql, *, result_format="json", graph_format="turtle",
               default_graphs=None, named_graphs=None) -> QueryResult:
@@ -67,7 +155,7 @@ class EmbeddedStore(Store):
             kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        res = self._store.query(sparql, **kwargs)
+        res = self.ox.query(sparql, **kwargs)
         if isinstance(res, ox.QueryBoolean):
             return QueryResult("ask", res.serialize(format=_OX_RESULTS[result_format]),
                                RESULT_FORMATS[result_format])
@@ -80,15 +168,16 @@ class EmbeddedStore(Store):
         return QueryResult("graph", body or b"", RDF_FORMATS[fmt])
 
     def has_graph(self, graph_iri: str) -> bool:
-        return self._store.contains_named_graph(ox.NamedNode(graph_iri))
+        return self.ox.contains_named_graph(ox.NamedNode(graph_iri))
 
     def export(self, out: BinaryIO, fmt: str, graphs: list[str] | None = None) -> None:
         if fmt not in _OX_RDF:
             raise StoreError(f"unknown format {fmt!r}; use one of {', '.join(_OX_RDF)}")
         if graphs is None:
-            quads = self._store.quads_for_pattern(None, None, None, None)
+            quads = self.ox.quads_for_pattern(None, None, None, None)
         else:
-            quads = (q for g in graphs for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+            src = self.ox
+            quads = (q for g in graphs for q in src.quads_for_pattern(None, None, None, ox.NamedNode(g)))
         if fmt in ("nquads", "trig", "jsonld"):
             ox.serialize(quads, out, format=_OX_RDF[fmt], prefixes=_PREFIXES if fmt == "trig" else None)
         else:
@@ -97,13 +186,12 @@ class EmbeddedStore(Store):
                          prefixes=_PREFIXES if fmt in ("turtle", "rdfxml") else None)
 
     def optimize(self) -> None:
-        self._store.optimize()
+        with self.writing():
+            self._writer_or_memory().optimize()
 
     def close(self) -> None:
-        if not self.read_only:
-            self._store.flush()
-        del self._store
-        self._store = None
+        self._reader = None
+        self._memory = None
 
 
 __all__ = ["EmbeddedStore", "ACTORS_GRAPH"]
