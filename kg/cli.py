@@ -244,3 +244,7 @@ def validate(obj: Context):
     if bad:
         _fail(f"{bad} of {len(iris)} article(s) do not conform; re-import them from fixed sources")
     click.secho(f"all {len(iris)} article(s) conform", fg="green", err=True)
+
+
+if __name__ == "__main__":
+    main()

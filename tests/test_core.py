@@ -1,0 +1,222 @@
+"""The core: curated articles -> validated graphs in a real on-disk store -> export, through the `kg` CLI."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DEV = SHARED / "corpus" / "dev"
+SCORER = SHARED / "eval" / "score.py"
+SAMPLES = sorted((ROOT / "samples" / "annotated").glob("*.json"))
+KG = [sys.executable, "-m", "kg.cli"]
+
+needs_dev = pytest.mark.skipif(not DEV.is_dir() or not SCORER.is_file(),
+                               reason=f"the shared dev corpus and scorer are not at {SHARED}")
+
+
+def kg(store, *args, input=None, check=True):
+    """Run the real CLI in a fresh process (so persistence across processes is exercised too)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("KG_STORE", None)
+    proc = subprocess.run([*KG, "--store", str(store), *args], capture_output=True, text=True,
+                          input=input, env=env, cwd=ROOT)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"kg {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def stats(store) -> dict:
+    return json.loads(kg(store, "stats", "--json").stdout)
+
+
+def sample(name: str) -> dict:
+    return json.loads((ROOT / "samples" / "annotated" / f"{name}.json").read_text())
+
+
+def write(tmp_path, name, obj) -> Path:
+    p = tmp_path / name
+    p.write_text(json.dumps(obj) if not isinstance(obj, str) else obj, encoding="utf-8")
+    return p
+
+
+# --- import, export, score --------------------------------------------------------------
+
+@needs_dev
+def test_dev_corpus_round_trip_scores_f1_1(tmp_path):
+    store = tmp_path / "s"
+    kg(store, "import", *map(str, sorted(DEV.glob("*.json"))))
+    out = tmp_path / "out.trig"
+    kg(store, "export", "--format", "trig", "-o", str(out))
+    proc = subprocess.run([sys.executable, str(SCORER), str(DEV), str(out)], capture_output=True, text=True)
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith("micro P 1.00 R 1.00 F1 1.00"), proc.stdout
+
+
+def test_samples_import_and_stats(tmp_path):
+    store = tmp_path / "s"
+    proc = kg(store, "import", *map(str, SAMPLES))
+    assert f"{len(SAMPLES)} article(s) stored" in proc.stderr
+    s = stats(store)
+    assert s["Article"] == len(SAMPLES)
+    expected = {t: sum(1 for p in SAMPLES for e in json.loads(p.read_text())["events"] if e["type"] == t)
+                for t in ("Visit", "Award", "Agreement", "TradeTarget")}
+    assert {t: s[t] for t in expected} == expected
+
+
+def test_reimport_is_idempotent_and_replaces(tmp_path):
+    store = tmp_path / "s"
+    kg(store, "import", *map(str, SAMPLES))
+    before = stats(store)
+    kg(store, "import", *map(str, SAMPLES))
+    assert stats(store) == before
+    # a changed version of one article replaces the old one whole
+    art = sample("sample-xi-paris-2024")
+    art["events"] = art["events"][:1]
+    kg(store, "import", str(write(tmp_path, "changed.json", art)))
+    after = stats(store)
+    assert after["Article"] == before["Article"]
+    assert after["Visit"] == before["Visit"] - 2
+    assert after["Agreement"] == before["Agreement"] - 1
+
+
+def test_same_person_one_iri_across_articles(tmp_path):
+    store = tmp_path / "s"
+    kg(store, "import", *map(str, SAMPLES))
+    rows = json.loads(kg(store, "query", "--format", "json",
+                         "SELECT DISTINCT ?p WHERE { ?e dip:visitor|dip:recipient ?p . ?p rdfs:label \"Narendra Modi\" }").stdout)
+    assert len(rows["results"]["bindings"]) == 1
+    rows = json.loads(kg(store, "query", "--format", "json",
+                         "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { GRAPH ?a { ?e dip:recipient|dip:visitor "
+                         "<https://w3id.org/dipkg/resource/person/narendra-modi> } }").stdout)
+    assert rows["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_persistence_across_processes_and_delete(tmp_path):
+    store = tmp_path / "s"
+    kg(store, "import", *map(str, SAMPLES))
+    quads_before = stats(store)["quads"]
+    kg(store, "delete", "sample-xi-paris-2024")
+    s = stats(store)
+    assert s["Article"] == len(SAMPLES) - 1
+    # actors stay: Xi Jinping is still a Person in the actors graph
+    ask = kg(store, "query", "ASK { GRAPH <https://w3id.org/dipkg/graph/actors> "
+                             "{ <https://w3id.org/dipkg/resource/person/xi-jinping> a dip:Person } }")
+    assert ask.stdout.strip() == "true"
+    assert s["quads"] < quads_before
+    missing = kg(store, "delete", "no-such-article", check=False)
+    assert missing.returncode != 0 and "no article with id 'no-such-article'" in missing.stderr
+
+
+# --- rejection: nothing written -----------------------------------------------------------
+
+def test_visit_without_visitor_is_rejected_and_nothing_written(tmp_path):
+    store = tmp_path / "s"
+    kg(store, "import", *map(str, SAMPLES))
+    before = stats(store)
+    art = sample("sample-kishida-washington-2024")
+    art["id"] = "bad-visit"
+    art["events"][0]["visitor"] = None
+    art["events"][0]["visitor_country"] = None
+    proc = kg(store, "import", str(write(tmp_path, "bad.json", art)), check=False)
+    assert proc.returncode != 0
+    assert "bad-visit" in proc.stderr and "visitor" in proc.stderr
+    assert stats(store) == before
+
+
+def test_bad_article_in_a_batch_does_not_stop_the_rest(tmp_path):
+    store = tmp_path / "s"
+    bad = write(tmp_path, "broken.json", '{"id": "x", "events": [}')
+    notype = write(tmp_path, "notype.json", {"id": "y", "text": "t", "events": [{"type": "Picnic"}]})
+    proc = kg(store, "import", str(bad), *map(str, SAMPLES), str(notype), check=False)
+    assert proc.returncode == 1
+    assert "broken.json: invalid JSON at line 1" in proc.stderr
+    assert "notype.json: events[0].type: unknown event type 'Picnic'" in proc.stderr
+    assert f"{len(SAMPLES)} article(s) stored" in proc.stderr and "2 failed" in proc.stderr
+    assert stats(store)["Article"] == len(SAMPLES)
+
+
+def test_jsonl_errors_name_the_line(tmp_path):
+    store = tmp_path / "s"
+    lines = [json.dumps(sample("sample-xi-paris-2024")), "{not json", json.dumps({"title": "no id"})]
+    p = write(tmp_path, "batch.jsonl", "\n".join(lines))
+    proc = kg(store, "import", str(p), check=False)
+    assert f"{p}:2: invalid JSON" in proc.stderr
+    assert f"{p}:3: id: missing or empty 'id'" in proc.stderr
+    assert stats(store)["Article"] == 1
+
+
+def test_wrong_field_type_names_the_field(tmp_path):
+    art = sample("sample-india-efta-tepa-2024")
+    art["events"][1]["amount"] = "a lot"
+    proc = kg(tmp_path / "s", "import", str(write(tmp_path, "a.json", art)), check=False)
+    assert proc.returncode != 0 and "events[1].amount: must be a number" in proc.stderr
+
+
+# --- export ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt,parse", [("trig", "trig"), ("nquads", "nquads"), ("turtle", "turtle"),
+                                       ("ntriples", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml")])
+def test_export_formats_parse_and_carry_the_events(tmp_path, fmt, parse):
+    store = tmp_path / "s"
+    kg(store, "import", *map(str, SAMPLES))
+    out = kg(store, "export", "--format", fmt, "--article", "sample-modi-cyprus-2025").stdout
+    if fmt in ("trig", "nquads", "jsonld"):
+        g = Dataset()
+        g.parse(data=out, format=parse)
+        graphs = {str(c.identifier) for c in g.graphs()}
+        assert "https://w3id.org/dipkg/resource/article/sample-modi-cyprus-2025" in graphs
+        assert "https://w3id.org/dipkg/graph/actors" in graphs
+        triples = {(s, p, o) for s, p, o, _ in g.quads((None, None, None, None))}
+    else:
+        gr = Graph()
+        gr.parse(data=out, format=parse)
+        triples = set(gr)
+    dip = "https://w3id.org/dipkg/ontology#"
+    types = [str(o) for s, p, o in triples if str(p).endswith("#type") and str(o).startswith(dip)]
+    assert sorted(t for t in types if t[len(dip):] in ("Visit", "Award", "Agreement")) == \
+        [dip + "Agreement", dip + "Award", dip + "Visit"]
+    # the actors the article uses come along, other articles' actors do not
+    modi = URIRef("https://w3id.org/dipkg/resource/person/narendra-modi")
+    assert any(s == modi for s, _, _ in triples)
+    assert not any(str(s).endswith("/person/xi-jinping") for s, _, _ in triples)
+
+
+def test_export_unknown_article(tmp_path):
+    kg(tmp_path / "s", "import", str(SAMPLES[0]))
+    proc = kg(tmp_path / "s", "export", "--article", "nope", check=False)
+    assert proc.returncode != 0 and "no article with id 'nope'" in proc.stderr
+
+
+def test_query_formats_and_errors(tmp_path):
+    store = tmp_path / "s"
+    kg(store, "import", *map(str, SAMPLES))
+    table = kg(store, "query", "SELECT ?t WHERE { ?e dip:awardName ?t }").stdout
+    assert "Grand Cross of the Order of Makarios III" in table and "(1 row)" in table
+    csv = kg(store, "query", "--format", "csv", "SELECT ?t WHERE { ?e dip:awardName ?t }").stdout
+    assert csv.splitlines()[0].strip() == "t"
+    qf = write(tmp_path, "q.rq", "SELECT (COUNT(*) AS ?n) WHERE { ?e a dip:Visit }")
+    visits = sum(1 for p in SAMPLES for e in json.loads(p.read_text())["events"] if e["type"] == "Visit")
+    assert kg(store, "query", f"@{qf}").stdout.splitlines()[2].strip() == str(visits)
+    bad = kg(store, "query", "SELEKT ?x WHERE {}", check=False)
+    assert bad.returncode != 0 and "the query was rejected" in bad.stderr
+
+
+def test_validate_whole_store(tmp_path):
+    store = tmp_path / "s"
+    kg(store, "import", *map(str, SAMPLES))
+    proc = kg(store, "validate")
+    assert f"all {len(SAMPLES)} article(s) conform" in proc.stderr
+    # corrupt one article behind the CLI's back (a SPARQL update that drops a required triple)
+    from kg.store import open_store
+    s = open_store(str(store))
+    s.update("DELETE WHERE { GRAPH ?g { ?e <https://w3id.org/dipkg/ontology#visitor> ?v } }")
+    s.close()
+    proc = kg(store, "validate", check=False)
+    assert proc.returncode != 0 and "visitor" in proc.stderr
