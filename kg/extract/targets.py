@@ -1,0 +1,2 @@
+def extract_targets(ctx, original, pub):
+    return []

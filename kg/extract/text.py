@@ -1,0 +1,84 @@
+"""Text preparation that keeps character offsets into the original article.
+
+spaCy's small model splits names at typographic quotes ("Modi‘s" -> "Narendra" alone), so
+quotes are replaced one character for one character.  Page boilerplate (share bars, cookie
+banners, related-article headlines, comment widgets) is blanked with spaces rather than cut,
+so every offset found later is still an offset into ``Article.text``.
+"""
+from __future__ import annotations
+
+import re
+
+_SAME_LENGTH = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+                              "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+                              "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+
+
+def normalise_quotes(text: str) -> str:
+    """Typographic quotes and odd spaces to ASCII, same length (offsets stay valid)."""
+    return text.translate(_SAME_LENGTH)
+
+
+# A line that opens a block of links to other stories; the block runs to the next blank line.
+_RELATED = re.compile(r"^\s*(related( stories| articles| news)?|also read|also on\b.*|read more|more from\b.*|"
+                      r"recommended|most read.*|you may also like|trending|latest news|more stories|"
+                      r"what do you think\??)\s*:?\s*$", re.I)
+_LIST_ITEM = re.compile(r"^\s*(?:[-•>*»]|>>)\s+")
+_WIDGET = re.compile(r"(cookie|subscribe|sign in|log ?in|comments?\b|share\b|advertisement|all rights reserved|"
+                     r"follow us|newsletter|about the author|written by|leave a reply|upvote|downvote|"
+                     r"copyright|\(c\)|privacy policy|terms of use|listen to this story)", re.I)
+_SENTENCE_END = re.compile(r"""[.!?;:]["')\]]?\s*$""")
+_ENUM_ITEM = re.compile(r"^\s*\(?([ivx]+|\d+|[a-h])[.)]\s+\S")
+
+
+def is_prose(line: str) -> bool:
+    """A line that reads as article prose: ends like a sentence and is more than a fragment."""
+    s = line.strip()
+    if not s or not _SENTENCE_END.search(s):
+        return False
+    if _ENUM_ITEM.match(s):
+        return True
+    words = s.split()
+    if len(words) < 5:
+        return False
+    if _WIDGET.search(s) and len(words) < 25 and ("[" in s or "|" in s or len(words) < 12):
+        return False
+    return True
+
+
+def content_mask(text: str) -> str:
+    """``text`` with every non-prose line blanked to spaces (same length, newlines kept)."""
+    out = []
+    in_related = False
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        nl = line[len(body):]
+        if not body.strip():
+            in_related = False
+            out.append(line)
+            continue
+        if _RELATED.match(body):
+            in_related = True
+            keep = False
+        elif in_related or _LIST_ITEM.match(body):
+            keep = False
+        else:
+            keep = is_prose(body)
+        out.append(body if keep else " " * len(body))
+        out.append(nl)
+    return "".join(out)
+
+
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}?)(?:,\s*([A-Z][A-Za-z .]+?))?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"
+                       r"\s*(?:\([A-Za-z ]+\))?\s*[-–—]\s")
+
+
+def dateline_city(text: str) -> str | None:
+    """The place of a wire-style dateline ("TEHRAN, Jan 24 (Wire) - ...") in title case, if any."""
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = _DATELINE.match(line)
+        if m:
+            return m.group(1).strip().title()
+    return None

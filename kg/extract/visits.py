@@ -1,0 +1,178 @@
+"""Visit rules: a person travels to a place; one Visit per (visitor, destination country).
+
+A travel cue ("visit to", "arrived in", "landed", "flew to", "is due to travel to", "will be in")
+names a destination after it; the visitor is the person named or referred to before it (or,
+for "received X" / "welcomed X", after it).  Sentences about the same trip merge, so "the
+first since 2019" or a meeting inside the trip does not add a Visit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from . import dates
+from .common import BACKGROUND, NEGATION, evidence_fields
+from .records_util import merge_into
+from kg.records import Visit
+
+TRIGGER = re.compile(
+    r"\b(?:(?:state|official|working|first|two-day|three-day|four-day|\w+-day)\s+)?visit(?:s|ed|ing)?\b"
+    r"|\btrip\b|\btoured\b|\barriv(?:e|es|ed|ing)\b|\blanded\b|\blands\b|\bflew\b|\bfly(?:ing)?\s+(?:to|in)\b"
+    r"|\btravel(?:l?ed|l?ing|s)?\b|\bwent to\b|\bgo(?:es)? to\b|\bgoing to\b|\bto be in\b|\bled a delegation\b"
+    r"|\blead a delegation\b|\bleave (?:on \w+ )?for\b|\bwas received\b|\bwas welcomed\b|\breceived\b|\bwelcomed\b"
+    r"|\bsummit in\b", re.I)
+CANCEL = re.compile(r"\b(call(?:ed|ing|s)? off|cancel(?:l?ed|s|ling)?|cancellation|postpon(?:ed|es|ing)|put off|"
+                    r"not to travel|scrapped)\b", re.I)
+PLANNED = re.compile(r"\b(will|is due to|are due to|due to|is to|are to|scheduled|plans? to|set to|would lead|"
+                     r"to visit|expected to|is expected|next week|in the coming days|upcoming)\b", re.I)
+PRESENT = re.compile(r"\b(is on|is visiting|are visiting|runs until|lasts until|is in|continues)\b", re.I)
+SKIP = re.compile(r"\b(virtual|video link|would be invited|near future|intend(?:s|ed)? to|invit(?:ed|ation)\b(?!.*\baccept))", re.I)
+START_CUE = re.compile(r"\b(arriv\w*|landed|lands|flew|began|begins|received|welcomed|from)\b", re.I)
+END_CUE = re.compile(r"\b(ended|ends|left|leaves|until|concluded|at the end of)\b", re.I)
+
+
+def _destinations(ctx, s, e, trig_end, g):
+    """Destination place mentions after a trigger: the first one and any coordinated with it."""
+    text = ctx.text
+    cands = [(i, m) for i, m in ctx.places_in(trig_end, e) if i not in ctx.person_context and m.place.kind != "org"]
+    out = []
+    prev_end = None
+    for i, m in cands:
+        before = text[max(s, m.start - 6):m.start].lower()
+        if m.place.kind == "demonym":
+            if re.match(r"\s+capital\b", text[m.end:m.end + 9]):
+                city = g.capitals.get(m.place.code)
+                out.append((m.place.code, city))
+                prev_end = m.end + 8
+                continue
+            if prev_end is None:
+                continue
+            break
+        if "from" in before.split()[-1:] or re.search(r"\bfrom\s+$", before):
+            continue
+        if prev_end is not None:
+            gap = text[prev_end:m.start]
+            if not re.fullmatch(r"\s*(,|and|and then|and then to|then to|,? and then on to|and on to|or)\s*(to\s+)?", gap):
+                break
+        elif m.start - trig_end > 60:
+            break
+        city = m.place.name if m.place.kind == "city" else None
+        out.append((m.place.code, city))
+        prev_end = m.end
+    return out
+
+
+def _visitors(ctx, s, e, trig_start, trig_end, trig):
+    """Who travels: named before the cue (nearest), or the object of received/welcomed."""
+    low = trig.lower()
+    if low in ("received", "welcomed") and "was" not in low:
+        after = [p for p in ctx.persons_in(trig_end, e)]
+        return after[:1]
+    before = [p for p in ctx.persons_in(s, trig_start)]
+    clause = ctx.text[s:trig_start]
+    if re.search(r"\bboth (men|leaders)\b|\bthe two (leaders|men)\b", clause, re.I):
+        return [p for p in ctx.persons_in(trig_end, e) if p.kind == "name"]
+    if before:
+        # the subject of a passive "X was received by Y" is X; otherwise nearest mention before the cue
+        byphr = [p for p in before if re.search(r"\bby\s+(?:\S+\s+){0,4}$", ctx.text[max(s, p.start - 40):p.start])]
+        rest = [p for p in before if p not in byphr]
+        return rest[-1:] if rest else []
+    return []
+
+
+def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
+    g = ctx.gaz
+    text = ctx.text
+    found: list[Visit] = []
+    for si, (s, e) in enumerate(ctx.sents):
+        sent = text[s:e]
+        if not sent.strip():
+            continue
+        cancelled = bool(CANCEL.search(sent))
+        for m in TRIGGER.finditer(sent):
+            trig = m.group(0)
+            ts, te = s + m.start(), s + m.end()
+            clause = sent[max(0, m.start() - 80): m.end() + 80]
+            if SKIP.search(sent) or BACKGROUND.search(clause):
+                continue
+            if NEGATION.search(sent[max(0, m.start() - 40):m.start()]) and not cancelled:
+                continue
+            if trig.lower() == "summit in" and not dates.find_dates(sent[m.end():m.end() + 60], pub):
+                continue
+            dests = _destinations(ctx, s, e, te, g)
+            if not dests and re.search(r"capital", sent[m.end():m.end() + 30]) and ctx.dateline:
+                dests = [(ctx.dateline.place.code, ctx.dateline.place.name)]
+            if not dests and trig.lower() in ("landed", "flew", "arrived", "arrives", "led a delegation") and ctx.dateline \
+                    and not re.match(r"\s+(in|to|at)\s+[A-Z]", sent[m.end():m.end() + 6]) or \
+                    (not dests and trig.lower().startswith("flew") and ctx.dateline):
+                dests = [(ctx.dateline.place.code, ctx.dateline.place.name if ctx.dateline.place.kind == "city" else None)]
+            if not dests and trig.lower() in ("received", "welcomed", "was received", "was welcomed"):
+                continue
+            if not dests:
+                continue
+            visitors = _visitors(ctx, s, e, ts, te, trig)
+            for pm in visitors:
+                for code, city in dests:
+                    if not code or not g.is_country(code) or pm.person.code == code:
+                        continue
+                    status = "cancelled" if cancelled else None
+                    v = Visit(visitor=pm.person.name, visitor_country=pm.person.code, host_country=code,
+                              place=city, place_country=code, status=status, **evidence_fields(ctx, (s, e), original))
+                    v._sents = {si}  # type: ignore[attr-defined]
+                    merge_into(found, v, key=lambda x: (x.visitor, x.place_country))
+    for v in found:
+        _finish(ctx, v, pub)
+    return found
+
+
+def _finish(ctx, v: Visit, pub):
+    """Host, dates and status from all sentences that mention the trip."""
+    g = ctx.gaz
+    hosts = [p for p in ctx.persons if p.person.code == v.place_country and p.kind == "name"]
+    if hosts:
+        from collections import Counter
+        heads = [p for p in hosts if p.person.roles & {"president", "prime minister", "king", "amir", "emir",
+                                                         "chancellor", "premier", "sultan"}] or hosts
+        v.host = Counter(p.person.name for p in heads).most_common(1)[0][0]
+    starts, ends, texts = [], [], []
+    for si in sorted(getattr(v, "_sents", ())):
+        s, e = ctx.sents[si]
+        sent = ctx.text[s:e]
+        texts.append(sent)
+        for a, b, d1, d2 in dates.find_dates(sent, pub):
+            pre = sent[max(0, a - 60):a]
+            if d2:
+                starts.append(d1)
+                ends.append(d2)
+            elif END_CUE.search(pre[-40:]):
+                ends.append(d1)
+            elif START_CUE.search(pre) or not starts:
+                starts.append(d1)
+        dm = re.search(r"\b(two|three|four|five)-day\b", sent)
+        if dm and starts and not ends and len(starts[0]) == 10:
+            n = {"two": 2, "three": 3, "four": 4, "five": 5}[dm.group(1)]
+            d0 = dates.parse_iso(starts[0])
+            ends.append((d0 + dt.timedelta(days=n - 1)).isoformat())
+    if starts:
+        v.start = min(starts)
+    if ends:
+        v.end = max(ends)
+    if v.end and v.start and v.end < v.start:
+        v.end = None
+    if v.status == "cancelled":
+        return
+    alltext = " ".join(texts)
+    if any(CANCEL.search(t) for t in texts):
+        v.status = "cancelled"
+        return
+    p = pub.isoformat() if pub else None
+    if p and v.start and v.start[:10] > p:
+        v.status = "planned"
+    elif p and v.end and len(v.end) == 10 and v.end > p:
+        v.status = "ongoing"
+    elif PRESENT.search(alltext) and not (p and v.end and v.end < p):
+        v.status = "ongoing"
+    elif PLANNED.search(alltext) and not re.search(r"\b(arrived|landed|flew|paid|visited|was received)\b", alltext):
+        v.status = "planned"
+    else:
+        v.status = "occurred"
