@@ -1,0 +1,373 @@
+"""The SPARQL behind the JSON API (kg/web/api.py), built from validated parameters only.
+
+Nothing a client sends is pasted into query text. Every value goes through
+:func:`lit` or :func:`node`, which let pyoxigraph serialise it as an RDF term
+(pyoxigraph escapes quotes, braces and newlines, and refuses malformed IRIs with
+ValueError), and the terms are only ever placed inside ``VALUES`` blocks or as
+the right-hand side of a comparison. Enumerations (event types, statuses, actor
+kinds) are checked against fixed tables before they reach this module.
+
+Queries use ``VALUES ?role { ... }`` instead of property alternatives
+(``dip:a|dip:b``): Oxigraph plans the latter badly next to OPTIONALs
+(NOTES-measured.md). They run against the union default graph, so they work on
+every backend of :mod:`kg.store`.
+
+The event "sort key" is the event's own date (``dip:startDate`` of a visit,
+``dip:date`` of an award or agreement), else the ``dcterms:issued`` date of the
+article it came from, as a string; pagination, date filters and the monthly
+timeline all use it.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..rdf import ACTORS_GRAPH, BASE, PREFIXES
+
+DIP = PREFIXES["dip"]
+EVENT_BASE = f"{BASE}event/"
+
+EVENT_TYPES = ("Visit", "Award", "Agreement", "TradeTarget")
+STATUSES = {
+    "Visit": ("Occurred", "Ongoing", "Planned", "Cancelled"),
+    "Award": ("Conferred", "Announced", "Planned"),
+    "Agreement": ("Signed", "Agreed", "Reported", "Planned", "Denied"),
+    "TradeTarget": ("Agreed", "Proposed", "Reaffirmed"),
+}
+ALL_STATUSES = tuple(dict.fromkeys(s for ss in STATUSES.values() for s in ss))
+ROLES = ("visitor", "host", "place", "recipient", "conferredBy", "party")
+ACTOR_KINDS = {"person": "Person", "country": "Country", "place": "Place", "organization": "Organization"}
+KIND_PATHS = {v: k for k, v in ACTOR_KINDS.items()}
+
+_ROLE_VALUES = "VALUES ?role { " + " ".join(f"dip:{r}" for r in ROLES) + " }"
+
+
+def lit(value: str) -> str:
+    """A plain string literal in SPARQL syntax, escaped by pyoxigraph."""
+    return str(ox.Literal(value))
+
+
+def node(value: str) -> str:
+    """An IRI in SPARQL syntax; pyoxigraph raises ValueError for anything that is not an absolute IRI."""
+    return str(ox.NamedNode(value))
+
+
+def values(var: str, terms: list[str]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(terms)} }}"
+
+
+def local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def event_id(iri: str) -> str:
+    return iri[len(EVENT_BASE):] if iri.startswith(EVENT_BASE) else iri
+
+
+def actor_path(iri: str) -> tuple[str, str] | None:
+    """<BASE>person/narendra-modi -> ('person', 'narendra-modi'); place ids keep their '/'."""
+    if not iri.startswith(BASE):
+        return None
+    kind, _, rest = iri[len(BASE):].partition("/")
+    return (kind, rest) if kind in ACTOR_KINDS and rest else None
+
+
+# --- cursors ------------------------------------------------------------------------------
+
+def encode_cursor(*parts: str) -> str:
+    raw = json.dumps(list(parts), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(token: str, n: int) -> list[str]:
+    """The parts of a cursor made by :func:`encode_cursor`; ValueError when it is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        parts = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ValueError("not a cursor returned by this API") from e
+    if not (isinstance(parts, list) and len(parts) == n and all(isinstance(p, str) for p in parts)):
+        raise ValueError("not a cursor returned by this API")
+    return parts
+
+
+# --- event filters ----------------------------------------------------------------------------
+
+@dataclass
+class EventFilter:
+    """Validated filters (see kg/web/api.py for the parsing); empty means 'any'."""
+
+    types: list[str] = field(default_factory=list)        # local names from EVENT_TYPES
+    statuses: list[str] = field(default_factory=list)     # local names from ALL_STATUSES
+    countries: list[str] = field(default_factory=list)    # ISO 3166-1 alpha-3, upper case
+    person_iri: str | None = None
+    person_name: str | None = None
+    actor_iri: str | None = None                          # direct participant in any role
+    article: str | None = None                            # dcterms:identifier of the article
+    date_from: str | None = None                          # YYYY, YYYY-MM or YYYY-MM-DD
+    date_to: str | None = None
+    text: str | None = None                               # case-insensitive substring
+
+    def with_types(self, types: list[str]) -> "EventFilter":
+        return EventFilter(**{**self.__dict__, "types": types})
+
+
+def event_patterns(f: EventFilter) -> str:
+    """Group graph patterns binding ?e (event), ?type, ?a (article) and ?key (sort date) under ``f``."""
+    types = f.types or list(EVENT_TYPES)
+    # Participant and text filters come first, as sub-selects of event IRIs: they drive the
+    # join from a few events instead of being tested on every event (FILTER EXISTS was ~200x
+    # slower on the sample data).
+    out = []
+    if f.actor_iri is not None:
+        out.append(f"{{ SELECT DISTINCT ?e WHERE {{ {values('who', [node(f.actor_iri)])} {_ROLE_VALUES} "
+                   "?e ?role ?who } }")
+    if f.person_iri is not None:
+        out.append(f"{{ SELECT DISTINCT ?e WHERE {{ {values('who', [node(f.person_iri)])} ?who a dip:Person . "
+                   f"{_ROLE_VALUES} ?e ?role ?who }} }}")
+    if f.person_name is not None:
+        out.append("{ SELECT DISTINCT ?e WHERE { ?who a dip:Person ; rdfs:label ?wl . "
+                   f"FILTER(LCASE(STR(?wl)) = LCASE({lit(f.person_name)})) {_ROLE_VALUES} ?e ?role ?who }} }}")
+    if f.countries:
+        out.append(
+            "{ SELECT DISTINCT ?e WHERE { " + values("code", [lit(c) for c in f.countries])
+            + " ?c dip:countryCode ?code . " + _ROLE_VALUES
+            + " { ?e ?role ?c } UNION { VALUES ?link { dip:represents dip:country } ?x ?link ?c . ?e ?role ?x } } }")
+    if f.text:
+        out.append(
+            "{ SELECT DISTINCT ?e WHERE { { ?e dip:evidence ?txt } UNION "
+            "{ VALUES ?tp { dip:title dip:awardName dip:awardText dip:topic dip:metric } ?e ?tp ?txt } UNION "
+            f"{{ {_ROLE_VALUES} ?e ?role ?x . ?x rdfs:label ?txt }} "
+            f"FILTER(CONTAINS(LCASE(STR(?txt)), LCASE({lit(f.text)}))) }} }}")
+    out += [
+        values("type", [f"dip:{t}" for t in types]),
+        "?e a ?type .",
+        "?e prov:wasDerivedFrom ?a .",
+    ]
+    if f.article is not None:
+        out += [values("aid", [lit(f.article)]), "?a dcterms:identifier ?aid ."]
+    if f.statuses:
+        out += [values("st", [f"dip:{s}" for s in f.statuses]), "?e dip:status ?st ."]
+    out += [
+        "OPTIONAL { ?e dip:startDate ?sd }",
+        "OPTIONAL { ?e dip:date ?dd }",
+        "OPTIONAL { ?a dcterms:issued ?iss }",
+        'BIND(COALESCE(STR(?sd), STR(?dd), STR(?iss), "") AS ?key)',
+    ]
+    # Dates compare as strings on as many characters as the bound has, so '2024' as a
+    # bound takes the whole year and a gYear event date '2024' is inside from=2024.
+    if f.date_from:
+        out.append(f'FILTER(?key != "" && SUBSTR(?key, 1, {len(f.date_from)}) >= {lit(f.date_from)})')
+    if f.date_to:
+        out.append(f'FILTER(?key != "" && SUBSTR(?key, 1, {len(f.date_to)}) <= {lit(f.date_to)})')
+    return "\n  ".join(out)
+
+
+def events_page_query(f: EventFilter, after: tuple[str, str] | None, limit: int) -> str:
+    """One page of event IRIs in (sort date, IRI) order, strictly after the cursor ``after``."""
+    where = event_patterns(f)
+    if after is not None:
+        k, i = lit(after[0]), lit(after[1])
+        where += f"\n  FILTER(?key > {k} || (?key = {k} && STR(?e) > {i}))"
+    return (f"SELECT DISTINCT ?e ?key WHERE {{\n  {where}\n}}\n"
+            f"ORDER BY ?key STR(?e)\nLIMIT {int(limit)}")
+
+
+def event_count_query(f: EventFilter) -> str:
+    return f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{\n  {event_patterns(f)}\n}}"
+
+
+def event_details_query(iris: list[str]) -> str:
+    """Everything the API shows about some events, as rows of three kinds told apart by which
+    variables are bound: (?e ?p ?o) a property, (?e ?role ?x ...) an actor, (?e ?a ...) the article."""
+    ev = values("e", [node(i) for i in iris])
+    return f"""SELECT ?e ?p ?o ?role ?x ?kind ?label ?code ?cc ?clabel ?title ?a ?aid ?atitle ?url ?issued WHERE {{
+  {ev}
+  {{ ?e ?p ?o . FILTER(isLiteral(?o) || ?p = <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> || ?p = dip:status) }}
+  UNION {{ ?e dip:targetValue ?m . ?m ?p ?o . FILTER(isLiteral(?o)) }}
+  UNION {{
+    {_ROLE_VALUES}
+    ?e ?role ?x .
+    OPTIONAL {{ VALUES ?kind {{ dip:Person dip:Country dip:Place dip:Organization }} ?x a ?kind }}
+    OPTIONAL {{ ?x rdfs:label ?label }}
+    OPTIONAL {{ ?x dip:countryCode ?code }}
+    OPTIONAL {{ ?x dip:role ?title }}
+    OPTIONAL {{ VALUES ?link {{ dip:represents dip:country }} ?x ?link ?c . ?c dip:countryCode ?cc .
+               OPTIONAL {{ ?c rdfs:label ?clabel }} }}
+  }}
+  UNION {{
+    ?e prov:wasDerivedFrom ?a .
+    OPTIONAL {{ ?a dcterms:identifier ?aid }}
+    OPTIONAL {{ ?a dcterms:title ?atitle }}
+    OPTIONAL {{ ?a dcterms:source ?url }}
+    OPTIONAL {{ ?a dcterms:issued ?issued }}
+  }}
+}}"""
+
+
+_SCALARS = {
+    "evidence": "evidence", "extractor": "extractor", "startDate": "startDate", "endDate": "endDate",
+    "date": "date", "awardName": "awardName", "awardText": "awardText", "title": "title",
+    "targetYear": "targetYear", "metric": "metric",
+}
+_INTS = {"evidenceStart": "evidenceStart", "evidenceEnd": "evidenceEnd"}
+
+
+def assemble_events(iris: list[str], rows: list[dict]) -> list[dict]:
+    """Rows of :func:`event_details_query` -> one JSON object per event, in the order of ``iris``."""
+    events: dict[str, dict] = {i: {"id": event_id(i), "iri": i, "type": None, "status": None,
+                                   "actors": [], "countries": [], "article": None} for i in iris}
+    seen_actor: set[tuple] = set()
+    for r in rows:
+        ev = events.get(r.get("e"))
+        if ev is None:
+            continue
+        if r.get("p") is not None:
+            p, o = r["p"], r["o"]
+            if p == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
+                if o.startswith(DIP) and local_name(o) in EVENT_TYPES:
+                    ev["type"] = local_name(o)
+            elif p == DIP + "status":
+                ev["status"] = local_name(o)
+            elif p.startswith(DIP) and p[len(DIP):] in _SCALARS:
+                ev[_SCALARS[p[len(DIP):]]] = str(o)
+            elif p.startswith(DIP) and p[len(DIP):] in _INTS:
+                try:
+                    ev[p[len(DIP):]] = int(o)
+                except (TypeError, ValueError):
+                    pass
+            elif p == DIP + "topic":
+                ev.setdefault("topics", []).append(str(o))
+            elif p == "https://schema.org/value":
+                ev.setdefault("amount", {})["value"] = str(o) if not isinstance(o, float) else _num(o)
+            elif p == "https://schema.org/currency":
+                ev.setdefault("amount", {})["currency"] = str(o)
+        elif r.get("role") is not None:
+            key = (r["e"], r["role"], r["x"])
+            if key in seen_actor:
+                continue
+            seen_actor.add(key)
+            kind = local_name(r["kind"]) if r.get("kind") else None
+            country = r.get("code") or r.get("cc")
+            actor = {"role": local_name(r["role"]), "iri": r["x"], "kind": kind,
+                     "label": r.get("label"), "country": country}
+            path = actor_path(r["x"])
+            if path:
+                actor["id"] = path[1]
+            if r.get("clabel") and not r.get("code"):
+                actor["countryLabel"] = r["clabel"]
+            if r.get("title"):
+                actor["title"] = r["title"]
+            ev["actors"].append(actor)
+            if country and country not in ev["countries"]:
+                ev["countries"].append(country)
+        elif r.get("a") is not None and ev["article"] is None:
+            ev["article"] = {"id": r.get("aid"), "iri": r["a"], "title": r.get("atitle"),
+                             "url": r.get("url"), "issued": r.get("issued")}
+    for ev in events.values():
+        ev["actors"].sort(key=lambda a: (ROLES.index(a["role"]) if a["role"] in ROLES else 99,
+                                         a.get("label") or "", a["iri"]))
+        ev["countries"].sort()
+        if "topics" in ev:
+            ev["topics"].sort()
+        ev["sortDate"] = ev.get("startDate") or ev.get("date") or (ev["article"] or {}).get("issued") or ""
+    return [events[i] for i in iris]
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if x == int(x) else repr(x)
+
+
+def event_exists_query(iri: str) -> str:
+    return (f"SELECT ?type WHERE {{ {values('e', [node(iri)])} {values('type', [f'dip:{t}' for t in EVENT_TYPES])} "
+            "?e a ?type } LIMIT 1")
+
+
+# --- actors ---------------------------------------------------------------------------------------
+
+def actors_page_query(kinds: list[str], prefix: str | None, after: tuple[str, str] | None, limit: int) -> str:
+    """Actors of ``kinds`` (class local names) ordered by label, then IRI."""
+    parts = [values("kind", [f"dip:{k}" for k in kinds]),
+             f"GRAPH {node(str(ACTORS_GRAPH))} {{ ?x a ?kind . OPTIONAL {{ ?x rdfs:label ?l }} }}",
+             'BIND(COALESCE(STR(?l), "") AS ?label)']
+    if prefix:
+        p = lit(prefix.lower())
+        parts.append(f'FILTER(STRSTARTS(LCASE(?label), {p}) || CONTAINS(LCASE(?label), CONCAT(" ", {p})))')
+    if after is not None:
+        k, i = lit(after[0]), lit(after[1])
+        parts.append(f"FILTER(?label > {k} || (?label = {k} && STR(?x) > {i}))")
+    body = "\n  ".join(parts)
+    return f"SELECT DISTINCT ?x ?kind ?label WHERE {{\n  {body}\n}}\nORDER BY ?label STR(?x)\nLIMIT {int(limit)}"
+
+
+def actor_details_query(iris: list[str]) -> str:
+    """Country, role title and number of events (in any role) of some actors."""
+    xs = values("x", [node(i) for i in iris])
+    return f"""SELECT ?x ?kind ?label ?cc ?clabel ?title ?n WHERE {{
+  {xs}
+  OPTIONAL {{ VALUES ?kind {{ dip:Person dip:Country dip:Place dip:Organization }} ?x a ?kind }}
+  OPTIONAL {{ ?x rdfs:label ?label }}
+  OPTIONAL {{ VALUES ?link {{ dip:represents dip:country }} ?x ?link ?c . ?c dip:countryCode ?cc .
+             OPTIONAL {{ ?c rdfs:label ?clabel }} }}
+  OPTIONAL {{ ?x dip:countryCode ?cc }}
+  OPTIONAL {{ ?x dip:role ?title }}
+  OPTIONAL {{ SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+      {xs} {_ROLE_VALUES} ?e ?role ?x }} GROUP BY ?x }}
+}}"""
+
+
+def assemble_actors(iris: list[str], rows: list[dict]) -> list[dict]:
+    out: dict[str, dict] = {}
+    for i in iris:
+        path = actor_path(i)
+        out[i] = {"iri": i, "kind": None, "id": path[1] if path else None, "label": None,
+                  "country": None, "events": 0}
+    for r in rows:
+        a = out.get(r.get("x"))
+        if a is None:
+            continue
+        if r.get("kind"):
+            a["kind"] = local_name(r["kind"])
+        for src, dst in (("label", "label"), ("cc", "country"), ("clabel", "countryLabel"), ("title", "title")):
+            if r.get(src) is not None and a.get(dst) is None:
+                a[dst] = r[src]
+        if r.get("n") is not None:
+            a["events"] = int(r["n"])
+    for a in out.values():
+        if a["kind"] == "Country":
+            a.pop("countryLabel", None)
+    return [out[i] for i in iris]
+
+
+# --- statistics -----------------------------------------------------------------------------------
+
+def per_month_query(f: EventFilter) -> str:
+    return (f"SELECT ?type ?month (COUNT(DISTINCT ?e) AS ?n) WHERE {{\n  {event_patterns(f)}\n"
+            '  FILTER(?key != "")\n  BIND(SUBSTR(?key, 1, 7) AS ?month)\n}\n'
+            "GROUP BY ?type ?month\nORDER BY ?month ?type")
+
+
+def per_status_query(f: EventFilter) -> str:
+    return (f"SELECT ?type ?st (COUNT(DISTINCT ?e) AS ?n) WHERE {{\n  {event_patterns(f)}\n"
+            "  OPTIONAL { ?e dip:status ?st }\n}\nGROUP BY ?type ?st")
+
+
+def visit_pairs_query(f: EventFilter, top: int) -> str:
+    """Visitor country -> place country (a person's dip:represents, a place's dip:country, or the
+    country itself), most frequent first."""
+    return (f"SELECT ?from ?to (COUNT(DISTINCT ?e) AS ?n) WHERE {{\n  {event_patterns(f.with_types(['Visit']))}\n"
+            "  ?e dip:visitor ?v . ?v dip:represents? ?vc . ?vc a dip:Country ; dip:countryCode ?from .\n"
+            "  ?e dip:place ?p . ?p dip:country? ?pc . ?pc a dip:Country ; dip:countryCode ?to .\n"
+            f"}}\nGROUP BY ?from ?to\nORDER BY DESC(?n) ?from ?to\nLIMIT {int(top)}")
+
+
+def top_actors_query(f: EventFilter, role: str, top: int) -> str:
+    assert role in ROLES
+    return (f"SELECT ?x (COUNT(DISTINCT ?e) AS ?n) (SAMPLE(?l) AS ?label) (SAMPLE(?k) AS ?kind) WHERE {{\n"
+            f"  {event_patterns(f.with_types(['Visit']))}\n"
+            f"  ?e dip:{role} ?x .\n  OPTIONAL {{ ?x rdfs:label ?l }}\n"
+            "  OPTIONAL { VALUES ?k { dip:Person dip:Country dip:Place dip:Organization } ?x a ?k }\n"
+            f"}}\nGROUP BY ?x\nORDER BY DESC(?n) ?x\nLIMIT {int(top)}")
