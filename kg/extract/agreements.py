@@ -1,2 +1,263 @@
-def extract_agreements(ctx, original, pub):
-    return []
+"""Agreement rules: one Agreement per named document or joint commitment.
+
+A document head ("agreement", "memorandum", "joint statement", "treaty", a capitalised
+"... Partnership" or "... Programme") with its noun phrase from the parse is a candidate.
+Aggregates ("Seventeen documents", "34 investment agreements"), anaphora ("the agreement"),
+plurals without a list, and background ("the first trade pact ...") are not new documents.
+Leaders' joint commitments with no document ("decided to hold summits every two years") are
+Agreements with status "agreed", unless the commitment is only a trade figure (a TradeTarget).
+"""
+from __future__ import annotations
+
+import re
+
+from . import dates
+from .common import evidence_fields
+from .money import find_money
+from kg.records import Agreement
+
+HEAD = re.compile(
+    r"(?i:\b(memorand(?:um|a|ums) of understanding|MoUs?|memorand(?:um|a|ums)|agreements?|accords?|treat(?:y|ies)|"
+    r"joint (?:vision )?statements?|joint declarations?|declarations?|contracts?|pacts?|deals?|arrangements?|"
+    r"(?:cooperation |action |development )?plan|conventions?|protocols?)\b)"
+    r"|\b((?:[A-Z][\w-]+ )+(?:Partnership|Programme|Program|Vision|Framework|Roadmap|Statement|Declaration|Charter))\b")
+_CASE_SENSITIVE_HEADS = ("Partnership", "Programme", "Program", "Vision", "Framework", "Roadmap", "Charter")
+GENERIC = {"agreement", "agreements", "memorandum", "memoranda", "memorandums", "mou", "mous", "understanding",
+           "joint", "statement", "declaration", "contract", "pact", "deal", "arrangement", "plan", "treaty", "accord",
+           "cooperation", "field", "on", "of", "the", "a", "an", "in", "for", "and", "between", "two", "countries",
+           "bilateral", "new", "separate", "this", "that", "its", "their", "long", "term", "with", "to"}
+DEFINITE = {"the", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+QUANT = {"several", "more", "other", "further", "many", "some", "various", "numerous", "dozens", "all", "both",
+         "few", "additional", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve", "fourteen", "twenty"}
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+SIGN = re.compile(r"\b(sign(?:ed|s|ing)?|conclu(?:ded|sion)|adopt(?:ed|s)|issu(?:ed|es)|releas(?:ed|es)|exchang(?:ed|es)|"
+                  r"put their names|ink(?:ed|s)|seal(?:ed|s))\b", re.I)
+REPORTED = re.compile(r"\b(reported(?:ly)?|according to (?:media|various|sources|reports)|sources said|was to be made|"
+                      r"is said to|were said to|described as|media reports)\b", re.I)
+PLANNED = re.compile(r"\b(will (?:now )?(?:draft|sign|conclude|negotiate)|to be signed|will be signed|plan to sign|"
+                     r"expected to sign|are to sign|is to be|will now draft|due to sign)\b", re.I)
+DENIED = re.compile(r"\b(denied|denies|deny)\b", re.I)
+AGREED_VERB = re.compile(r"\b(launch(?:ed|es)?|agreed|decided)\b", re.I)
+COMMIT = re.compile(r"\b(agreed|decided|pledged|committed themselves|resolved)\s+(to|that|on)\b", re.I)
+COMMIT_SUBJECT = re.compile(r"\b(two|both|they|leaders|sides|countries|governments|presidents|prime ministers|"
+                            r"heads of state)\b", re.I)
+UPGRADE = re.compile(r"\b(elevat\w*|rais\w*|upgrad\w*|lift\w*)\b[^.;]{0,60}\bto\s+(?:an?|the)?\s*$", re.I)
+GENERIC_NP = re.compile(r"^\s*(which|that)\s+(normally|usually|typically|often)\b", re.I)
+
+
+def _np_span(doc, a: int, b: int) -> tuple[int, int, object]:
+    """Character span of the noun phrase around a head at [a, b): modifiers left, PPs right."""
+    span = doc.char_span(a, b, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return a, b, None
+    head = span.root
+    left = head.left_edge.idx
+    left = max(left, span[0].sent.start_char)
+    right = head.idx + len(head.text)
+    for child in head.rights:
+        if (child.dep_ == "prep" and child.lower_ in ("of", "on", "for", "between", "with", "in", "to", "covering")) \
+                or child.dep_ == "appos" or (child.dep_ == "punct" and child.text == "("):
+            if child.dep_ == "appos" and child.i - head.i > 3:
+                continue
+            right = max(right, child.right_edge.idx + len(child.right_edge.text))
+        elif child.dep_ in ("relcl", "acl", "cc", "conj", "punct"):
+            break
+    if right < b:
+        right = b
+    return min(left, a), right, head
+
+
+def _tokens(s: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", s.lower()) if w not in GENERIC}
+
+
+def _codes_in(ctx, a: int, b: int, with_people: bool = True) -> list[str]:
+    out: list[str] = []
+    for _, m in ctx.places_in(a, b):
+        code = m.place.name if m.place.kind == "org" else m.place.code
+        if code and code not in out:
+            out.append(code)
+    if with_people:
+        for p in ctx.persons_in(a, b):
+            if p.person.code and p.person.code not in out:
+                out.append(p.person.code)
+    return out
+
+
+def _parties(ctx, np_a, np_b, s, e, last):
+    g = ctx.gaz
+    local = _codes_in(ctx, np_a, np_b, with_people=False)
+    sent = _codes_in(ctx, s, e)
+    if len(local) >= 2:
+        return local
+    if len(local) == 1:
+        c = local[0]
+        other = [x for x in sent if x != c and g.is_country(x)]
+        if other:
+            return [c, other[0]]
+        if not g.is_country(c):
+            top = ctx.ranked_countries()
+            return [c, top[0]] if top else [c]
+        p = ctx.partner_of(c)
+        return [c, p] if p else [c]
+    countries = [x for x in sent if g.is_country(x)]
+    if len(countries) >= 2:
+        return countries[:4]
+    if len(countries) == 1:
+        if last and countries[0] in last:
+            return list(last)
+        p = ctx.partner_of(countries[0])
+        return [countries[0], p] if p else countries
+    if last:
+        return list(last)
+    return ctx.ranked_countries()[:2]
+
+
+def _status(sent: str, prev_sign: bool, launched: bool) -> str:
+    if DENIED.search(sent):
+        return "denied"
+    if REPORTED.search(sent):
+        return "reported"
+    if PLANNED.search(sent):
+        return "planned"
+    if SIGN.search(sent):
+        return "signed"
+    if launched:
+        return "agreed"
+    return "signed"
+
+
+def _list_items(tail: str) -> list[str]:
+    """'..., on A, B and C' -> [A, B, C]."""
+    m = re.match(r"^(?:\s+of understanding)?\s*,?\s*(?:on|for|covering)\s+(.+?)\s*(?:[.;]|$)", tail)
+    if not m:
+        return []
+    body = re.split(r"\s+-\s+|,\s+(?:which|that|the|a|as|while|but|in|at|said)\b|\s+(?:in|at)\s+(?:sectors|areas|fields)\b", m.group(1))[0]
+    items = [x.strip() for x in re.split(r",\s*(?:and\s+)?(?:on\s+)?|\s+and\s+(?:on\s+)?", body) if x.strip()]
+    return items if len(items) >= 2 else []
+
+
+def _date_for(ctx, si, pub):
+    s, e = ctx.sents[si]
+    ds = dates.find_dates(ctx.text[s:e], pub)
+    return ds[0][2] if ds else None
+
+
+def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
+    doc = ctx.doc
+    text = ctx.text
+    found: list[Agreement] = []
+    heads_seen: list[tuple[str, Agreement]] = []
+    last_parties = None
+    prev_sign = False
+    placewords = {w for m in ctx.places for w in re.findall(r"[a-z0-9]+", m.text.lower())}
+    for si, (s, e) in enumerate(ctx.sents):
+        sent = text[s:e]
+        made_here = []
+        for m in HEAD.finditer(sent):
+            head_txt = m.group(0)
+            if m.group(2):
+                last_word = head_txt.split()[-1]
+                if last_word in ("Statement", "Declaration") and not re.search(r"Joint", head_txt):
+                    pass
+                a0 = s + m.start(2)
+            else:
+                a0 = s + m.start(1)
+            head_word = head_txt.split()[-1].lower()
+            np_a, np_b, htok = _np_span(doc, a0, s + m.end())
+            np_text = text[np_a:np_b]
+            words = [w.lower() for w in re.findall(r"[\w-]+", text[np_a:a0])]
+            plural = head_word.endswith("s") and head_word not in ("mous",) or head_word in ("memoranda", "treaties", "mous")
+            if head_word in ("mous",):
+                plural = True
+            before = text[max(s, np_a - 70):np_a]
+            tail = text[s + m.end():e]
+            if any(w in ("first", "only", "previous", "earlier", "existing", "future") for w in words):
+                continue
+            if UPGRADE.search(before) or GENERIC_NP.match(tail):
+                continue
+            if re.search(r"\b(is|was|are|were)\s+$", before) and head_txt[0].islower() and not m.group(2):
+                continue
+            if not m.group(2) and head_word in ("plan",) and not re.search(r"\b(sign\w*|adopt\w*|cooperation|plan to)\b", sent[:m.end()], re.I) and not words:
+                continue
+            if head_word == "deal" and not words:
+                continue
+            count = next((NUMBER_WORDS.get(w) or int(w) for w in words if w in NUMBER_WORDS or w.isdigit()), None)
+            titles: list[str]
+            if plural or count:
+                items = _list_items(tail)
+                if not items or (count and len(items) != count) or any(w in QUANT - set(NUMBER_WORDS) for w in words):
+                    continue
+                titles = [f"{head_txt} on {it}" for it in items]
+            else:
+                if any(w.isdigit() for w in words):
+                    continue
+                titles = [np_text.strip()]
+            definite = bool(words) and words[0] in DEFINITE
+            if definite:
+                content = _tokens(np_text) - {head_word}
+                if not content or any(h == head_word for h, _ in heads_seen):
+                    continue
+            parties = _parties(ctx, np_a, np_b, s, e, last_parties)
+            if len(parties) < 2:
+                continue
+            launched = bool(AGREED_VERB.search(sent)) and not SIGN.search(sent)
+            status = _status(sent, prev_sign, launched)
+            for t in titles:
+                title = re.sub(r"\s+", " ", t).strip(" ,;:.")
+                title = re.sub(r"^(?:an?|the)\s+", "", title, flags=re.I)
+                dup = None
+                for old in found:
+                    if sorted(old.parties) == sorted(parties):
+                        tn, to = _tokens(title), _tokens(old.title or "")
+                        if (tn == to) or (tn and to and (tn <= to or to <= tn) and len(titles) == 1):
+                            dup = old
+                            break
+                if dup is not None:
+                    continue
+                topic = re.search(r"\b(?:on|for)\s+(.+)$", title)
+                ag = Agreement(parties=parties, title=title, topics=[topic.group(1)] if topic else [],
+                               date=_date_for(ctx, si, pub), status=status,
+                               **evidence_fields(ctx, (s, e), original))
+                ag._head = head_word  # type: ignore[attr-defined]
+                found.append(ag)
+                made_here.append(ag)
+                heads_seen.append((head_word, ag))
+        # joint commitments with no document named
+        for m in COMMIT.finditer(sent):
+            subj = sent[:m.start()]
+            if not COMMIT_SUBJECT.search(subj) and len(ctx.persons_in(s, s + m.start())) < 2:
+                continue
+            clause = sent[m.start():]
+            if find_money(clause) or made_here and any(a.status == "agreed" for a in made_here):
+                continue
+            parties = _parties(ctx, s + m.start(), s + m.start(), s, e, last_parties)
+            if len(parties) < 2:
+                continue
+            title = re.split(r"[,;]| - ", clause[m.end() - m.start():].strip())[0][:90]
+            ag = Agreement(parties=parties, title=title, topics=[], date=_date_for(ctx, si, pub), status="agreed",
+                           **evidence_fields(ctx, (s, e), original))
+            found.append(ag)
+            made_here.append(ag)
+        if made_here and all(ctx.gaz.is_country(p) for p in made_here[-1].parties):
+            last_parties = made_here[-1].parties
+        prev_sign = bool(SIGN.search(sent))
+    _fill_dates(ctx, found, pub)
+    return found
+
+
+def _fill_dates(ctx, found, pub):
+    """An agreement with no date in its sentence takes the latest dated signing/meeting day before it."""
+    if pub is None:
+        return
+    dated = []
+    for si, (s, e) in enumerate(ctx.sents):
+        for a, b, d1, d2 in dates.find_dates(ctx.text[s:e], pub):
+            if len(d1) == 10 and d1 <= pub.isoformat():
+                dated.append((s + a, d2 if d2 and d2 <= pub.isoformat() else d1))
+    for ag in found:
+        if ag.date is None and ag.status in ("signed", "agreed"):
+            prev = [d for pos, d in dated if pos < (ag.evidence_start or 0)]
+            if prev:
+                ag.date = prev[-1]

@@ -1,2 +1,129 @@
-def extract_awards(ctx, original, pub):
-    return []
+"""Award rules: a state order, medal or honour conferred on a person.
+
+A conferral verb (awarded, conferred, bestow, presented ... with, receive, made X a ...) with an
+award phrase in the same clause.  The award's official name comes from the table of state
+orders: named directly, or implied by a description such as "the highest Russian state order".
+"""
+from __future__ import annotations
+
+import re
+
+from . import dates
+from .common import BACKGROUND, evidence_fields
+from kg.records import Award
+
+VERB = re.compile(r"\b(awarded|awards|confer(?:s|red|ring)?|bestow(?:s|ed)?|present(?:s|ed)?|receiv(?:e|es|ed)|"
+                  r"made|honou?red|decorated)\b", re.I)
+AWARD_NP = re.compile(r"((?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,5}?"
+                      r"(order|medal|award|honou?r|decoration|prize|legion of merit|grand commander|cross)\b"
+                      r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*)?", re.I)
+NAMED = re.compile(r"\b(?:(?:Honorary|Grand|Supreme|National|Royal)\s+)*(?:[A-Z][\w'-]+\s+)*(?:Order|Medal|Award|Legion|"
+                   r"Prize|Cross)\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*|St\.?)(?:\s+(?:of\s+(?:the\s+)?|the\s+)?[A-Z][\w'-]*)*)?")
+SKIP = re.compile(r"\b(number of|tally|only foreign|set up in|instituted|previously|earlier awards?)\b", re.I)
+PLANNED = re.compile(r"\b(is to|are to|to present|will present on|due to)\b", re.I)
+ANNOUNCED = re.compile(r"\b(will|announced|to confer|to bestow|plans to)\b", re.I)
+
+
+def _clauses(s: int, sent: str):
+    """Split at ", while" / ";" so two conferrals in one sentence are read separately."""
+    pos = 0
+    for m in re.finditer(r",\s+while\s+|;\s+|,\s+whereas\s+", sent):
+        yield s + pos, sent[pos:m.start()]
+        pos = m.end()
+    yield s + pos, sent[pos:]
+
+
+def _award_name(ctx, phrase: str, conferrer_code):
+    g = ctx.gaz
+    order = g.find_order(phrase)
+    if order:
+        return order.name, order.code
+    named = NAMED.search(phrase)
+    if re.search(r"\b(highest|top|supreme)\b", phrase, re.I):
+        code = conferrer_code
+        for m in g.pattern.finditer(phrase):
+            p = g.forms[m.group(0)]
+            if p.kind in ("demonym", "country"):
+                code = p.code
+        if code:
+            top = g.top_order(code)
+            if top:
+                return top.name, code
+    if named and len(named.group(0).split()) >= 2 and named.group(0).split()[0] not in ("The",):
+        return named.group(0), None
+    return None, None
+
+
+def extract_awards(ctx, original: str, pub) -> list[Award]:
+    g = ctx.gaz
+    text = ctx.text
+    found: list[Award] = []
+    for si, (s, e) in enumerate(ctx.sents):
+        sent = text[s:e]
+        if SKIP.search(sent) or BACKGROUND.search(sent):
+            continue
+        for cs, clause in _clauses(s, sent):
+            vm = VERB.search(clause)
+            am = AWARD_NP.search(clause)
+            if not vm or not am:
+                continue
+            if vm.group(1).lower() == "made" and not re.search(r"\bmade\s+\S+(\s+\S+)?\s+an?\s+(Grand|Knight|Companion|Commander|Honorary|Member)", clause):
+                continue
+            ce = cs + len(clause)
+            vpos = cs + vm.start()
+            persons = ctx.persons_in(cs, ce)
+            passive = re.search(r"\b(was|were|has been|have been|is|be)\s+(also\s+)?" + re.escape(vm.group(1)), clause, re.I)
+            by = re.search(r"\bby\s+", clause[vm.end():])
+            conferrer = None
+            recipients = []
+            receive = vm.group(1).lower().startswith("receiv")
+            if receive:
+                recipients = [p for p in persons if p.start < vpos][-1:]
+                conferrer = next((p for p in persons if p.start > vpos and p.person not in [r.person for r in recipients]), None)
+            elif passive:
+                byp = [p for p in persons if by and p.start >= cs + vm.end() + by.start()]
+                conferrer = byp[0] if byp else None
+                recipients = [p for p in persons if p is not conferrer and (conferrer is None or p.person is not conferrer.person)]
+                if not by:
+                    recipients = recipients[:1]
+            else:
+                before = [p for p in persons if p.start < vpos]
+                conferrer = before[-1] if before else None
+                recipients = [p for p in persons if p.start > vpos and (conferrer is None or p.person is not conferrer.person)][:1]
+            if not recipients:
+                continue
+            # the conferring state: the conferrer's country, else a country subject ("Nigeria made ...")
+            ccodes = []
+            if conferrer is not None and conferrer.person.code:
+                ccodes = [conferrer.person.code]
+            else:
+                subj = [m.place.code for _, m in ctx.places_in(cs, vpos) if m.place.kind == "country"]
+                ccodes = subj[:2] if re.search(r"\b(and|both)\b", clause[:vm.start()]) else subj[-1:]
+            phrase = clause[am.start():]
+            phrase = phrase[:max(len(am.group(0)), 0) + 80]
+            for r in recipients:
+                for code in (ccodes or [None]):
+                    name, ocode = _award_name(ctx, phrase, code)
+                    code = code or ocode
+                    if code is None:
+                        for m in g.pattern.finditer(am.group(0)):
+                            if g.forms[m.group(0)].kind == "demonym":
+                                code = g.forms[m.group(0)].code
+                    if code and r.person.code == code:
+                        continue
+                    ds = dates.find_dates(sent, pub)
+                    status = "planned" if PLANNED.search(clause) else ("announced" if ANNOUNCED.search(clause) else "conferred")
+                    aw = Award(recipient=r.person.name, recipient_country=r.person.code,
+                               conferrer=conferrer.person.name if conferrer is not None else None,
+                               conferrer_country=code, award=name, award_text=am.group(0).strip(),
+                               date=ds[0][2] if ds and status != "announced" else None, status=status,
+                               **evidence_fields(ctx, (s, e), original))
+                    dup = next((o for o in found if o.recipient == aw.recipient and
+                                (o.conferrer_country == aw.conferrer_country or None in (o.conferrer_country, aw.conferrer_country))), None)
+                    if dup is not None:
+                        for k in ("conferrer", "conferrer_country", "award", "date"):
+                            if getattr(dup, k) is None and getattr(aw, k) is not None:
+                                setattr(dup, k, getattr(aw, k))
+                        continue
+                    found.append(aw)
+    return found

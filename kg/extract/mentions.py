@@ -301,7 +301,7 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
             counts[m.place.code] += 1
     for pm in named:
         if pm.person.code and pm.kind == "name":
-            counts[pm.person.code] += 1
+            counts[pm.person.code] += 2
     dl = None
     if dateline:
         for m in places:

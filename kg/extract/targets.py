@@ -1,2 +1,70 @@
-def extract_targets(ctx, original, pub):
-    return []
+"""Trade/investment targets: a money amount set as a goal ("lift trade to $15 billion by 2030").
+
+A sentence needs a goal cue (target, goal, aim, raise/lift/increase/take ... to) next to the
+amount; amounts that are observed statistics ("was worth", "reached ... last year",
+"fell to", "invested about") or the value of one contract are not targets.
+"""
+from __future__ import annotations
+
+import re
+
+from . import dates
+from .common import evidence_fields
+from .money import find_money
+from kg.records import TradeTarget
+
+GOAL = re.compile(r"\b(target|goal|aim(?:s|ed)?|objective|ambition|task|eye|eyes|pledg\w+|"
+                  r"(?:lift|rais|increas|tak|boost|doubl|expand|bring|push|realis|realiz|achiev)\w*\b[^.;$]{0,60}?\bto\b|"
+                  r"realise|realize|reach)\b", re.I)
+STAT = re.compile(r"\b(was worth|were worth|worth about|worth|reached|fell|rose|grew|stood at|was about|was around|"
+                  r"totall?ed|amounted|invested|value at|valued|had been met|was met|set in \d{4}|loans?)\b", re.I)
+METRIC = re.compile(r"((?:bilateral |two-way |annual |non-oil |total )*(?:trade|investment|turnover|exports|imports)"
+                    r"(?: turnover| in goods| in services)?(?: and financing)?)", re.I)
+
+
+def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
+    from .agreements import _parties
+    text = ctx.text
+    found: list[TradeTarget] = []
+    for si, (s, e) in enumerate(ctx.sents):
+        sent = text[s:e]
+        monies = find_money(sent)
+        if not monies:
+            continue
+        prev_year = None
+        for mo in monies:
+            window = sent[max(0, mo.start - 90):mo.end + 60]
+            left = sent[max(0, mo.start - 90):mo.start]
+            if not GOAL.search(window):
+                continue
+            if STAT.search(left[-45:]) or re.search(r"\b(in|last) (?:year|\d{4})", sent[mo.end:mo.end + 12]):
+                continue
+            if re.search(r"\b(in|since) (19|20)\d\d\b", sent[mo.end:mo.end + 20]) and not re.search(r"\bby\b", sent[mo.end:mo.end + 10]):
+                continue
+            tail = sent[mo.end:mo.end + 60]
+            year = dates.target_year(tail, pub)
+            if year is None and re.search(r"same period", tail):
+                year = prev_year
+            prev_year = year
+            mm = None
+            for mm in METRIC.finditer(left):
+                pass
+            metric = mm.group(1).strip() if mm else None
+            parties = _parties(ctx, s + mo.start, s + mo.start, s, e, None)
+            if len(parties) < 2:
+                continue
+            status = "reaffirmed" if re.search(r"\b(reviewed|reaffirm\w*|earlier set|on course|had earlier)\b", sent, re.I) \
+                else ("proposed" if re.search(r"\b(propos\w+|suggest\w+)\b", left, re.I) else "agreed")
+            t = TradeTarget(parties=parties, amount=mo.amount, currency=mo.currency, year=year, metric=metric,
+                            status=status, **evidence_fields(ctx, (s, e), original))
+            dup = next((o for o in found if sorted(o.parties) == sorted(parties) and o.amount == t.amount
+                        and (o.metric or "").split()[-1:] == (t.metric or "").split()[-1:]), None)
+            if dup is None:
+                dup = next((o for o in found if sorted(o.parties) == sorted(parties) and o.amount == t.amount
+                            and (o.year == t.year or None in (o.year, t.year))
+                            and "investment" not in ((o.metric or "") + (t.metric or ""))), None)
+            if dup is not None:
+                dup.year = dup.year or t.year
+                continue
+            found.append(t)
+    return found
