@@ -125,6 +125,8 @@ def _find_places(text: str, g: Gazetteer) -> list[Mention]:
         after = text[m.end():m.end() + 12]
         if p.kind == "demonym" and re.match(r"\s+(Ocean|Sea|Gulf|Peninsula|peninsula|Air Force|Navy|Army|Space Agency)", after):
             continue
+        if text[max(0, m.start() - 4):m.start()] == "Air ":
+            continue  # an airline (Air China, Air India), not the state
         if s in ("US", "UK") and not text[m.start():m.end()].isupper():
             continue
         out.append(Mention(m.start(), m.end(), s, p))
@@ -235,6 +237,24 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
             clusters.append(best)
         return best
 
+    # bare surnames of people named in full elsewhere ("Modi"), which NER often misses
+    taken = [(a, b) for a, b, _ in raw]
+    fulls = {n for _, _, n in raw if len(n.split()) >= 2}
+    fulls |= {g.leaders[n][0] for _, _, n in raw if n in g.leaders}
+    for full in fulls:
+        toks = full.split()
+        forms = {toks[-1]}
+        code = g.leaders.get(full, (None, None))[1]
+        if code in ("CHN", "PRK", "KOR", "VNM", "KHM", "TWN", "SGP"):
+            forms.add(toks[0])
+        for f in forms:
+            if len(f) < 2 or f in g.forms or f.lower() in HONORIFICS:
+                continue
+            for m in re.finditer(r"(?<![\w-])" + re.escape(f) + r"(?![\w-])", text):
+                if not any(x <= m.start() < y for x, y in taken):
+                    raw.append((m.start(), m.end(), f))
+                    taken.append((m.start(), m.end()))
+    raw.sort()
     order = sorted(raw, key=lambda x: (-len(x[2].split()), x[0]))
     assigned: dict[tuple[int, int], Person] = {}
     for a, b, name in order:
@@ -285,6 +305,8 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
         else:
             ss = sent_start(a)
             here = [x for x in named if ss <= x.start < a]
+            if s.lower() in ("him", "her") and here:
+                here = []  # an object pronoun does not point back to its own clause's subject
             if here:
                 target = here[0].person
             else:
@@ -303,6 +325,9 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
         if pm.person.code and pm.kind == "name":
             counts[pm.person.code] += 2
     dl = None
+    if dateline and "|" in dateline:
+        city, country = dateline.split("|", 1)
+        dateline = city if city.title() in g.forms else country
     if dateline:
         for m in places:
             if m.text.lower() == dateline.lower():

@@ -73,12 +73,23 @@ _DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}?)(?:,\s*([A-Z][A-Za-z .]+?))?
                        r"\s*(?:\([A-Za-z ]+\))?\s*[-–—]\s")
 
 
+_PLACE_DATE = re.compile(r"^\s*([A-Z][\w .'-]+?),\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]{2,8}\.? \d{1,2})\b")
+_PLACE_DOT = re.compile(r"^\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\.\s+[A-Z]")
+
+
 def dateline_city(text: str) -> str | None:
-    """The place of a wire-style dateline ("TEHRAN, Jan 24 (Wire) - ...") in title case, if any."""
-    for line in text.splitlines():
+    """The place of a dateline ("TEHRAN, Jan 24 (Wire) - ...", "Kuwait City, 22 December 2024",
+    "Moscow. Friendly ...") in title case, if any; wire datelines win over the other forms."""
+    fallback = None
+    for line in text.splitlines()[:40]:
         if not line.strip():
             continue
         m = _DATELINE.match(line)
         if m:
-            return m.group(1).strip().title()
-    return None
+            city = m.group(1).strip().title()
+            return f"{city}|{m.group(2).strip()}" if m.group(2) else city
+        if fallback is None:
+            m = _PLACE_DATE.match(line) or _PLACE_DOT.match(line)
+            if m:
+                fallback = m.group(1).strip()
+    return fallback

@@ -26,7 +26,8 @@ CANCEL = re.compile(r"\b(call(?:ed|ing|s)? off|cancel(?:l?ed|s|ling)?|cancellati
 PLANNED = re.compile(r"\b(will|is due to|are due to|due to|is to|are to|scheduled|plans? to|set to|would lead|"
                      r"to visit|expected to|is expected|next week|in the coming days|upcoming)\b", re.I)
 PRESENT = re.compile(r"\b(is on|is visiting|are visiting|runs until|lasts until|is in|continues)\b", re.I)
-SKIP = re.compile(r"\b(virtual|video link|would be invited|near future|intend(?:s|ed)? to|invit(?:ed|ation)\b(?!.*\baccept))", re.I)
+SKIP = re.compile(r"\b(virtual|video link|would be invited|near future|intend(?:s|ed)? to|none of)\b", re.I)
+INVITED = re.compile(r"\binvit(?:ed|es|ation)\b(?!\s+of\b)", re.I)
 START_CUE = re.compile(r"\b(arriv\w*|landed|lands|flew|began|begins|received|welcomed|from)\b", re.I)
 END_CUE = re.compile(r"\b(ended|ends|left|leaves|until|concluded|at the end of)\b", re.I)
 
@@ -93,7 +94,7 @@ def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
             trig = m.group(0)
             ts, te = s + m.start(), s + m.end()
             clause = sent[max(0, m.start() - 80): m.end() + 80]
-            if SKIP.search(sent) or BACKGROUND.search(clause):
+            if SKIP.search(sent) or BACKGROUND.search(clause) or (INVITED.search(sent) and not re.search(r"\baccept", sent)):
                 continue
             if NEGATION.search(sent[max(0, m.start() - 40):m.start()]) and not cancelled:
                 continue
@@ -102,9 +103,9 @@ def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
             dests = _destinations(ctx, s, e, te, g)
             if not dests and re.search(r"capital", sent[m.end():m.end() + 30]) and ctx.dateline:
                 dests = [(ctx.dateline.place.code, ctx.dateline.place.name)]
-            if not dests and trig.lower() in ("landed", "flew", "arrived", "arrives", "led a delegation") and ctx.dateline \
-                    and not re.match(r"\s+(in|to|at)\s+[A-Z]", sent[m.end():m.end() + 6]) or \
-                    (not dests and trig.lower().startswith("flew") and ctx.dateline):
+            if not dests and ctx.dateline and ctx.dateline.place.code and \
+                    not re.match(r"\s+(in|to)\s+[A-Z]", sent[m.end():m.end() + 6]) and \
+                    not re.match(r"(?i)(received|welcomed|was received|was welcomed|trip|travel)", trig):
                 dests = [(ctx.dateline.place.code, ctx.dateline.place.name if ctx.dateline.place.kind == "city" else None)]
             if not dests and trig.lower() in ("received", "welcomed", "was received", "was welcomed"):
                 continue
