@@ -246,5 +246,32 @@ def validate(obj: Context):
     click.secho(f"all {len(iris)} article(s) conform", fg="green", err=True)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads (and query processes) per worker.")
+@click.option("--timeout", default=None, type=float,
+              help="Query timeout in seconds (default: $KG_QUERY_TIMEOUT or 10).")
+@click.option("--access-log", is_flag=True, help="Log every request to stderr.")
+@click.pass_obj
+def serve(obj: Context, host, port, workers, threads, timeout, access_log):
+    """Serve the store over HTTP: SPARQL 1.1 Protocol (/sparql), Graph Store (/graph), ingest (/articles).
+
+    Writes need KG_TOKEN set in the environment (clients send 'Authorization: Bearer <token>');
+    without it the service is read-only. Limits: KG_MAX_ROWS, KG_MAX_BODY, KG_QUERY_TIMEOUT.
+    """
+    from .web.serve import serve as run
+    if obj.location.startswith(("http://", "https://")):
+        _fail("kg serve needs a store directory (--store DIR), not a remote endpoint")
+    if workers < 1 or threads < 1:
+        _fail("--workers and --threads must be at least 1", 2)
+    try:
+        run(obj.location, host=host, port=port, workers=workers, threads=threads, timeout=timeout,
+            access_log=access_log)
+    except StoreError as e:
+        _fail(str(e))
+
+
 if __name__ == "__main__":
     main()

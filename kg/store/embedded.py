@@ -138,10 +138,11 @@ class EmbeddedStore(Store):
     def _writer_or_memory(self) -> ox.Store:
         return self._memory if self._memory is not None else self._writer
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> None:
+        """Run a SPARQL Update; ``base_iri`` resolves relative IRIs, ``prefixes`` are predeclared."""
         with self.writing():
             try:
-                self._writer_or_memory().update(sparql)
+                self._writer_or_memory().update(sparql, base_iri=base_iri, prefixes=prefixes)
             except SyntaxError as e:
                 raise StoreError(f"invalid SPARQL Update: {e}") from e
 

@@ -1,0 +1,197 @@
+"""The Flask application factory of the SPARQL service (``server.create_app`` re-exports it).
+
+Configuration is explicit: ``create_app({"store": ..., "token": ...})`` or, for whatever the
+dict leaves out, the environment (KG_STORE, KG_TOKEN, KG_QUERY_TIMEOUT, KG_MAX_ROWS,
+KG_MAX_BODY, KG_CACHE_BYTES, KG_QUERY_PROCS, KG_METRICS_DIR).
+"""
+from __future__ import annotations
+
+import hmac
+import importlib
+import logging
+import os
+import threading
+import time
+
+from flask import Flask, current_app, g, request
+
+from ..store import DEFAULT_LOCATION, open_store
+from . import errors
+from .cache import ResponseCache
+from .errors import ApiError
+from .executor import QueryExecutor
+from .metrics import Metrics
+
+log = logging.getLogger("kg.web")
+
+# Blueprints: "module" (exporting ``bp``). Add new ones here; OPTIONAL ones are registered only
+# when their module exists (a colleague's dashboard API, for instance).
+BLUEPRINTS = ["kg.web.sparql", "kg.web.graph_store", "kg.web.articles", "kg.web.ops"]
+OPTIONAL_BLUEPRINTS = ["kg.web.api"]
+
+DEFAULTS = {"store": DEFAULT_LOCATION, "token": None, "query_timeout": 10.0, "max_rows": 10_000,
+            "max_body": 10 * 2**20, "cache_bytes": 64 * 2**20, "query_procs": 2, "metrics_dir": None}
+_ENV = {"store": ("KG_STORE", str), "token": ("KG_TOKEN", str), "query_timeout": ("KG_QUERY_TIMEOUT", float),
+        "max_rows": ("KG_MAX_ROWS", int), "max_body": ("KG_MAX_BODY", int),
+        "cache_bytes": ("KG_CACHE_BYTES", int), "query_procs": ("KG_QUERY_PROCS", int),
+        "metrics_dir": ("KG_METRICS_DIR", str)}
+
+
+def load_config(config: dict | None = None) -> dict:
+    cfg = dict(DEFAULTS)
+    for key, (env, conv) in _ENV.items():
+        if os.environ.get(env):
+            try:
+                cfg[key] = conv(os.environ[env])
+            except ValueError:
+                raise SystemExit(f"{env}={os.environ[env]!r} is not a valid {conv.__name__}") from None
+    cfg.update({k: v for k, v in (config or {}).items() if v is not None})
+    cfg["token"] = cfg["token"] or None
+    return cfg
+
+
+class Service:
+    """What the blueprints share: configuration, the store, the query pool, the cache, the metrics."""
+
+    def __init__(self, cfg: dict):
+        self.cfg = cfg
+        self.location = cfg["store"]
+        self.store = open_store(self.location)      # reads (graph store, health) and article writes
+        self.cache = ResponseCache(int(cfg["cache_bytes"]))
+        self.metrics = Metrics(cfg.get("metrics_dir"))
+        self._executor: QueryExecutor | None = None
+        self._lock = threading.Lock()
+        self._stats: tuple[str, dict] | None = None
+
+    @property
+    def executor(self) -> QueryExecutor:
+        # One pool per process: gunicorn forks workers after the app may have been built.
+        with self._lock:
+            if self._executor is None or self._executor.pid != os.getpid():
+                self._executor = QueryExecutor(self.location, int(self.cfg["query_procs"]))
+            return self._executor
+
+    @property
+    def timeout(self) -> float:
+        return float(self.cfg["query_timeout"])
+
+    def version(self) -> str | None:
+        try:
+            return self.store.version()
+        except Exception:
+            return None
+
+    def stats(self) -> dict:
+        """Quad count and version, recomputed only when the store version changed."""
+        v = self.version()
+        if self._stats is not None and self._stats[0] == v and v is not None:
+            return self._stats[1]
+        res = self.executor.run({"op": "stats"}, self.timeout)
+        if not res.ok:
+            raise RuntimeError(res.error)
+        self._stats = (v, res.value)
+        return res.value
+
+    def select(self, sparql: str) -> list[dict]:
+        """SELECT rows as plain dicts (like Store.select), run in the killable query pool."""
+        import json
+
+        from ..store.base import PREFIX_HEADER, _py
+        res = self.executor.run({"op": "query", "sparql": PREFIX_HEADER + sparql, "result_format": "json",
+                                 "graph_format": "turtle", "default_graphs": [], "named_graphs": [],
+                                 "max_rows": int(self.cfg["max_rows"])}, self.timeout)
+        if not res.ok:
+            raise ApiError(res.status if res.status < 500 else 500, res.error)
+        data = json.loads(res.body)
+        return [{k: _py(v) for k, v in row.items()} for row in data["results"]["bindings"]]
+
+    def require_writer(self) -> None:
+        """401/403 unless the request carries the configured bearer token."""
+        token = self.cfg["token"]
+        if not token:
+            raise ApiError(403, "this service is read-only: no write token is configured. Start it with "
+                                "KG_TOKEN=<secret> in the environment (e.g. 'KG_TOKEN=s3cret kg serve') and "
+                                "send 'Authorization: Bearer <secret>' with writes.")
+        auth = request.headers.get("Authorization", "")
+        scheme, _, given = auth.partition(" ")
+        ok = scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8", "replace"),
+                                                               token.encode("utf-8"))
+        if not ok:
+            raise ApiError(401, "writes need 'Authorization: Bearer <token>' with the token the service was "
+                                "started with (KG_TOKEN)" + ("; the token given is wrong" if auth else ""),
+                           headers={"WWW-Authenticate": 'Bearer realm="dipkg", charset="UTF-8"'})
+
+
+def _timed_select(svc: Service):
+    """For other blueprints (the dashboard API): Service.select, with timeouts answered as JSON 503s."""
+    from .executor import ExecutorBusy, QueryTimeout
+
+    def select(sparql: str) -> list[dict]:
+        try:
+            return svc.select(sparql)
+        except QueryTimeout as e:
+            svc.metrics.inc("query_timeouts")
+            raise ApiError(503, f"query exceeded {e.seconds:g} s; narrow the filters") from None
+        except ExecutorBusy:
+            raise ApiError(503, "all query processes are busy; retry in a moment") from None
+    return select
+
+
+def service() -> Service:
+    return current_app.extensions["kg"]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    cfg = load_config(config)
+    app = Flask("kg.web")
+    app.config["MAX_CONTENT_LENGTH"] = int(cfg["max_body"])
+    app.config["MAX_FORM_MEMORY_SIZE"] = int(cfg["max_body"])
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.url_map.strict_slashes = False
+    svc = Service(cfg)
+    app.extensions["kg"] = svc
+    app.extensions["kg_api_select"] = _timed_select(svc)
+    errors.register(app, int(cfg["max_body"]))
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
+    for name in OPTIONAL_BLUEPRINTS:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        bp = getattr(mod, "bp", None) or getattr(mod, "blueprint", None)
+        if bp is not None:
+            app.register_blueprint(bp)
+
+    @app.before_request
+    def _start():
+        g.t0 = time.monotonic()
+        # Refuse an oversized body before reading a byte of it.
+        if request.content_length is not None and request.content_length > app.config["MAX_CONTENT_LENGTH"]:
+            raise ApiError(413, f"the request body ({request.content_length:,} bytes) is larger than the "
+                                f"{app.config['MAX_CONTENT_LENGTH']:,} byte limit (KG_MAX_BODY); split the data "
+                                "into several requests")
+        if request.method == "OPTIONS":
+            from flask import make_response
+            resp = make_response("", 204)
+            return resp
+
+    @app.after_request
+    def _finish(resp):
+        # CORS for reads: any origin may query; writes need a token, which browsers will not
+        # send cross-origin because Authorization is not an allowed preflight header.
+        resp.headers["Access-Control-Allow-Origin"] = "*"
+        resp.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated, X-Cache, Content-Type"
+        if request.method == "OPTIONS":
+            resp.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+            resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+            resp.headers["Access-Control-Max-Age"] = "86400"
+        endpoint = (request.url_rule.rule if request.url_rule else "unmatched")
+        svc.metrics.request(endpoint, request.method, resp.status_code)
+        return resp
+
+    return app

@@ -1,0 +1,185 @@
+"""The ingest API: POST /articles (validated, atomic) and DELETE /articles/<id>.
+
+JSON carrying curated ``events`` (the ``kg import`` format; one article or a list) is stored
+as given. Plain text, HTML and JSON without events go through extraction
+(:mod:`kg.extract`) when it is installed; otherwise they get 501. Every article is
+validated against the SHACL shapes: a list is stored whole (one transaction) or not at all.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..rdf import article_iri
+from ..records import ISO_DATE, Article, RecordError, article_from_json, event_to_json
+from .app import service
+from .errors import ApiError
+
+bp = Blueprint("articles", __name__)
+
+TEXT_TYPES = {"text/plain": ".txt", "text/html": ".html", "application/xhtml+xml": ".html"}
+
+
+def _extraction():
+    """(extractor, read_inputs or None), or raise 501 when kg.extract is not available."""
+    try:
+        from ..extract import default_extractor
+    except ImportError as e:
+        raise ApiError(501, "extraction (kg.extract) is not installed in this server, so only JSON articles "
+                            "with curated 'events' can be posted; add the events yourself "
+                            f"(see corpus GUIDELINES.md) or install the extractor ({e})") from None
+    try:
+        from ..extract.inputs import read_inputs
+    except ImportError:
+        read_inputs = None
+    return default_extractor(), read_inputs
+
+
+def _params() -> dict:
+    p = {k: (request.args.get(k) or "").strip() or None for k in ("published", "title", "url", "id")}
+    if p["published"] and not ISO_DATE.match(p["published"]):
+        raise ApiError(400, f"published={p['published']!r} is not a date; write it as YYYY-MM-DD")
+    return p
+
+
+def _html_text(html: str) -> tuple[str, str | None, str | None]:
+    try:
+        import trafilatura
+    except ImportError:
+        raise ApiError(501, "HTML input needs kg.extract.inputs or trafilatura, neither is installed; "
+                            "post the article's text as text/plain") from None
+    text = trafilatura.extract(html, include_comments=False) or ""
+    meta = trafilatura.extract_metadata(html)
+    return text, getattr(meta, "title", None), getattr(meta, "date", None)
+
+
+def _articles_from_text(body: str, suffix: str) -> list[tuple[Article, bool]]:
+    p = _params()
+    extractor, read_inputs = _extraction()
+    if read_inputs is not None:
+        with tempfile.TemporaryDirectory(prefix="kg-post-") as d:
+            path = os.path.join(d, "article" + suffix)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(body)
+            items = list(read_inputs([path], published=p["published"], title=p["title"], url=p["url"],
+                                     id=p["id"]))
+        bad = [x for x in items if isinstance(x, RecordError)]
+        if bad:
+            raise ApiError(400, f"the article could not be read: {bad[0].message}")
+        articles = [x[0] if isinstance(x, tuple) else x for x in items]
+    else:
+        title, published = p["title"], p["published"]
+        text = body
+        if suffix == ".html":
+            text, t2, d2 = _html_text(body)
+            title = title or t2
+            published = published or (d2 if d2 and ISO_DATE.match(d2) else None)
+        if not text.strip():
+            raise ApiError(400, "the article has no text")
+        ident = p["id"] or "text-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        articles = [Article(id=ident, text=text, title=title, published=published, url=p["url"])]
+    for a in articles:
+        a.events = extractor.extract(a)
+    return [(a, True) for a in articles]
+
+
+def _articles_from_json(body: bytes) -> tuple[list[tuple[Article, bool]], bool]:
+    try:
+        obj = json.loads(body.decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise ApiError(400, f"the body is not UTF-8 (byte {e.start})") from None
+    except json.JSONDecodeError as e:
+        raise ApiError(400, f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+    objs = obj if isinstance(obj, list) else [obj]
+    if not objs:
+        raise ApiError(400, "the list of articles is empty")
+    out = []
+    need_extraction = []
+    for i, o in enumerate(objs):
+        where = f"articles[{i}]" if isinstance(obj, list) else "article"
+        curated = isinstance(o, dict) and "events" in o
+        try:
+            a = article_from_json(o, where=where, with_events=curated)
+        except RecordError as e:
+            raise ApiError(400, str(e), field=e.field, where=e.where) from None
+        out.append((a, not curated))
+        if not curated:
+            need_extraction.append(a)
+    if need_extraction:
+        extractor, _ = _extraction()
+        for a in need_extraction:
+            if not a.text.strip():
+                raise ApiError(400, f"article {a.id!r} has neither 'events' nor 'text'; give one of them")
+            a.events = extractor.extract(a)
+    return out, isinstance(obj, list)
+
+
+def _problem(p) -> dict:
+    d = {k: getattr(p, k, None) for k in ("focus", "focus_type", "path", "message", "value", "severity", "shape")}
+    return {k: v for k, v in d.items() if v is not None}
+
+
+@bp.route("/articles", methods=["POST"])
+def post_articles():
+    svc = service()
+    svc.require_writer()
+    ctype = request.mimetype
+    if ctype == "application/json":
+        items, is_list = _articles_from_json(request.get_data(cache=False))
+    elif ctype in TEXT_TYPES:
+        try:
+            body = request.get_data(cache=False).decode(request.mimetype_params.get("charset") or "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            raise ApiError(400, "the body is not valid text in its charset; send UTF-8") from None
+        items, is_list = _articles_from_text(body, TEXT_TYPES[ctype]), False
+    else:
+        raise ApiError(415, f"POST /articles takes application/json (articles with curated 'events', or "
+                            f"with 'text' to extract), text/plain or text/html; got {ctype or 'none'!r}")
+    ids = [a.id for a, _ in items]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise ApiError(400, f"article id(s) {', '.join(sorted(dup))} appear more than once in the request")
+
+    from ..ingest import prepare
+    extractor_name = None
+    prepared, rejected = [], []
+    for a, extracted in items:
+        if extracted:
+            try:
+                extractor_name = _extraction()[0].name
+            except ApiError:
+                extractor_name = "extracted"
+        graphs, outcome = prepare(a, extractor=extractor_name if extracted else "curated", where="request")
+        if graphs is None:
+            report = outcome.report
+            rejected.append({"id": a.id, "iri": outcome.iri,
+                             "problems": [_problem(p) for p in getattr(report, "problems", [])],
+                             "report": outcome.error})
+        else:
+            prepared.append((a, graphs))
+    if rejected:
+        n = len(rejected)
+        raise ApiError(422, f"{n} of {len(items)} article(s) do not conform to the SHACL shapes, so nothing was "
+                            "stored; fix the problems listed and post again", articles=rejected)
+    svc.store.replace_articles([(str(g.iri), g.graph, g.actors) for _, g in prepared])
+    out = [{"id": a.id, "iri": str(g.iri),
+            "events": [{"iri": str(e), **event_to_json(ev)} for e, ev in g.events]} for a, g in prepared]
+    body = {"articles": out} if is_list else out[0]
+    resp = jsonify(body)
+    resp.status_code = 201
+    if not is_list:
+        resp.headers["Location"] = out[0]["iri"]
+    return resp
+
+
+@bp.route("/articles/<path:article_id>", methods=["DELETE"])
+def delete_article(article_id: str):
+    svc = service()
+    svc.require_writer()
+    if not svc.store.delete_article(str(article_iri(article_id))):
+        raise ApiError(404, f"no article with id {article_id!r}")
+    return Response(status=204)

@@ -1,0 +1,70 @@
+"""JSON errors everywhere: every error answer is ``{"error": ..., "status": ...}`` with a message a person can act on."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("kg.web")
+
+HINTS = {
+    400: "the request is malformed",
+    401: "send 'Authorization: Bearer <token>'",
+    403: "this action is not allowed",
+    404: "no such resource; GET /sparql describes the service, /health and /metrics report on it",
+    405: "this endpoint does not accept that HTTP method",
+    406: "none of the formats in your Accept header is available",
+    413: "the request body is too large",
+    415: "unsupported Content-Type",
+}
+
+
+class ApiError(Exception):
+    """An error answer: ``status`` and a human message; ``extra`` fields are merged into the JSON body."""
+
+    def __init__(self, status: int, message: str, *, headers: dict | None = None, **extra):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def error_response(status: int, message: str, headers: dict | None = None, **extra):
+    body = {"error": message, "status": status}
+    body.update(extra)
+    resp = jsonify(body)
+    resp.status_code = status
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def register(app: Flask, max_body: int) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(e: ApiError):
+        return error_response(e.status, e.message, e.headers, **e.extra)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException):
+        status = e.code or 500
+        if status == 413:
+            msg = (f"the request body is larger than the {max_body:,} byte limit (KG_MAX_BODY); "
+                   "split the data into several requests")
+        elif status == 405:
+            msg = f"{request.method} is not allowed on {request.path}; allowed: {', '.join(e.valid_methods or [])}"
+        elif status == 404:
+            msg = f"no resource at {request.path}; {HINTS[404]}"
+        else:
+            msg = e.description or HINTS.get(status, "error")
+        headers = {}
+        if status == 405 and e.valid_methods:
+            headers["Allow"] = ", ".join(e.valid_methods)
+        return error_response(status, msg, headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, f"internal error ({type(e).__name__}); the server log has the details. "
+                                   "Retry, and report it if it persists.")

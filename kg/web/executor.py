@@ -1,0 +1,258 @@
+"""Killable query execution: a small pool of query processes per web worker.
+
+pyoxigraph cannot cancel a running query, so the web worker never runs one itself. It
+hands the query to a process of its pool (forkserver context, so a replacement starts in a
+few milliseconds) and waits at most the query timeout; a process that overruns is killed
+with SIGKILL and replaced. Each query process opens the store read-only
+(``open_store(location, read_only=True)``), which re-opens its snapshot whenever a write
+bumps the store version. Updates run in the same processes (opening the store for writing
+under its file lock only for the update), so a runaway ``DELETE ... WHERE`` is killable too:
+an update killed before it commits leaves the store unchanged.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+
+from ..rdf import PREFIXES
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class QueryTimeout(Exception):
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"query exceeded {seconds:g} s")
+
+
+class ExecutorBusy(Exception):
+    pass
+
+
+class ExecutorCrashed(Exception):
+    pass
+
+
+@dataclass
+class Result:
+    ok: bool
+    kind: str = ""             # select / ask / graph / update / stats
+    body: bytes = b""
+    fmt: str = ""              # the format name used (json, turtle, ...)
+    rows: int = 0
+    truncated: bool = False
+    status: int = 200          # for errors: the HTTP status to answer
+    error: str = ""
+    value: object = None
+
+
+# --- the query process ------------------------------------------------------------------
+
+_state: dict = {}
+
+
+def _store(location: str, read_only: bool):
+    key = ("ro" if read_only else "rw", location)
+    st = _state.get(key)
+    if st is None:
+        from ..store import open_store
+        st = _state[key] = open_store(location, read_only=read_only) if read_only else open_store(location)
+    return st
+
+
+def _ox_handle(store):
+    return getattr(store, "ox", None)
+
+
+def _run_query(location: str, job: dict) -> Result:
+    import pyoxigraph as ox
+
+    from .results import serialize_boolean, serialize_solutions, serialize_triples
+    store = _store(location, True)
+    handle = _ox_handle(store)
+    kwargs = {}
+    if job.get("default_graphs"):
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+    elif not job.get("named_graphs"):
+        kwargs["use_default_graph_as_union"] = True
+    if job.get("named_graphs"):
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+        if not job.get("default_graphs"):
+            # named-graph-uri alone: the default graph is then empty (SPARQL 1.1 Protocol 2.1.4)
+            kwargs["default_graph"] = [ox.NamedNode("urn:x-dipkg:empty-default-graph")]
+    for name in ("from_graphs", "from_named"):
+        for g in job.get(name) or ():
+            if not handle.contains_named_graph(ox.NamedNode(g)):
+                return Result(False, status=400, error=(
+                    f"FROM{' NAMED' if name == 'from_named' else ''} <{g}> names a graph this store does not "
+                    "hold, and this service never fetches remote data. Use the IRI of a stored graph "
+                    "(SELECT DISTINCT ?g { GRAPH ?g {} } lists them) or load the data first."))
+    try:
+        res = handle.query(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES, **kwargs)
+    except SyntaxError as e:
+        return Result(False, status=400, error=f"SPARQL syntax error: {e}")
+    cap = job["max_rows"]
+    try:
+        if isinstance(res, ox.QueryBoolean):
+            fmt = job.get("result_format")
+            if fmt is None:
+                return Result(False, status=406, kind="ask", error="not_acceptable")
+            return Result(True, "ask", serialize_boolean(bool(res), fmt), fmt)
+        if isinstance(res, ox.QuerySolutions):
+            fmt = job.get("result_format")
+            if fmt is None:
+                return Result(False, status=406, kind="select", error="not_acceptable")
+            body, rows, trunc = serialize_solutions(res, fmt, cap)
+            return Result(True, "select", body, fmt, rows, trunc)
+        fmt = job.get("graph_format")
+        if fmt is None:
+            return Result(False, status=406, kind="graph", error="not_acceptable")
+        body, rows, trunc = serialize_triples(res, fmt, cap, PREFIXES)
+        return Result(True, "graph", body, fmt, rows, trunc)
+    except OSError as e:
+        return Result(False, status=400 if "lookup" in str(e) or "http" in str(e).lower() else 500,
+                      error=f"the query failed while running: {e}")
+
+
+def _run_update(location: str, job: dict) -> Result:
+    store = _store(location, False)
+    try:
+        store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
+    except TypeError:
+        store.update(job["sparql"])
+    except SyntaxError as e:
+        return Result(False, status=400, error=f"SPARQL Update syntax error: {e}")
+    except Exception as e:  # StoreError wraps SyntaxError for us
+        msg = str(e)
+        if "invalid SPARQL Update" in msg or "syntax" in msg.lower() or "error at" in msg:
+            return Result(False, status=400, error=msg)
+        raise
+    return Result(True, "update")
+
+
+def _run_stats(location: str, job: dict) -> Result:
+    store = _store(location, True)
+    handle = _ox_handle(store)
+    n = len(handle) if handle is not None else int(store.stats()["quads"])
+    return Result(True, "stats", value={"quads": n, "version": store.version()})
+
+
+def worker_main(conn, location: str) -> None:
+    """Serve jobs from ``conn`` until the pipe closes."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the web worker decides when we stop
+    handlers = {"query": _run_query, "update": _run_update, "stats": _run_stats}
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            res = handlers[job["op"]](location, job)
+        except Exception as e:  # report, never die on a job
+            res = Result(False, status=500, error=f"{type(e).__name__}: {e}")
+        try:
+            conn.send(res)
+        except (BrokenPipeError, OSError):
+            return
+
+
+# --- the pool, in the web worker -----------------------------------------------------------
+
+class _Proc:
+    def __init__(self, ctx, location: str):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=worker_main, args=(child, location), daemon=True,
+                                name="kg-query")
+        self.proc.start()
+        child.close()
+
+    def kill(self):
+        try:
+            self.proc.kill()
+        except Exception:
+            pass
+        self.proc.join(2)
+        try:
+            self.conn.close()
+        except Exception:
+            pass
+
+
+class QueryExecutor:
+    """``size`` query processes; ``run(job, timeout)`` returns a Result or raises QueryTimeout."""
+
+    def __init__(self, location: str, size: int = 2):
+        self.location = location
+        self.size = max(1, size)
+        self.pid = os.getpid()
+        self._ctx = None
+        self._idle: queue.LifoQueue[_Proc] = queue.LifoQueue()
+        self._lock = threading.Lock()
+        self._started = 0
+        self.kills = 0
+
+    def _context(self):
+        if self._ctx is None:
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            self._ctx = multiprocessing.get_context(method)
+            if method == "forkserver":
+                self._ctx.set_forkserver_preload(["kg.web.executor", "kg.web.results", "kg.store.embedded"])
+        return self._ctx
+
+    def _checkout(self, wait: float) -> _Proc:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._started < self.size:
+                self._started += 1
+                try:
+                    return _Proc(self._context(), self.location)
+                except Exception:
+                    self._started -= 1
+                    raise
+        try:
+            return self._idle.get(timeout=wait)
+        except queue.Empty:
+            raise ExecutorBusy() from None
+
+    def _discard(self, p: _Proc) -> None:
+        p.kill()
+        with self._lock:
+            self._started -= 1
+
+    def run(self, job: dict, timeout: float) -> Result:
+        deadline = time.monotonic() + timeout
+        p = self._checkout(timeout)
+        remaining = max(0.05, deadline - time.monotonic())
+        try:
+            p.conn.send(job)
+            if not p.conn.poll(remaining):
+                self.kills += 1
+                self._discard(p)
+                raise QueryTimeout(timeout)
+            res = p.conn.recv()
+        except QueryTimeout:
+            raise
+        except (EOFError, OSError, BrokenPipeError) as e:
+            self._discard(p)
+            raise ExecutorCrashed(str(e)) from e
+        except BaseException:
+            self._discard(p)
+            raise
+        self._idle.put(p)
+        return res
+
+    def close(self) -> None:
+        while True:
+            try:
+                p = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            p.kill()

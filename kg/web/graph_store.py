@@ -1,0 +1,203 @@
+"""SPARQL 1.1 Graph Store HTTP Protocol at /graph.
+
+Reads are open: ``GET/HEAD /graph?default``, ``/graph?graph=IRI``, ``/graph/<path>`` (direct
+identification: the graph IRI is the request URL) and ``GET /graph`` for the whole dataset
+(TriG or N-Quads by Accept). Writes (PUT replaces, POST adds, DELETE drops; POST /graph
+creates a new graph and answers its IRI in Location) need the bearer token, run as one
+SPARQL Update each (atomic) and are NOT validated against the SHACL shapes: they are the
+researchers' own graphs. Article ingest (/articles) always validates.
+"""
+from __future__ import annotations
+
+import tempfile
+import uuid
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request, stream_with_context
+
+from .app import service
+from .errors import ApiError
+from .results import _OX_RDF
+from .sparql import GRAPH_TYPES, _run
+
+bp = Blueprint("graph_store", __name__)
+
+GRAPH_ACCEPT = [("text/turtle", "turtle"), ("application/n-triples", "ntriples"), ("text/plain", "ntriples"),
+                ("application/ld+json", "jsonld"), ("application/json", "jsonld"),
+                ("application/rdf+xml", "rdfxml"), ("application/xml", "rdfxml"), ("application/x-turtle", "turtle")]
+DATASET_ACCEPT = [("application/trig", "trig"), ("application/n-quads", "nquads"), ("text/plain", "nquads"),
+                  ("application/x-trig", "trig")]
+INPUT_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
+               "text/plain": "ntriples", "application/rdf+xml": "rdfxml", "application/xml": "rdfxml",
+               "text/xml": "rdfxml", "application/ld+json": "jsonld", "application/json": "jsonld",
+               "text/n3": "turtle", "application/trig": "trig", "application/n-quads": "nquads"}
+EXTENSIONS = {".ttl": "turtle", ".nt": "ntriples", ".rdf": "rdfxml", ".owl": "rdfxml", ".xml": "rdfxml",
+              ".jsonld": "jsonld", ".json": "jsonld", ".trig": "trig", ".nq": "nquads"}
+PREFIXES_OUT = {"dip": "https://w3id.org/dipkg/ontology#", "dcterms": "http://purl.org/dc/terms/",
+                "prov": "http://www.w3.org/ns/prov#", "schema": "https://schema.org/",
+                "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+
+
+def _negotiate(table):
+    if not request.headers.get("Accept", "").strip():
+        return table[0][1]
+    best = request.accept_mimetypes.best_match([m for m, _ in table])
+    if best is None:
+        raise ApiError(406, f"cannot answer in {request.headers.get('Accept')!r}; available: "
+                            + ", ".join(m for m, _ in table))
+    return dict(table)[best]
+
+
+def _target(path: str | None):
+    """(graph term or DefaultGraph, iri string or None); None for the whole dataset."""
+    if path is not None:
+        return ox.NamedNode(request.base_url), request.base_url
+    has_default = "default" in request.args
+    graphs = request.args.getlist("graph")
+    if has_default and graphs:
+        raise ApiError(400, "give either ?default or ?graph=IRI, not both")
+    if len(graphs) > 1:
+        raise ApiError(400, "give one ?graph=IRI")
+    if has_default:
+        return ox.DefaultGraph(), None
+    if graphs:
+        iri = graphs[0].strip()
+        try:
+            if not iri or any(c in iri for c in '<>" {}|\\^`') or ":" not in iri:
+                raise ValueError(iri)
+            return ox.NamedNode(iri), iri
+        except ValueError:
+            raise ApiError(400, f"graph={graphs[0]!r} is not an absolute IRI") from None
+    return None, None
+
+
+def _handle():
+    store = service().store
+    h = getattr(store, "ox", None)
+    if h is None:
+        raise ApiError(501, "the Graph Store Protocol needs the embedded store")
+    return h
+
+
+@bp.route("/graph", methods=["GET", "PUT", "POST", "DELETE"], defaults={"path": None})
+@bp.route("/graph/<path:path>", methods=["GET", "PUT", "POST", "DELETE"])
+def graph_store(path):
+    graph, iri = _target(path)
+    if request.method == "GET":   # HEAD too (Flask runs GET and drops the body)
+        return _get(graph, iri)
+    service().require_writer()
+    if request.method == "POST" and graph is None:
+        new_iri = f"{request.host_url.rstrip('/')}/graph/{uuid.uuid4().hex}"
+        _write(ox.NamedNode(new_iri), new_iri, replace=False)
+        return Response(status=201, headers={"Location": new_iri})
+    if graph is None:
+        raise ApiError(400, f"{request.method} /graph needs ?default or ?graph=IRI; to drop everything use the "
+                            "SPARQL Update 'DROP ALL' on /sparql")
+    if request.method == "DELETE":
+        existed = _exists(graph)
+        if not existed:
+            raise ApiError(404, f"no graph <{iri}> in the store" if iri else "the default graph is empty")
+        target = f"GRAPH <{iri}>" if iri else "DEFAULT"
+        _update(f"DROP SILENT {target}")
+        return Response(status=204)
+    existed = _exists(graph)
+    _write(graph, iri, replace=request.method == "PUT")
+    return Response(status=204 if existed else 201)
+
+
+def _exists(graph) -> bool:
+    h = _handle()
+    if isinstance(graph, ox.DefaultGraph):
+        return next(iter(h.quads_for_pattern(None, None, None, graph)), None) is not None
+    return h.contains_named_graph(graph)
+
+
+def _get(graph, iri):
+    h = _handle()
+    if graph is None:
+        fmt = _negotiate(DATASET_ACCEPT)
+        return _stream_dataset(h, fmt)
+    fmt = _negotiate(GRAPH_ACCEPT)
+    if iri is not None and not h.contains_named_graph(graph):
+        raise ApiError(404, f"no graph <{iri}> in the store; GET /graph lists everything as TriG")
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in h.quads_for_pattern(None, None, None, graph)]
+    body = ox.serialize(triples, format=_OX_RDF[fmt],
+                        prefixes=PREFIXES_OUT if fmt in ("turtle", "rdfxml") else None) or b""
+    if fmt == "jsonld" and not triples:
+        body = b"[]"
+    return Response(body, content_type=f"{GRAPH_TYPES[fmt]}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def _stream_dataset(h, fmt):
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
+    ox.serialize(h.quads_for_pattern(None, None, None, None), spool, format=_OX_RDF[fmt],
+                 prefixes=PREFIXES_OUT if fmt == "trig" else None)
+    spool.seek(0)
+
+    def chunks():
+        try:
+            while True:
+                b = spool.read(1 << 16)
+                if not b:
+                    break
+                yield b
+        finally:
+            spool.close()
+    return Response(stream_with_context(chunks()), content_type=f"{GRAPH_TYPES[fmt]}; charset=utf-8",
+                    headers={"Vary": "Accept"})
+
+
+def _parse_body(graph_iri: str | None) -> list:
+    """The request's triples: a plain RDF body, or the files of a multipart/form-data body."""
+    parts = []
+    if request.mimetype == "multipart/form-data":
+        for f in request.files.values():
+            name = (f.filename or "").lower()
+            fmt = INPUT_TYPES.get((f.mimetype or "").lower()) or \
+                next((v for k, v in EXTENSIONS.items() if name.endswith(k)), None)
+            if fmt is None:
+                raise ApiError(415, f"cannot tell the RDF format of the uploaded file {f.filename!r}; give it a "
+                                    "Content-Type such as text/turtle or an extension such as .ttl")
+            parts.append((f.read(), fmt, f.filename))
+        if not parts:
+            raise ApiError(400, "the multipart body holds no file")
+    else:
+        fmt = INPUT_TYPES.get(request.mimetype)
+        if fmt is None:
+            raise ApiError(415, f"cannot read an RDF body of type {request.mimetype or 'none'!r}; send "
+                                "text/turtle, application/n-triples, application/rdf+xml or application/ld+json")
+        parts.append((request.get_data(cache=False), fmt, None))
+    triples = []
+    for data, fmt, name in parts:
+        if fmt in ("trig", "nquads"):
+            raise ApiError(415, "a graph is sent as triples (Turtle, N-Triples, RDF/XML, JSON-LD), not as a dataset")
+        try:
+            for t in ox.parse(data, format=_OX_RDF[fmt], base_iri=graph_iri or request.base_url):
+                triples.append(t)
+        except SyntaxError as e:
+            raise ApiError(400, f"the {fmt} body{' ' + repr(name) if name else ''} does not parse: {e}") from None
+        except (ValueError, OSError) as e:
+            raise ApiError(400, f"the body could not be read as {fmt}: {e}") from None
+    return triples
+
+
+def _write(graph, iri: str | None, *, replace: bool) -> None:
+    triples = _parse_body(iri)
+    lines = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
+    target = f"GRAPH <{iri}>" if iri else "DEFAULT"
+    ops = []
+    if replace:
+        ops.append(f"DROP SILENT {target}")
+    if iri:
+        ops.append(f"CREATE SILENT GRAPH <{iri}>")
+    if triples:
+        body = f"{lines} ." if lines else ""
+        ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}" if iri else f"INSERT DATA {{ {body} }}")
+    if ops:
+        _update(" ;\n".join(ops))
+
+
+def _update(sparql: str) -> None:
+    res = _run({"op": "update", "sparql": sparql, "base_iri": None})
+    if not res.ok:
+        raise ApiError(500 if res.status >= 500 else res.status, f"the store refused the write: {res.error}")

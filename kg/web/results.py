@@ -1,0 +1,154 @@
+"""SPARQL results serialisers that stop at a row cap.
+
+pyoxigraph serialises a whole result set at once; to cap the rows the service iterates the
+solutions itself and writes the standard formats here (SPARQL 1.1 Query Results JSON, XML,
+CSV and TSV). Graph results are capped by triples and serialised by pyoxigraph.
+"""
+from __future__ import annotations
+
+import json
+from xml.sax.saxutils import escape as _xml_escape
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _json_term(t) -> dict:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Literal):
+        out = {"type": "literal", "value": t.value}
+        if t.language:
+            out["xml:lang"] = t.language
+        elif t.datatype.value != XSD_STRING:
+            out["datatype"] = t.datatype.value
+        return out
+    if isinstance(t, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(t.subject),
+                                            "predicate": _json_term(t.predicate),
+                                            "object": _json_term(t.object)}}
+    return {"type": "literal", "value": str(t)}
+
+
+def _xml_term(t) -> str:
+    if isinstance(t, ox.NamedNode):
+        return f"<uri>{_xml_escape(t.value)}</uri>"
+    if isinstance(t, ox.BlankNode):
+        return f"<bnode>{_xml_escape(t.value)}</bnode>"
+    if isinstance(t, ox.Literal):
+        v = _xml_escape(t.value)
+        if t.language:
+            return f'<literal xml:lang="{_xml_escape(t.language, {chr(34): "&quot;"})}">{v}</literal>'
+        if t.datatype.value != XSD_STRING:
+            return f'<literal datatype="{_xml_escape(t.datatype.value, {chr(34): "&quot;"})}">{v}</literal>'
+        return f"<literal>{v}</literal>"
+    if isinstance(t, ox.Triple):
+        return (f"<triple><subject>{_xml_term(t.subject)}</subject><predicate>{_xml_term(t.predicate)}"
+                f"</predicate><object>{_xml_term(t.object)}</object></triple>")
+    return f"<literal>{_xml_escape(str(t))}</literal>"
+
+
+def _csv_cell(t) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.BlankNode):
+        v = f"_:{t.value}"
+    elif isinstance(t, (ox.NamedNode, ox.Literal)):
+        v = t.value
+    else:
+        v = str(t)
+    if any(c in v for c in ',"\r\n'):
+        v = '"' + v.replace('"', '""') + '"'
+    return v
+
+
+def _tsv_cell(t) -> str:
+    if t is None:
+        return ""
+    return str(t).replace("\t", "\\t")
+
+
+def serialize_solutions(solutions: ox.QuerySolutions, fmt: str, cap: int) -> tuple[bytes, int, bool]:
+    """Serialise at most ``cap`` solutions. Returns (body, rows, truncated)."""
+    names = [v.value for v in solutions.variables]
+    rows = 0
+    truncated = False
+    if fmt == "json":
+        parts = ['{"head":{"vars":', json.dumps(names), '},"results":{"bindings":[']
+        first = True
+        for sol in solutions:
+            if rows >= cap:
+                truncated = True
+                break
+            b = {}
+            for n in names:
+                t = sol[n]
+                if t is not None:
+                    b[n] = _json_term(t)
+            parts.append(("" if first else ",") + json.dumps(b, ensure_ascii=False))
+            first = False
+            rows += 1
+        parts.append("]}}")
+    elif fmt == "xml":
+        parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+        parts += [f'<variable name="{n}"/>' for n in names]
+        parts.append("</head><results>")
+        for sol in solutions:
+            if rows >= cap:
+                truncated = True
+                break
+            parts.append("<result>")
+            for n in names:
+                t = sol[n]
+                if t is not None:
+                    parts.append(f'<binding name="{n}">{_xml_term(t)}</binding>')
+            parts.append("</result>")
+            rows += 1
+        parts.append("</results></sparql>\n")
+    elif fmt in ("csv", "tsv"):
+        cell = _csv_cell if fmt == "csv" else _tsv_cell
+        sep, eol = (",", "\r\n") if fmt == "csv" else ("\t", "\n")
+        parts = [sep.join(names if fmt == "csv" else ["?" + n for n in names]) + eol]
+        for sol in solutions:
+            if rows >= cap:
+                truncated = True
+                break
+            parts.append(sep.join(cell(sol[n]) for n in names) + eol)
+            rows += 1
+    else:
+        raise ValueError(f"unknown results format {fmt!r}")
+    return "".join(parts).encode("utf-8"), rows, truncated
+
+
+def serialize_boolean(value: bool, fmt: str) -> bytes:
+    if fmt == "xml":
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+                f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
+    if fmt in ("csv", "tsv"):
+        return b"_askResult\r\n" + (b"true" if value else b"false") + b"\r\n" if fmt == "csv" else \
+            b"?_askResult\n" + (b"true" if value else b"false") + b"\n"
+    return b'{"head":{},"boolean":' + (b"true" if value else b"false") + b"}"
+
+
+_OX_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+           "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+           "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+
+
+def serialize_triples(triples, fmt: str, cap: int, prefixes: dict[str, str] | None = None) -> tuple[bytes, int, bool]:
+    out = []
+    truncated = False
+    for t in triples:
+        if len(out) >= cap:
+            truncated = True
+            break
+        out.append(t)
+    pfx = prefixes if fmt in ("turtle", "rdfxml", "trig") else None
+    body = ox.serialize(out, format=_OX_RDF[fmt], prefixes=pfx) if out or fmt != "jsonld" else b"[]"
+    if fmt == "jsonld" and not out:
+        body = b"[]"
+    return body or b"", len(out), truncated

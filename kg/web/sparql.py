@@ -1,0 +1,279 @@
+"""The SPARQL 1.1 Protocol endpoint: /sparql (query by GET, form POST and direct POST; update by POST)."""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Response, request
+
+from ..rdf import PREFIXES
+from .app import service
+from .errors import ApiError
+from .executor import ExecutorBusy, ExecutorCrashed, QueryTimeout
+from .sparqlscan import ScanError, inject_using, scan
+
+bp = Blueprint("sparql", __name__)
+
+RESULT_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                "csv": "text/csv", "tsv": "text/tab-separated-values"}
+GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
+               "rdfxml": "application/rdf+xml", "nquads": "application/n-quads", "trig": "application/trig"}
+# Accept negotiation, in order of preference (the first is the default for */*).
+RESULT_ACCEPT = [("application/sparql-results+json", "json"), ("application/json", "json"),
+                 ("application/sparql-results+xml", "xml"), ("application/xml", "xml"), ("text/xml", "xml"),
+                 ("text/csv", "csv"), ("text/tab-separated-values", "tsv"), ("text/plain", "tsv"),
+                 ("application/javascript", "json"), ("text/javascript", "json")]
+GRAPH_ACCEPT = [("text/turtle", "turtle"), ("application/x-turtle", "turtle"), ("application/n-triples", "ntriples"),
+                ("text/plain", "ntriples"), ("application/ld+json", "jsonld"), ("application/json", "jsonld"),
+                ("application/rdf+xml", "rdfxml"), ("application/xml", "rdfxml"), ("text/xml", "rdfxml"),
+                ("text/n3", "turtle"), ("text/rdf+n3", "turtle")]
+FORMAT_ALIASES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
+                  "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples",
+                  "n-triples": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "rdfxml",
+                  "rdf": "rdfxml", "rdf/xml": "rdfxml", "application/sparql-results+json": "json",
+                  "application/sparql-results+xml": "xml", "text/csv": "csv",
+                  "text/tab-separated-values": "tsv", "text/turtle": "turtle",
+                  "application/n-triples": "ntriples", "application/ld+json": "jsonld",
+                  "application/rdf+xml": "rdfxml", "application/json": "json"}
+# when ?format= names one family, which format serves the other
+_PAIRED = {"json": "jsonld", "xml": "rdfxml", "csv": "ntriples", "tsv": "ntriples",
+           "turtle": "json", "ntriples": "json", "jsonld": "json", "rdfxml": "xml"}
+
+
+def _accept(table) -> str | None:
+    header = request.headers.get("Accept", "").strip()
+    if not header:
+        return table[0][1]
+    best = request.accept_mimetypes.best_match([m for m, _ in table])
+    return dict(table).get(best) if best else None
+
+
+def negotiate() -> tuple[str | None, str | None]:
+    """(results format for SELECT/ASK, RDF format for CONSTRUCT/DESCRIBE); None = not acceptable."""
+    fmts = request.values.getlist("format") or request.values.getlist("output")
+    if fmts:
+        name = FORMAT_ALIASES.get(fmts[0].strip().lower())
+        if name is None:
+            raise ApiError(400, f"unknown format {fmts[0]!r}; use json, xml, csv or tsv for SELECT/ASK and "
+                                "turtle, ntriples, jsonld or rdfxml for CONSTRUCT/DESCRIBE")
+        if name in RESULT_TYPES:
+            return name, _PAIRED[name]
+        return _PAIRED[name], name
+    return _accept(RESULT_ACCEPT), _accept(GRAPH_ACCEPT)
+
+
+def _text_body() -> str:
+    charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ApiError(415, f"the body must be UTF-8 (got charset={charset}); re-encode it as UTF-8")
+    try:
+        return request.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ApiError(400, f"the body is not valid UTF-8 (byte {e.start}); re-encode it as UTF-8") from None
+
+
+def _one(values: list[str], name: str) -> str:
+    if len(values) > 1:
+        raise ApiError(400, f"{len(values)} '{name}' parameters given; send exactly one")
+    return values[0]
+
+
+def _graph_params(*names: str) -> list[list[str]]:
+    out = []
+    for n in names:
+        vals = request.args.getlist(n)
+        if request.mimetype == "application/x-www-form-urlencoded":
+            vals = vals + request.form.getlist(n)
+        for v in vals:
+            if not v.strip() or any(c in v for c in '<>" {}|\\^`'):
+                raise ApiError(400, f"{n}={v!r} is not an IRI")
+        out.append(vals)
+    return out
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql():
+    ctype = request.mimetype
+    if request.method == "GET":
+        if request.args.getlist("update"):
+            raise ApiError(400, "SPARQL Update must be sent with POST (a form field 'update' or an "
+                                "application/sparql-update body), never with GET")
+        queries = request.args.getlist("query")
+        if not queries:
+            return service_description()
+        return run_query(_one(queries, "query"))
+    # POST
+    if ctype == "application/x-www-form-urlencoded":
+        charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise ApiError(415, f"form bodies must be UTF-8 (got charset={charset})")
+        queries = request.form.getlist("query")
+        updates = request.form.getlist("update")
+        if queries and updates:
+            raise ApiError(400, "send either 'query' or 'update', not both")
+        if queries:
+            return run_query(_one(queries, "query"))
+        if updates:
+            return run_update(_one(updates, "update"))
+        raise ApiError(400, "the form has neither a 'query' nor an 'update' field")
+    if ctype == "application/sparql-query":
+        if request.args.getlist("query"):
+            raise ApiError(400, "a direct POST carries the query in its body; do not also send ?query=")
+        return run_query(_text_body())
+    if ctype == "application/sparql-update":
+        return run_update(_text_body())
+    raise ApiError(415, f"POST /sparql needs Content-Type application/sparql-query, application/sparql-update "
+                        f"or application/x-www-form-urlencoded (got {ctype or 'none'})")
+
+
+def _refuse(s, what: str) -> None:
+    svc = service()
+    if s.service:
+        svc.metrics.inc("rejected_queries")
+        raise ApiError(400, f"SERVICE (federated query) is disabled on this endpoint: it never contacts other "
+                            f"servers. Query the remote endpoint yourself, or load its data into a graph of your "
+                            f"own with PUT /graph?graph=IRI and query that.")
+    if s.load:
+        svc.metrics.inc("rejected_queries")
+        raise ApiError(400, "LOAD is disabled: this service never fetches remote data. Download the file and "
+                            "send it with PUT /graph?graph=IRI (Graph Store Protocol) instead.")
+
+
+def _run(job: dict):
+    svc = service()
+    try:
+        return svc.executor.run(job, svc.timeout)
+    except QueryTimeout as e:
+        svc.metrics.inc("query_timeouts")
+        what = "update" if job["op"] == "update" else "query"
+        raise ApiError(503, f"{what} exceeded {e.seconds:g} s and was stopped; add LIMIT or narrow the pattern "
+                            "(bind more variables, filter early, avoid cartesian products)",
+                       timeout_seconds=e.seconds, headers={"Retry-After": "1"}) from None
+    except ExecutorBusy:
+        raise ApiError(503, "all query processes are busy; retry in a moment",
+                       headers={"Retry-After": "1"}) from None
+    except ExecutorCrashed as e:
+        raise ApiError(503, f"the query process died ({e}); the query may need more memory than the "
+                            "server has: add LIMIT or narrow the pattern", headers={"Retry-After": "1"}) from None
+
+
+def run_query(query: str) -> Response:
+    svc = service()
+    t0 = time.monotonic()
+    default_graphs, named_graphs = _graph_params("default-graph-uri", "named-graph-uri")
+    result_fmt, graph_fmt = negotiate()
+    if result_fmt is None and graph_fmt is None:
+        raise ApiError(406, f"cannot answer in any of {request.headers.get('Accept')!r}; results come as "
+                            f"{', '.join(RESULT_TYPES.values())} and graphs as {', '.join(GRAPH_TYPES.values())}")
+    base = request.base_url
+    s = scan(query, PREFIXES, base)
+    _refuse(s, "query")
+    if s.form in ("SELECT", "ASK") and result_fmt is None or s.form in ("CONSTRUCT", "DESCRIBE") and graph_fmt is None:
+        raise ApiError(406, f"cannot answer a {s.form} query in {request.headers.get('Accept')!r}; use "
+                            + (", ".join(RESULT_TYPES.values()) if s.form in ("SELECT", "ASK")
+                               else ", ".join(GRAPH_TYPES.values())))
+    protocol_dataset = bool(default_graphs or named_graphs)
+    key = (query, result_fmt, graph_fmt, tuple(default_graphs), tuple(named_graphs), base, svc.version())
+    cached = svc.cache.lookup(key) if key[-1] is not None else None
+    if cached is not None:
+        svc.metrics.inc("cache_hits")
+        resp = _response(*cached, cache="hit")
+        svc.metrics.query_latency(time.monotonic() - t0)
+        return resp
+    job = {"op": "query", "sparql": query, "result_format": result_fmt, "graph_format": graph_fmt,
+           "default_graphs": default_graphs, "named_graphs": named_graphs, "base_iri": base,
+           "max_rows": int(svc.cfg["max_rows"]),
+           "from_graphs": [] if protocol_dataset else s.from_graphs,
+           "from_named": [] if protocol_dataset else s.from_named}
+    res = _run(job)
+    svc.metrics.query_latency(time.monotonic() - t0)
+    if not res.ok:
+        if res.status == 406:
+            raise ApiError(406, f"cannot answer this {res.kind.upper() if res.kind != 'graph' else 'CONSTRUCT/DESCRIBE'} "
+                                f"query in {request.headers.get('Accept')!r}")
+        if res.status >= 500:
+            raise ApiError(500, f"the store failed on this query: {res.error}")
+        raise ApiError(res.status, res.error)
+    svc.metrics.inc("cache_misses")
+    if res.truncated:
+        svc.metrics.inc("truncated_results")
+    entry = (res.body, res.kind, res.fmt, res.truncated)
+    if key[-1] is not None:
+        svc.cache.put(key, entry, len(res.body) + len(query) + 200)
+    return _response(*entry, cache="miss")
+
+
+def _response(body: bytes, kind: str, fmt: str, truncated: bool, cache: str) -> Response:
+    media = RESULT_TYPES[fmt] if kind in ("select", "ask") else GRAPH_TYPES[fmt]
+    resp = Response(body, status=200, content_type=f"{media}; charset=utf-8")
+    resp.headers["Vary"] = "Accept"
+    resp.headers["X-Cache"] = cache
+    if truncated:
+        resp.headers["X-Result-Truncated"] = "true"
+        resp.headers["X-Result-Row-Cap"] = str(service().cfg["max_rows"])
+    return resp
+
+
+def run_update(update: str) -> Response:
+    svc = service()
+    svc.require_writer()
+    using, using_named = _graph_params("using-graph-uri", "using-named-graph-uri")
+    s = scan(update, PREFIXES, request.base_url)
+    _refuse(s, "update")
+    try:
+        update = inject_using(update, using, using_named)
+    except ScanError as e:
+        raise ApiError(400, str(e)) from None
+    res = _run({"op": "update", "sparql": update, "base_iri": request.base_url})
+    if not res.ok:
+        if res.status >= 500:
+            raise ApiError(500, f"the store failed on this update: {res.error}")
+        raise ApiError(res.status, res.error)
+    return Response(status=204)
+
+
+# --- service description ----------------------------------------------------------------------
+
+_SD_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+
+
+def service_description() -> Response:
+    svc = service()
+    endpoint = request.base_url
+    root = request.host_url.rstrip("/")
+    ttl = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix formats: <http://www.w3.org/ns/formats/> .
+@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+<{endpoint}> a sd:Service ;
+  rdfs:label "dipkg SPARQL endpoint" ;
+  dcterms:description "Diplomatic events from news articles. The default graph is the union of all graphs; each article is a named graph. SERVICE, LOAD and FROM of graphs this store does not hold are refused. Queries stop after {svc.timeout:g} s; results are capped at {int(svc.cfg['max_rows']):,} rows (header X-Result-Truncated). Writes need a bearer token{'' if svc.cfg['token'] else ' (none is configured: read-only)'}." ;
+  sd:endpoint <{endpoint}> ;
+  sd:supportedLanguage sd:SPARQL11Query{', sd:SPARQL11Update' if svc.cfg['token'] else ''} ;
+  sd:feature sd:UnionDefaultGraph ;
+  sd:resultFormat {', '.join('formats:' + f for f in _SD_FORMATS)} ;
+  sd:defaultDataset [
+    a sd:Dataset ;
+    sd:defaultGraph [ a sd:Graph ; rdfs:comment "the union of all named graphs" ] ;
+    void:sparqlEndpoint <{endpoint}> ;
+    void:uriSpace "https://w3id.org/dipkg/resource/"
+  ] .
+<{root}/graph> a sd:Service ; rdfs:label "Graph Store Protocol endpoint" .
+"""
+    fmt = _accept(GRAPH_ACCEPT) if not request.values.get("format") else \
+        FORMAT_ALIASES.get(request.values["format"].lower())
+    if fmt not in GRAPH_TYPES or fmt in ("nquads", "trig"):
+        if request.headers.get("Accept") and fmt is None and not request.values.get("format"):
+            raise ApiError(406, "the service description is available as "
+                                + ", ".join(v for k, v in GRAPH_TYPES.items() if k not in ("nquads", "trig")))
+        fmt = "turtle"
+    body = ttl.encode("utf-8")
+    if fmt != "turtle":
+        import pyoxigraph as ox
+
+        from .results import _OX_RDF
+        triples = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+        body = ox.serialize(triples, format=_OX_RDF[fmt])
+    return Response(body, content_type=f"{GRAPH_TYPES[fmt]}; charset=utf-8", headers={"Vary": "Accept"})
