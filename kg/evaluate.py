@@ -1,0 +1,165 @@
+"""Score an extractor against gold annotation files (corpus GUIDELINES.md format).
+
+The matching rules are those of the project's official scorer, ``eval/score.py`` (credit to
+its authors); they are re-implemented here so the package does not import from the shared
+evaluation directory at run time:
+
+* per article and event type, predicted and gold events are paired greedily by a
+  compatibility score; a pair needs its key slots to agree:
+  Visit: place country, and visitor (country, else surname); Award: recipient surname, and
+  conferrer country where both sides name one; Agreement: the party set (ISO alpha-3 for
+  states, normalised names for organisations); TradeTarget: the party set, and target year
+  or amount (within 2%);
+* precision/recall/F1 are micro-averaged per type and overall; slot accuracy is measured on
+  matched pairs only.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import unicodedata
+from typing import Any
+
+from kg.records import article_from_json, event_to_json
+
+TYPES = ("Visit", "Award", "Agreement", "TradeTarget")
+SLOTS = {"Visit": ["host_country", "start", "end", "status"], "Award": ["conferrer_country", "date", "status"],
+         "Agreement": ["date", "status"], "TradeTarget": ["amount", "currency", "year"]}
+_STOP = {"the", "of", "and", "a", "an", "on", "for", "in", "to"}
+
+
+def norm(s: Any) -> str:
+    s = unicodedata.normalize("NFKD", str(s)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9 ]+", " ", s.lower()).strip()
+
+
+def _tokens(s: str) -> set[str]:
+    return set(norm(s).split()) - _STOP
+
+
+def surname(name: str | None) -> str:
+    t = norm(name or "").split()
+    return t[-1] if t else ""
+
+
+def jaccard(a: str | None, b: str | None) -> float:
+    x, y = _tokens(a or ""), _tokens(b or "")
+    return len(x & y) / len(x | y) if x and y else 0.0
+
+
+def party_key(parties) -> list[str]:
+    return sorted({p.upper() if re.fullmatch(r"[A-Z]{3}", p) else norm(p) for p in parties or []})
+
+
+def compatible(t: str, g: dict, p: dict) -> float:
+    """Score > 0 when prediction ``p`` can stand for gold event ``g`` (the rules of eval/score.py)."""
+    if t == "Visit":
+        if not g.get("place_country") or p.get("place_country") != g["place_country"]:
+            return 0
+        if g.get("visitor_country") and p.get("visitor_country") == g["visitor_country"]:
+            return 2 + (surname(p.get("visitor")) == surname(g.get("visitor")))
+        if g.get("visitor") and p.get("visitor") and surname(p["visitor"]) == surname(g["visitor"]):
+            return 1.5
+        return 0
+    if t == "Award":
+        if not (g.get("recipient") and p.get("recipient") and surname(p["recipient"]) == surname(g["recipient"])):
+            return 0
+        if g.get("conferrer_country") and p.get("conferrer_country") and g["conferrer_country"] != p["conferrer_country"]:
+            return 0
+        return 1 + jaccard(p.get("award"), g.get("award") or g.get("award_text"))
+    if t == "Agreement":
+        if not g.get("parties") or party_key(p.get("parties")) != party_key(g["parties"]):
+            return 0
+        return 1 + jaccard(p.get("title"), g.get("title"))
+    if t == "TradeTarget":
+        if party_key(p.get("parties")) != party_key(g.get("parties")):
+            return 0
+        year_ok = g.get("year") is not None and p.get("year") == g["year"]
+        amt_ok = bool(g.get("amount") and p.get("amount") and abs(p["amount"] - g["amount"]) <= 0.02 * g["amount"])
+        return (1 + year_ok + amt_ok) if (year_ok or amt_ok) else 0
+    return 0
+
+
+def slot_equal(name: str, gv, pv) -> bool:
+    if name == "amount":
+        return gv is not None and pv is not None and abs(pv - gv) <= 0.02 * gv
+    if name == "status":
+        return pv is not None and gv is not None and pv.lower() == gv.lower()
+    return gv == pv
+
+
+def match(t: str, gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
+    pairs = sorted(((compatible(t, g, p), i, j) for i, g in enumerate(gold) for j, p in enumerate(pred)),
+                   key=lambda x: (x[0], x[1], x[2]), reverse=True)
+    used_g, used_p, out = set(), set(), []
+    for s, i, j in pairs:
+        if s > 0 and i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+            out.append((gold[i], pred[j]))
+    return out
+
+
+def _prf(c: dict) -> dict:
+    p = c["tp"] / c["pred"] if c["pred"] else 0.0
+    r = c["tp"] / c["gold"] if c["gold"] else 0.0
+    return {**c, "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def evaluate(gold_dir: str, extractor, n_process: int = 1) -> dict:
+    """Run ``extractor`` over the gold articles (their events ignored) and score it.
+
+    Returns ``{"types": {T: {tp, gold, pred, precision, recall, f1, slots}}, "precision", "recall",
+    "f1", "slot_accuracy", "misses": [...], "extras": [...]}``; misses/extras carry the article id.
+    """
+    files = sorted(glob.glob(os.path.join(gold_dir, "*.json")))
+    golds = [json.load(open(f, encoding="utf-8")) for f in files]
+    arts = [article_from_json(g, where=f, with_events=False) for g, f in zip(golds, files)]
+    counts = {t: {"tp": 0, "gold": 0, "pred": 0} for t in TYPES}
+    slots = {t: {s: [0, 0] for s in SLOTS[t]} for t in TYPES}
+    misses, extras = [], []
+    for gold, (art, events) in zip(golds, extractor.extract_many(arts, n_process=n_process)):
+        pred = [event_to_json(e) for e in events]
+        for t in TYPES:
+            gs = [e for e in gold.get("events", []) if e.get("type") == t]
+            ps = [e for e in pred if e["type"] == t]
+            m = match(t, gs, ps)
+            counts[t]["tp"] += len(m)
+            counts[t]["gold"] += len(gs)
+            counts[t]["pred"] += len(ps)
+            for g, p in m:
+                for s in SLOTS[t]:
+                    if g.get(s) is not None:
+                        slots[t][s][1] += 1
+                        slots[t][s][0] += slot_equal(s, g.get(s), p.get(s))
+            mg, mp = {id(g) for g, _ in m}, {id(p) for _, p in m}
+            misses += [{"article": art.id, **g} for g in gs if id(g) not in mg]
+            extras += [{"article": art.id, **p} for p in ps if id(p) not in mp]
+    result: dict = {"types": {t: {**_prf(counts[t]), "slots": slots[t]} for t in TYPES}}
+    total = _prf({k: sum(counts[t][k] for t in TYPES) for k in ("tp", "gold", "pred")})
+    ok = sum(v[0] for t in TYPES for v in slots[t].values())
+    n = sum(v[1] for t in TYPES for v in slots[t].values())
+    result.update(precision=total["precision"], recall=total["recall"], f1=total["f1"],
+                  slot_accuracy=ok / n if n else 0.0, misses=misses, extras=extras, articles=len(arts))
+    return result
+
+
+def format_report(result: dict, verbose: bool = False) -> str:
+    lines = [f"{'type':<12}{'gold':>6}{'pred':>6}{'tp':>5}{'P':>7}{'R':>7}{'F1':>7}   slot accuracy on matched pairs"]
+    for t in TYPES:
+        c = result["types"][t]
+        sl = ", ".join(f"{s} {v[0]}/{v[1]}" for s, v in c["slots"].items())
+        lines.append(f"{t:<12}{c['gold']:>6}{c['pred']:>6}{c['tp']:>5}{c['precision']:>7.2f}{c['recall']:>7.2f}"
+                     f"{c['f1']:>7.2f}   {sl}")
+    if verbose:
+        skip = {"evidence", "evidence_start", "evidence_end"}
+        for kind in ("misses", "extras"):
+            for e in result[kind]:
+                lines.append(f"  {kind[:-2].upper() if kind == 'misses' else 'EXTRA'} "
+                             f"{json.dumps({k: v for k, v in e.items() if k not in skip}, ensure_ascii=False)}")
+    lines.append(f"micro P {result['precision']:.2f} R {result['recall']:.2f} F1 {result['f1']:.2f}; "
+                 f"slot accuracy {result['slot_accuracy']:.2f} "
+                 + " ".join(f"{t} {result['types'][t]['f1']:.2f}" for t in TYPES))
+    return "\n".join(lines)
