@@ -19,7 +19,10 @@ from pathlib import Path
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
+from pyshacl import Validator
+from pyshacl.graph_abstraction import RdfLibDataGraph
 from rdflib.namespace import RDF, SH, XSD
+from rdflib.plugins.sparql import prepareQuery
 
 ROOT = Path(__file__).resolve().parents[1]
 RESOURCE_BASE = "https://w3id.org/dipkg/resource/"
@@ -114,67 +117,109 @@ def _describe_node(focus: str, focus_type: str | None) -> str:
 
 # --------------------------------------------------------------------------- loading (once per process)
 
+# The ontology triples mixed into every data graph. With inference "none" pyshacl only ever reads
+# rdf:type / rdfs:subClassOf from the data graph (sh:class follows rdfs:subClassOf*), so these axioms are
+# what "mixing the ontology in" amounts to. Mixing them ourselves costs ~0.1 ms; pyshacl's own
+# ont_graph inoculation copied every list, union and individual of the ontology per article (~55 ms).
+_AXIOMS = (
+    rdflib.RDFS.subClassOf, rdflib.RDFS.subPropertyOf, rdflib.OWL.equivalentClass, rdflib.OWL.equivalentProperty,
+)
+
 _lock = threading.Lock()
-_graphs: tuple[rdflib.Graph, rdflib.Graph] | None = None
+_loaded: "_Loaded | None" = None
 _local = threading.local()
 
 
-def _load() -> tuple[rdflib.Graph, rdflib.Graph]:
-    """(shapes, ontology), parsed once per process."""
-    global _graphs
-    if _graphs is None:
+@dataclass(frozen=True)
+class _Loaded:
+    shapes: rdflib.Graph
+    ontology: rdflib.Graph
+    axioms: tuple  # the ontology triples mixed into each data graph
+
+
+def _load() -> _Loaded:
+    """Shapes and ontology, parsed once per process."""
+    global _loaded
+    if _loaded is None:
         with _lock:
-            if _graphs is None:
+            if _loaded is None:
                 shapes = rdflib.Graph().parse(shapes_path(), format="turtle")
                 ont = rdflib.Graph().parse(ontology_path(), format="turtle")
-                _graphs = (shapes, ont)
-    return _graphs
+                named = (URIRef,)
+                axioms = [(s, p, o) for p in _AXIOMS for s, o in ont.subject_objects(p)
+                          if isinstance(s, named) and isinstance(o, named)]
+                # rdf:type of named classes, properties and individuals (e.g. dip:Occurred a dip:Status)
+                axioms += [(s, RDF.type, o) for s, o in ont.subject_objects(RDF.type)
+                           if isinstance(s, URIRef) and isinstance(o, URIRef)]
+                _loaded = _Loaded(shapes, ont, tuple(axioms))
+    return _loaded
 
 
 def reload() -> None:
     """Forget the cached shapes/ontology (after editing them or changing KG_SHAPES / KG_ONTOLOGY)."""
-    global _graphs
+    global _loaded
     with _lock:
-        _graphs = None
+        _loaded = None
         _local.__dict__.clear()
 
 
-def _validator(data: "DataGraph"):  # noqa: F821 - pyshacl type
-    """A pyshacl Validator for ``data``, reusing this thread's harvested shapes.
+_prepared: dict[str, object] = {}  # SPARQL text -> prepared query (shared by threads; races are harmless)
 
-    pyshacl.validate() re-harvests every shape from the shapes graph on each call; building one
-    Validator per thread and swapping its data graph skips that. The state pyshacl keeps per run
-    (target graph, pre_inferenced, inplace) is reset each time; see NOTES-measured.md.
+
+class _DataGraph(RdfLibDataGraph):
+    """A pyshacl data graph whose SPARQL queries are parsed once per process.
+
+    pyshacl hands rdflib the same query text for every article (the focus node goes in initBindings);
+    rdflib would re-parse it on each call, ~50 ms for the date-order constraint.
     """
-    from pyshacl import Validator
 
-    shapes, ont = _load()
+    def query(self, query_object, *args, **kwargs):
+        if isinstance(query_object, str):
+            q = _prepared.get(query_object)
+            if q is None:
+                q = _prepared[query_object] = prepareQuery(query_object)
+            query_object = q
+        return super().query(query_object, *args, **kwargs)
+
+
+def _validator(data):
+    """This thread's pyshacl Validator, pointed at ``data``.
+
+    pyshacl.validate() re-harvests every shape from the shapes graph on each call; one Validator per
+    thread keeps the harvested shapes. The per-run state pyshacl keeps on the Validator (target graph,
+    pre_inferenced, inplace) is reset each time; see NOTES-measured.md.
+    """
+    loaded = _load()
     v = getattr(_local, "validator", None)
-    if v is None or getattr(_local, "graphs", None) is not _graphs:
-        v = Validator(data, shacl_graph=shapes, ont_graph=ont,
-                      options={"inference": "none", "advanced": False, "allow_warnings": False})
-        _local.validator, _local.graphs = v, _graphs
+    if v is None or getattr(_local, "loaded", None) is not loaded:
+        v = Validator(data, shacl_graph=loaded.shapes, ont_graph=None,
+                      options={"inference": "none", "advanced": False, "inplace": True})
+        _local.validator, _local.loaded = v, loaded
     v.data_graph = data
-    v.data_graph_is_multigraph = data.is_multigraph()
+    v.data_graph_is_multigraph = False
     v._target_graph = None
     v.pre_inferenced = False
-    v.inplace = False
-    v.options["inplace"] = False
+    v.inplace = True
     return v
 
 
 # --------------------------------------------------------------------------- validation
 
-def _plain_strings(data: rdflib.Graph) -> rdflib.Graph:
-    """``data``, with ``"x"^^xsd:string`` literals made plain ``"x"`` (as oxrdflib/pyoxigraph return them),
-    which rdflib does not treat as equal and which would fail the sh:in code lists. Copies only if needed."""
-    if not any(isinstance(o, Literal) and o.datatype == XSD.string for o in data.objects()):
-        return data
+def _working_copy(data: rdflib.Graph, axioms: tuple) -> rdflib.Graph:
+    """A private copy of ``data`` (a Graph, or the union of a Dataset's graphs) plus the ontology axioms.
+
+    Plain strings typed ``"x"^^xsd:string`` (as oxrdflib/pyoxigraph return them) become plain ``"x"``:
+    rdflib does not treat the two as equal, and the sh:in code lists would reject them.
+    """
     g = rdflib.Graph()
-    for s, p, o in data:
-        if isinstance(o, Literal) and o.datatype == XSD.string:
+    triples = (q[:3] for q in data.quads((None, None, None, None))) if isinstance(data, rdflib.Dataset) else data
+    add = g.add
+    for s, p, o in triples:
+        if type(o) is Literal and o.datatype == XSD.string:
             o = Literal(str(o))
-        g.add((s, p, o))
+        add((s, p, o))
+    for t in axioms:
+        add(t)
     return g
 
 
@@ -183,17 +228,10 @@ def validate_graph(data: rdflib.Graph) -> Report:
 
     ``data`` is not modified. A Dataset / ConjunctiveGraph is validated as the union of its graphs.
     """
-    from pyshacl.graph_abstraction import DataGraph
-
-    if isinstance(data, rdflib.Dataset):
-        union = rdflib.Graph()
-        for s, p, o, _g in data.quads((None, None, None, None)):
-            union.add((s, p, o))
-        data = union
-    data = _plain_strings(data)
-    v = _validator(DataGraph.from_rdflib(data))
-    conforms, results, _text = v.run()
-    return _report(bool(conforms), results, data)
+    loaded = _load()
+    work = _working_copy(data, loaded.axioms)
+    conforms, results, _text = _validator(_DataGraph(work.store, impl=work)).run()
+    return _report(bool(conforms), results, work)
 
 
 def _n3(node, graph: rdflib.Graph) -> str:
