@@ -27,7 +27,7 @@ log = logging.getLogger("kg.web")
 # Blueprints: "module" (exporting ``bp``). Add new ones here; OPTIONAL ones are registered only
 # when their module exists (a colleague's dashboard API, for instance).
 BLUEPRINTS = ["kg.web.sparql", "kg.web.graph_store", "kg.web.articles", "kg.web.ops"]
-OPTIONAL_BLUEPRINTS = ["kg.web.api"]
+OPTIONAL_BLUEPRINTS = ["kg.web.api", "kg.web.page"]
 
 DEFAULTS = {"store": DEFAULT_LOCATION, "token": None, "query_timeout": 10.0, "max_rows": 10_000,
             "max_body": 10 * 2**20, "cache_bytes": 64 * 2**20, "query_procs": 2, "metrics_dir": None}
