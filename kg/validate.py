@@ -120,7 +120,7 @@ def _describe_node(focus: str, focus_type: str | None) -> str:
 # The ontology triples mixed into every data graph. With inference "none" pyshacl only ever reads
 # rdf:type / rdfs:subClassOf from the data graph (sh:class follows rdfs:subClassOf*), so these axioms are
 # what "mixing the ontology in" amounts to. Mixing them ourselves costs ~0.1 ms; pyshacl's own
-# ont_graph inoculation copied every list, union and individual of the ontology per article (~55 ms).
+# ont_graph inoculation copied every list, union and individual of the ontology per article (~40 ms CPU).
 _AXIOMS = (
     rdflib.RDFS.subClassOf, rdflib.RDFS.subPropertyOf, rdflib.OWL.equivalentClass, rdflib.OWL.equivalentProperty,
 )
