@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from kg.records import Article, RecordError, article_from_json
 
 MAX_BYTES = 2 * 1024 * 1024      # 2 MB of text per article (a news article is ~5-50 kB)
-TEXT_EXT = {".txt", ".text", ".md"}
+TEXT_EXT = {".txt", ".text"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
 JSON_EXT = {".json"}
 JSONL_EXT = {".jsonl", ".ndjson"}
