@@ -273,5 +273,19 @@ def serve(obj: Context, host, port, workers, threads, timeout, access_log):
         _fail(str(e))
 
 
+@main.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--verbose", "-v", is_flag=True, help="List missed and extra events.")
+@click.option("--processes", "-j", default=1, type=int, help="NLP processes.")
+def eval_(gold_dir, verbose, processes):
+    """Score the extractor on gold article JSON files (matching rules of eval/score.py).
+
+    Runs extraction on the records directly; the store is not touched.
+    """
+    from .evaluate import evaluate, format_report
+    from .extract import default_extractor
+    click.echo(format_report(evaluate(gold_dir, default_extractor(), n_process=processes), verbose=verbose))
+
+
 if __name__ == "__main__":
     main()

@@ -112,7 +112,8 @@ def load() -> Gazetteer:
     g.titles = sorted((t for (t,) in _rows(GAZ / "titles.txt")), key=len, reverse=True)
     g.title_words = {w for t in g.titles for w in t.split()}
     alts = sorted(g.forms, key=len, reverse=True)
-    g.pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
+    # every form starts with a capital: the lookahead lets the engine skip other positions fast
+    g.pattern = re.compile(r"(?<![\w-])(?=[A-ZÀ-Ö])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
     lalts = sorted(g.leaders, key=len, reverse=True)
-    g.leader_pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in lalts) + r")(?![\w])")
+    g.leader_pattern = re.compile(r"(?<![\w])(?=[A-ZÀ-Ö])(?:" + "|".join(re.escape(a) for a in lalts) + r")(?![\w])")
     return g
