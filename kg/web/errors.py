@@ -55,7 +55,7 @@ def register(app: Flask, max_body: int) -> None:
         elif status == 405:
             msg = f"{request.method} is not allowed on {request.path}; allowed: {', '.join(e.valid_methods or [])}"
         elif status == 404:
-            msg = f"no resource at {request.path}; {HINTS[404]}"
+            msg = f"no resource at {request.path}; GET /sparql describes the service, /health and /metrics report on it"
         else:
             msg = e.description or HINTS.get(status, "error")
         headers = {}

@@ -77,7 +77,9 @@ def _run_query(location: str, job: dict) -> Result:
     kwargs = {}
     if job.get("default_graphs"):
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
-    elif not job.get("named_graphs"):
+    elif not job.get("named_graphs") and not job.get("own_dataset"):
+        # the union default graph, unless the query has FROM / FROM NAMED (pyoxigraph would let
+        # the union flag override them)
         kwargs["use_default_graph_as_union"] = True
     if job.get("named_graphs"):
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]

@@ -83,7 +83,7 @@ def _handle():
 @bp.route("/graph/<path:path>", methods=["GET", "PUT", "POST", "DELETE"])
 def graph_store(path):
     graph, iri = _target(path)
-    if request.method == "GET":   # HEAD too (Flask runs GET and drops the body)
+    if request.method in ("GET", "HEAD"):   # Flask runs GET for HEAD and drops the body
         return _get(graph, iri)
     service().require_writer()
     if request.method == "POST" and graph is None:

@@ -24,10 +24,24 @@ class _App(BaseApplication):
         return create_app(self._config)
 
 
+def _prepare_store(location: str) -> None:
+    """Create the store if needed, in a child process: RocksDB must never be opened in the gunicorn
+    master, since workers forked from a process that used it crash (its thread pools do not survive fork)."""
+    import subprocess
+    import sys
+
+    from ..store import StoreError
+    code = ("import sys\nfrom kg.store import open_store, StoreError\n"
+            "try:\n    open_store(sys.argv[1]).close()\n"
+            "except StoreError as e:\n    print(e, file=sys.stderr); sys.exit(3)\n")
+    r = subprocess.run([sys.executable, "-c", code, location], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise StoreError(r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"cannot open {location!r}")
+
+
 def serve(location: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4,
           timeout: float | None = None, procs: int | None = None, access_log: bool = False) -> None:
-    from ..store import open_store
-    open_store(location).close()   # create an empty store now, not in each worker
+    _prepare_store(location)
     metrics_dir = tempfile.mkdtemp(prefix="kg-metrics-")
     query_timeout = timeout if timeout is not None else float(os.environ.get("KG_QUERY_TIMEOUT") or 10)
     config = {"store": location, "query_timeout": query_timeout, "metrics_dir": metrics_dir,

@@ -182,6 +182,7 @@ def run_query(query: str) -> Response:
     job = {"op": "query", "sparql": query, "result_format": result_fmt, "graph_format": graph_fmt,
            "default_graphs": default_graphs, "named_graphs": named_graphs, "base_iri": base,
            "max_rows": int(svc.cfg["max_rows"]),
+           "own_dataset": bool(s.from_graphs or s.from_named),
            "from_graphs": [] if protocol_dataset else s.from_graphs,
            "from_named": [] if protocol_dataset else s.from_named}
     res = _run(job)
