@@ -39,6 +39,8 @@ def _award_name(ctx, phrase: str, conferrer_code):
     if order:
         return order.name, order.code
     named = NAMED.search(phrase)
+    if named and len(named.group(0).split()) >= 2 and named.group(0).split()[0] not in ("The",):
+        return named.group(0), None
     if re.search(r"\b(highest|top|supreme)\b", phrase, re.I):
         code = conferrer_code
         for m in g.pattern.finditer(phrase):

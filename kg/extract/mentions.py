@@ -31,7 +31,7 @@ _PRONOUN = re.compile(r"\b(he|him|his|she|her)\b", re.I)
 _DESCRIPTOR = re.compile(r"\b(?:the|his|her)\s+(?:(visiting|[A-Z][a-z]+)\s+)?"
                          r"(prime minister|president|premier|leader|amir|emir|king|chancellor|crown prince|sultan)\b",
                          re.I)
-_NAME_TOKEN = r"(?:[A-Z][\w'’\-]*\.?|bin|bint|al-\w+|Al-\w+|al|el|da|de|do|dos|van|von|der|ibn|Abu)"
+_NAME_TOKEN = r"(?:[A-Z]\.|[A-Z][\w'’\-]*|bin|bint|al-\w+|Al-\w+|al|el|da|de|do|dos|van|von|der|ibn|Abu)"
 _TITLED_NAME = None  # compiled lazily from the title table
 
 
