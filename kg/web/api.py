@@ -274,7 +274,7 @@ def event_filter() -> Q.EventFilter:
     f.date_from = _date("from")
     f.date_to = _date("to")
     if f.date_from and f.date_to and f.date_from[:len(f.date_to)] > f.date_to:
-        raise ApiError(400, "'from' is after 'to'", "from")
+        raise ApiError(400, f"'from' ({f.date_from}) is after 'to' ({f.date_to}); swap them", "from")
     f.text = _text("q")
     return f
 
