@@ -68,3 +68,42 @@ def register(app: Flask, max_body: int) -> None:
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500, f"internal error ({type(e).__name__}); the server log has the details. "
                                    "Retry, and report it if it persists.")
+
+
+def best_match(header: str | None, candidates: list[str]) -> str | None:
+    """The candidate media type the Accept header prefers (ties: the earlier candidate); None if none is acceptable.
+
+    Media-type parameters other than q (``text/turtle; charset=utf-8``) are ignored, as
+    clients send them freely.
+    """
+    if not header or not header.strip():
+        return candidates[0] if candidates else None
+    ranges = []
+    for item in header.split(","):
+        parts = [p.strip() for p in item.split(";")]
+        media = parts[0].lower()
+        if not media:
+            continue
+        if media == "*":
+            media = "*/*"
+        q = 1.0
+        for p in parts[1:]:
+            k, _, v = p.partition("=")
+            if k.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(v)))
+                except ValueError:
+                    q = 0.0
+        ranges.append((media, q))
+    best, best_q = None, 0.0
+    for cand in candidates:
+        ctype = cand.split("/")[0]
+        q = None
+        specificity = -1
+        for media, mq in ranges:
+            spec = 2 if media == cand else 1 if media == f"{ctype}/*" else 0 if media == "*/*" else -1
+            if spec > specificity:
+                specificity, q = spec, mq
+        if q is not None and q > best_q:
+            best, best_q = cand, q
+    return best

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request, stream_with_context
 
 from .app import service
-from .errors import ApiError
+from .errors import ApiError, best_match
 from .results import _OX_RDF
 from .sparql import GRAPH_TYPES, _run
 
@@ -39,9 +39,7 @@ PREFIXES_OUT = {"dip": "https://w3id.org/dipkg/ontology#", "dcterms": "http://pu
 
 
 def _negotiate(table):
-    if not request.headers.get("Accept", "").strip():
-        return table[0][1]
-    best = request.accept_mimetypes.best_match([m for m, _ in table])
+    best = best_match(request.headers.get("Accept"), [m for m, _ in table])
     if best is None:
         raise ApiError(406, f"cannot answer in {request.headers.get('Accept')!r}; available: "
                             + ", ".join(m for m, _ in table))

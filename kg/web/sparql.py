@@ -7,7 +7,7 @@ from flask import Blueprint, Response, request
 
 from ..rdf import PREFIXES
 from .app import service
-from .errors import ApiError
+from .errors import ApiError, best_match
 from .executor import ExecutorBusy, ExecutorCrashed, QueryTimeout
 from .sparqlscan import ScanError, inject_using, scan
 
@@ -40,10 +40,7 @@ _PAIRED = {"json": "jsonld", "xml": "rdfxml", "csv": "ntriples", "tsv": "ntriple
 
 
 def _accept(table) -> str | None:
-    header = request.headers.get("Accept", "").strip()
-    if not header:
-        return table[0][1]
-    best = request.accept_mimetypes.best_match([m for m, _ in table])
+    best = best_match(request.headers.get("Accept"), [m for m, _ in table])
     return dict(table).get(best) if best else None
 
 
