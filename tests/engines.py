@@ -273,3 +273,40 @@ def fresh_virtuoso(tmp_path):
     eng = VirtuosoServer(tmp_path / "virtuoso").start()
     yield eng
     eng.stop()
+
+
+# --- data --------------------------------------------------------------------------------
+
+SAMPLES_DIR = ROOT / "samples" / "annotated"
+DEV_DIR = ROOT.parent / "shared" / "corpus" / "dev"
+
+
+def seed_article_dicts() -> list[dict]:
+    """The project's sample articles, plus the shared dev corpus when it is there."""
+    import json
+    files = sorted(SAMPLES_DIR.glob("*.json")) + (sorted(DEV_DIR.glob("*.json")) if DEV_DIR.is_dir() else [])
+    out = []
+    for f in files:
+        try:
+            obj = json.loads(f.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        if isinstance(obj, dict) and obj.get("events"):
+            out.append(obj)
+    return out
+
+
+def synthetic_articles(n: int, *, tag: str = "syn") -> list:
+    """``n`` valid articles (kg.records.Article): copies of the seed articles under new ids.
+
+    Events get new IRIs (they hang off the article id) and actors are shared, as in a real corpus.
+    """
+    from kg.records import article_from_json
+    seeds = seed_article_dicts()
+    out = []
+    for i in range(n):
+        obj = dict(seeds[i % len(seeds)])
+        obj["id"] = f"{tag}-{i:05d}-{obj['id']}"[:80]
+        obj["text"] = obj.get("text", "")[:2000]
+        out.append(article_from_json(obj, where=f"synthetic #{i}"))
+    return out
