@@ -287,5 +287,51 @@ def eval_(gold_dir, verbose, processes):
     click.echo(format_report(evaluate(gold_dir, default_extractor(), n_process=processes), verbose=verbose))
 
 
+
+# --- backups: kg dump / kg restore (logic in kg/backup.py) ---------------------------------------
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_obj
+def dump(obj: Context, file):
+    """Dump the whole store to FILE as N-Quads (gzip when FILE ends in .gz), from one consistent snapshot."""
+    from .backup import BackupError, dump as run
+    if obj.location.startswith(("http://", "https://")):
+        _fail("kg dump reads an embedded store (--store DIR); for a remote engine use "
+              "'kg export --format nquads' or the engine's own backup tool")
+    if not Path(obj.location).is_dir():
+        _fail(f"no store at {obj.location!r}; check --store")
+    store = obj.store(read_only=True)
+    try:
+        total = len(store.ox)
+        with click.progressbar(length=total, label="dumping", file=sys.stderr) as bar:
+            n = run(store, file, progress=bar.update)
+    except (BackupError, StoreError, OSError) as e:
+        _fail(str(e))
+    click.secho(f"wrote {n} quad(s) to {file}", fg="green", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True,
+              help="Swap the content of a non-empty store for the dump (default: refuse unless empty).")
+@click.pass_obj
+def restore(obj: Context, file, replace):
+    """Restore a store from a 'kg dump' FILE (N-Quads, .gz read as gzip), atomically.
+
+    The dump is loaded into a temporary store next to the target and swapped in only when
+    every line has loaded, so a corrupt or truncated file leaves the target untouched.
+    """
+    from .backup import BackupError, restore as run
+    size = Path(file).stat().st_size
+    try:
+        with click.progressbar(length=size, label="restoring", file=sys.stderr) as bar:
+            n = run(file, obj.location, replace=replace, progress=bar.update)
+    except (BackupError, OSError) as e:
+        click.echo("", err=True)
+        _fail(str(e))
+    click.secho(f"restored {n} quad(s) into {obj.location}", fg="green", err=True)
+
+
 if __name__ == "__main__":
     main()
