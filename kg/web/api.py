@@ -1,6 +1,6 @@
 """The dashboard's JSON API: events, actors and statistics over the knowledge graph.
 
-Endpoints (described in kg/web/openapi.json, served at /openapi.json):
+Endpoints (described in kg/web/static/openapi.json, served at /openapi.json):
 
 - ``GET /api/events``: filtered events, keyset-paginated by (date, IRI); ``?format=csv``
 - ``GET /api/events/<id>``: one event with evidence, offsets, article and actors
@@ -37,7 +37,7 @@ MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 MAX_TOP = 100
 MAX_AGE = 30  # seconds dashboards may reuse a response without asking again
-OPENAPI_PATH = Path(__file__).with_name("openapi.json")
+OPENAPI_PATH = Path(__file__).with_name("static") / "openapi.json"  # static/ ships as package data
 
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
