@@ -55,7 +55,15 @@ def negotiate() -> tuple[str | None, str | None]:
         if name in RESULT_TYPES:
             return name, _PAIRED[name]
         return _PAIRED[name], name
-    return _accept(RESULT_ACCEPT), _accept(GRAPH_ACCEPT)
+    result_fmt, graph_fmt = _accept(RESULT_ACCEPT), _accept(GRAPH_ACCEPT)
+    # Clients often send one family's types whatever the query form (rdflib's SPARQLStore asks
+    # for JSON results for a CONSTRUCT): answer the other family in its default format rather
+    # than 406. Only an Accept that matches neither family is refused.
+    if result_fmt is None and graph_fmt is not None:
+        result_fmt = "json"
+    elif graph_fmt is None and result_fmt is not None:
+        graph_fmt = "turtle"
+    return result_fmt, graph_fmt
 
 
 def _text_body() -> str:
