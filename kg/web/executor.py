@@ -155,6 +155,8 @@ def worker_main(conn, location: str) -> None:
             return
         try:
             res = handlers[job["op"]](location, job)
+        except ValueError as e:  # pyoxigraph: a bad IRI or term in the request
+            res = Result(False, status=400, error=f"invalid request: {e}")
         except Exception as e:  # report, never die on a job
             res = Result(False, status=500, error=f"{type(e).__name__}: {e}")
         try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from ..rdf import PREFIXES
@@ -89,8 +90,12 @@ def _graph_params(*names: str) -> list[list[str]]:
         if request.mimetype == "application/x-www-form-urlencoded":
             vals = vals + request.form.getlist(n)
         for v in vals:
-            if not v.strip() or any(c in v for c in '<>" {}|\\^`'):
-                raise ApiError(400, f"{n}={v!r} is not an IRI")
+            try:
+                if not v.strip() or any(c in v for c in '<>" {}|\\^`'):
+                    raise ValueError(v)
+                ox.NamedNode(v)
+            except ValueError:
+                raise ApiError(400, f"{n}={v!r} is not an absolute IRI") from None
         out.append(vals)
     return out
 
