@@ -113,9 +113,9 @@ def import_(obj: Context, files):
 @click.pass_obj
 def ingest(obj: Context, paths, published, title, url, ident, processes):
     """Extract events from articles (text, HTML, article JSON/JSONL, directories) and store them."""
-    from .extract import default_extractor
+    from .batch import ingest_articles
     from .extract.inputs import read_inputs
-    from .ingest import Outcome, ingest_many
+    from .ingest import Outcome
     from .records import RecordError
 
     if published:
@@ -131,21 +131,13 @@ def ingest(obj: Context, paths, published, title, url, ident, processes):
                     "('on Monday') stay unresolved; pass --published YYYY-MM-DD for plain text.",
                     fg="yellow", err=True)
     store = obj.store()
-    extractor = default_extractor()
     n_process = processes or (2 if len(articles) >= 20 else 1)
-
-    def extracted():
-        for article, events in extractor.extract_many(articles, n_process=n_process):
-            article.events = events
-            yield article
-
     with click.progressbar(length=len(items), label="ingesting", file=sys.stderr) as bar:
         show = _on_outcome(bar)
         for e in errors:
             show(Outcome(None, e.where, error=str(e)))
-        summary = ingest_many(store, extracted(), extractor=extractor.name, on_outcome=show)
-    for e in errors:
-        summary.outcomes.append(Outcome(None, e.where, error=str(e)))
+        summary = ingest_articles(store, articles, processes=n_process, on_outcome=show)
+    summary.outcomes.extend(Outcome(None, e.where, error=str(e)) for e in errors)
     _report_batch(summary, "article")
 
 

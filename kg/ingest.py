@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .rdf import article_graphs
+from .rdf import ArticleGraphs, article_graphs
 from .records import Article, RecordError
 from .store import Store
 from .validate import validate_graph
@@ -73,37 +73,47 @@ def ingest_article(store: Store, article: Article, *, extractor: str | None = No
 def ingest_many(store: Store, items: Iterable[Article | RecordError | tuple[Article, str | None]], *,
                 extractor: str | None = None, chunk: int = 50,
                 on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
-    """Validate and store a stream of articles; unreadable or invalid ones are reported, the rest go on.
+    """Validate and store a stream of articles; unreadable or invalid ones are reported, the rest go on."""
+    return store_prepared(store, (prepare_item(it, extractor=extractor) for it in items),
+                          chunk=chunk, on_outcome=on_outcome)
 
-    Valid articles are written ``chunk`` at a time in one transaction (each
-    article is still whole or absent), which is several times faster than one
-    transaction per article on both the embedded and remote stores.
+
+def prepare_item(item: Article | RecordError | tuple[Article, str | None], *,
+                 extractor: str | None = None) -> tuple[ArticleGraphs | None, Outcome]:
+    """prepare() for what readers yield: an article, (article, where), or a RecordError."""
+    where = None
+    if isinstance(item, tuple):
+        item, where = item
+    if isinstance(item, RecordError):
+        return None, Outcome(None, item.where, error=str(item))
+    return prepare(item, extractor=extractor, where=where)
+
+
+def store_prepared(store: Store, prepared: Iterable[tuple[ArticleGraphs | None, Outcome]], *,
+                   chunk: int = 50, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+    """Write already validated articles, ``chunk`` per transaction; report every outcome in input order.
+
+    One transaction per chunk is several times faster than one per article on
+    both the embedded and remote stores, and each article is still whole or absent.
     """
     summary = Summary()
-    pending: list[tuple[object, Outcome]] = []
+    pending: list[tuple[ArticleGraphs, Outcome]] = []
+
+    def emit(o: Outcome):
+        summary.outcomes.append(o)
+        if on_outcome:
+            on_outcome(o)
 
     def flush():
         if pending:
             store.replace_articles([(str(g.iri), g.graph, g.actors) for g, _ in pending])
             for _, o in pending:
-                _emit(o)
+                emit(o)
             pending.clear()
 
-    def _emit(o: Outcome):
-        summary.outcomes.append(o)
-        if on_outcome:
-            on_outcome(o)
-
-    for item in items:
-        where = None
-        if isinstance(item, tuple):
-            item, where = item
-        if isinstance(item, RecordError):
-            _emit(Outcome(None, item.where, error=str(item)))
-            continue
-        graphs, outcome = prepare(item, extractor=extractor, where=where)
+    for graphs, outcome in prepared:
         if graphs is None:
-            _emit(outcome)
+            emit(outcome)
             continue
         pending.append((graphs, outcome))
         if len(pending) >= chunk:

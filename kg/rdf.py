@@ -268,5 +268,10 @@ def article_graphs(article: Article, *, extractor: str | None = None) -> Article
     """Build the RDF of one article. ``extractor`` names what produced its events ('curated', ...)."""
     b = _Builder(article, extractor)
     b.build_article()
-    events = [(b.build_event(ev), ev) for ev in article.events]
-    return ArticleGraphs(iri=b.iri, graph=b.g, actors=b.actors, events=events)
+    events: dict[URIRef, Event] = {}
+    for ev in article.events:
+        # Same content, same IRI: one event, even if the article repeats the sentence (first place wins).
+        iri = event_iri(article.id, ev)
+        if iri not in events:
+            events[b.build_event(ev)] = ev
+    return ArticleGraphs(iri=b.iri, graph=b.g, actors=b.actors, events=list(events.items()))

@@ -220,3 +220,13 @@ def test_validate_whole_store(tmp_path):
     s.close()
     proc = kg(store, "validate", check=False)
     assert proc.returncode != 0 and "visitor" in proc.stderr
+
+
+def test_a_repeated_event_is_stored_once(tmp_path):
+    art = sample("sample-xi-paris-2024")
+    first = dict(art["events"][1], evidence_start=10, evidence_end=20)
+    again = dict(art["events"][1], evidence_start=300, evidence_end=310)
+    art["events"] = [first, again]
+    kg(tmp_path / "s", "import", str(write(tmp_path, "twice.json", art)))
+    assert stats(tmp_path / "s")["Agreement"] == 1
+    assert "conform" in kg(tmp_path / "s", "validate").stderr
