@@ -181,6 +181,18 @@ def test_endpoint_defaults_per_engine():
     assert query_kind("prefix dip: <x> select * {}") == "select"
 
 
+def test_a_sparql_path_that_is_not_virtuoso_gets_no_virtuoso_syntax(oxigraph_server):
+    s = open_store(oxigraph_server.url)
+    wipe(s)
+    s.engine, s._engine_confirmed = "virtuoso", False  # as if a non-Virtuoso engine served /sparql
+    s.max_block_triples, s.max_update_bytes = 2000, 1_000_000
+    art = load(SAMPLES[:1])[0][0]
+    g = article_graphs(art, extractor="curated")
+    s.replace_articles([(str(g.iri), g.graph, g.actors)])  # Oxigraph would reject 'define sql:...'
+    assert s.engine == "generic" and s.has_graph(str(g.iri))
+    assert "define" not in s.batch_update([(str(g.iri), g.graph, g.actors)])
+
+
 def test_unreachable_engine_names_the_url_and_the_fix():
     port = free_port()
     s = open_store(f"http://127.0.0.1:{port}/query")

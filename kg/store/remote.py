@@ -88,8 +88,15 @@ def query_kind(sparql: str) -> str | None:
 
 
 def detect_engine(url: str) -> str:
-    """A guess from the query endpoint's path: 'oxigraph', 'virtuoso', 'fuseki', 'graphdb' or 'generic'."""
-    path = urlsplit(url).path.rstrip("/")
+    """A guess from the endpoint URL: 'oxigraph', 'virtuoso', 'fuseki', 'graphdb', 'neptune' or 'generic'.
+
+    ``KG_STORE_ENGINE`` (or the ``engine`` option) overrides it; a 'virtuoso' guess is confirmed from the
+    engine's Server header before any Virtuoso-only syntax is sent.
+    """
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if "neptune.amazonaws.com" in (parts.hostname or ""):
+        return "neptune"
     if path == "/query":
         return "oxigraph"
     if path in ("/sparql", "/sparql-auth"):
@@ -121,6 +128,8 @@ def default_endpoints(url: str, engine: str, *, authenticated: bool) -> tuple[st
         return _with_path(url, base + "/update"), _with_path(url, base + "/data")
     if engine == "graphdb":
         return _with_path(url, path + "/statements"), _with_path(url, path + "/rdf-graphs/service")
+    if engine == "neptune":
+        return url, _with_path(url, "/sparql/gsp/")
     return url, None
 
 
@@ -142,16 +151,18 @@ class RemoteStore(Store):
                  user: str | None = None, password: str | None = None, engine: str | None = None,
                  timeout: float = 300.0, connect_timeout: float = 5.0, max_update_bytes: int | None = None,
                  max_block_triples: int | None = None, union_param: bool | None = None,
-                 session: requests.Session | None = None):
+                 token: str | None = None, session: requests.Session | None = None):
         self.location = query_url
         self.query_url = query_url
         self.engine = engine or detect_engine(query_url)
+        self._engine_confirmed = bool(engine)
         d_update, d_gsp = default_endpoints(query_url, self.engine, authenticated=bool(user))
         self.update_url = update_url or d_update
         self.graph_store_url = graph_store_url or d_gsp
         self.timeout = (connect_timeout, timeout)
         self.max_update_bytes = max_update_bytes or self.MAX_UPDATE_BYTES.get(self.engine,
                                                                               self.DEFAULT_MAX_UPDATE_BYTES)
+        self._explicit_block, self._explicit_bytes = max_block_triples, max_update_bytes
         self.max_block_triples = max_block_triples or self.MAX_BLOCK_TRIPLES.get(self.engine)
         # Oxigraph takes a per-query union-default-graph flag; other engines must be configured.
         self.union_param = (self.engine == "oxigraph") if union_param is None else union_param
@@ -160,12 +171,17 @@ class RemoteStore(Store):
         self._user, self._password = user, password
         if user:
             self.session.auth = HTTPBasicAuth(user, password or "")
+        if token:  # e.g. QLever's access token for updates
+            self.session.headers["Authorization"] = f"Bearer {token}"
 
     @classmethod
     def from_options(cls, location: str, **options) -> RemoteStore:
         """Build from the CLI's options: update_url, graph_store_url, user, password (and any __init__ kw)."""
+        import os
         known = {"update_url", "graph_store_url", "user", "password", "engine", "timeout", "connect_timeout",
-                 "max_update_bytes", "max_block_triples", "union_param", "session"}
+                 "max_update_bytes", "max_block_triples", "union_param", "token", "session"}
+        options.setdefault("engine", os.environ.get("KG_STORE_ENGINE") or None)
+        options.setdefault("token", os.environ.get("KG_STORE_TOKEN") or None)
         unknown = set(options) - known
         if unknown:
             raise StoreError(f"option(s) {', '.join(sorted(unknown))} do not apply to a remote store {location}")
@@ -220,7 +236,7 @@ class RemoteStore(Store):
 
     def batch_update(self, items: list[tuple[str, Graph, Graph]]) -> str:
         """ONE update request that replaces these articles (each whole, all in one transaction)."""
-        if self.engine != "virtuoso":
+        if self.engine != "virtuoso" or not self._confirm_virtuoso():
             return " ;\n".join(replace_article_update(*it) for it in items)
         drops = [f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in items]
         blocks = [b for a, graph, actors in items
@@ -228,11 +244,25 @@ class RemoteStore(Store):
         return ("define sql:big-data-const 1\n" + " ;\n".join(drops)
                 + (" ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""))
 
+    def _confirm_virtuoso(self) -> bool:
+        """Is a '/sparql' endpoint really Virtuoso (others share the path)? Asked once, from the Server header."""
+        if not self._engine_confirmed:
+            r = self._request("GET", self.query_url, what="query", params={"query": "ASK {}"},
+                              headers={"Accept": "application/sparql-results+json"})
+            self._engine_confirmed = True
+            if "virtuoso" not in r.headers.get("Server", "").lower():
+                self.engine = "generic"
+                self.max_block_triples = self._explicit_block
+                self.max_update_bytes = self._explicit_bytes or self.DEFAULT_MAX_UPDATE_BYTES
+        return self.engine == "virtuoso"
+
     def replace_article(self, article_iri: str, graph: Graph, actors: Graph) -> None:
         self.update(self.batch_update([(article_iri, graph, actors)]))
 
     def replace_articles(self, items: list[tuple[str, Graph, Graph]]) -> None:
         """Several articles in as few requests as the engine takes; an article is never split."""
+        if self.engine == "virtuoso":
+            self._confirm_virtuoso()
         batch: list[tuple[str, Graph, Graph]] = []
         size = 0
         for it in items:
