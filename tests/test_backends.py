@@ -277,6 +277,16 @@ def test_export_round_trips_in_every_format(store, corpus, reference, fmt, tmp_p
         assert len(quad_set(one.getvalue(), oxfmt)) > 5
 
 
+def test_graph_store_protocol_read_matches_query_read(store, corpus):
+    if not isinstance(store, RemoteStore):
+        pytest.skip("the Graph Store Protocol is a remote-engine endpoint")
+    ingest_many(store, load(SAMPLES), extractor="curated")
+    assert store.graph_store_url
+    for a in store.article_iris():
+        gsp = {(t.subject, t.predicate, canon(t.object)) for t in store.fetch_graph(a)}
+        assert gsp == own_triples(store, a) != set()
+
+
 def test_reimport_is_idempotent(store, corpus):
     arts = load(corpus)
     ingest_many(store, arts, extractor="curated")
