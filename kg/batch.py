@@ -29,7 +29,10 @@ def extract_and_prepare(article: Article, extractor=None) -> tuple[ArticleGraphs
     """Extract one article's events, then build and validate its graphs (no store involved)."""
     ex = extractor or _worker_extractor or default_extractor()
     try:
-        article.events = ex.extract(article)
+        if hasattr(ex, "analyse"):
+            article.events, article.people = ex.analyse(article)
+        else:
+            article.events = ex.extract(article)
     except Exception as e:  # one bad article must not stop a batch; say which and why
         return None, Outcome(article.id, None, error=f"article {article.id}: extraction failed: "
                                                      f"{type(e).__name__}: {e} (please report this article)")

@@ -139,6 +139,7 @@ class _Builder:
         self.iri = article_iri(article.id)
         self.g = Graph()
         self.actors = Graph()
+        self.people = {slug(p.name): p for p in article.people}
 
     # actors -----------------------------------------------------------------
     def country(self, code: str) -> URIRef:
@@ -158,6 +159,13 @@ class _Builder:
         self.actors.add((node, RDFS.label, Literal(name)))
         if country:
             self.actors.add((node, DIP.represents, self.country(country)))
+        about = self.people.get(slug(name))
+        if about is not None:
+            if about.role:
+                self.actors.add((node, DIP.role, Literal(about.role)))
+            for alias in about.aliases:
+                if alias != name:
+                    self.actors.add((node, SKOS.altLabel, Literal(alias)))
         return node
 
     def organization(self, name: str) -> URIRef:

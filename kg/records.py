@@ -128,6 +128,20 @@ EVENT_TYPES: dict[str, type[Event]] = {c.TYPE: c for c in (Visit, Award, Agreeme
 
 
 @dataclass
+class Person:
+    """What an article says about a person its events name: role and the other ways it refers to them.
+
+    Optional: events name persons by full name alone; this only enriches the shared actor node
+    (``dip:role``, ``skos:altLabel``).
+    """
+
+    name: str
+    country: str | None = None
+    role: str | None = None                              # "Prime Minister"
+    aliases: list[str] = field(default_factory=list)     # "Modi", "Indian Prime Minister Narendra Modi"
+
+
+@dataclass
 class Article:
     """One news article, with the events found in (or curated for) it."""
 
@@ -137,6 +151,7 @@ class Article:
     published: str | None = None  # ISO date
     url: str | None = None
     events: list[Event] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
 
 
 def is_party_code(party: str) -> bool:
@@ -224,11 +239,27 @@ def article_from_json(obj: Any, *, where: str | None = None, with_events: bool =
         if not isinstance(raw, list):
             raise RecordError("must be a list of event objects", where=where, field="events")
         events = [event_from_json(e, where=where, path=f"events[{i}]") for i, e in enumerate(raw)]
+    people = [_person_from_json(p, where=where, path=f"people[{i}]")
+              for i, p in enumerate(obj.get("people") or [])] if with_events else []
     return Article(id=ident.strip(), text=obj.get("text") or "", title=(obj.get("title") or None),
-                   published=published, url=(obj.get("url") or None), events=events)
+                   published=published, url=(obj.get("url") or None), events=events, people=people)
+
+
+def _person_from_json(obj: Any, *, where: str | None, path: str) -> Person:
+    if not isinstance(obj, dict) or not isinstance(obj.get("name"), str) or not obj["name"].strip():
+        raise RecordError("a person needs a non-empty 'name' string", where=where, field=path)
+    aliases = obj.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise RecordError("must be a list of strings", where=where, field=f"{path}.aliases")
+    for k in ("country", "role"):
+        if obj.get(k) is not None and not isinstance(obj[k], str):
+            raise RecordError("must be a string", where=where, field=f"{path}.{k}")
+    return Person(name=obj["name"].strip(), country=obj.get("country") or None, role=obj.get("role") or None,
+                  aliases=[a.strip() for a in aliases if a.strip()])
 
 
 def article_to_json(article: Article) -> dict[str, Any]:
     return {"id": article.id, "published": article.published, "title": article.title,
             "url": article.url, "text": article.text,
-            "events": [event_to_json(e) for e in article.events]}
+            "events": [event_to_json(e) for e in article.events],
+            **({"people": [dataclasses.asdict(p) for p in article.people]} if article.people else {})}

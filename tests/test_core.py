@@ -230,3 +230,18 @@ def test_a_repeated_event_is_stored_once(tmp_path):
     kg(tmp_path / "s", "import", str(write(tmp_path, "twice.json", art)))
     assert stats(tmp_path / "s")["Agreement"] == 1
     assert "conform" in kg(tmp_path / "s", "validate").stderr
+
+
+def test_people_roles_and_aliases_enrich_the_shared_person(tmp_path):
+    art = sample("sample-modi-cyprus-2025")
+    art["people"] = [{"name": "Narendra Modi", "country": "IND", "role": "Prime Minister",
+                      "aliases": ["Modi", "Indian Prime Minister Narendra Modi"]}]
+    kg(tmp_path / "s", "import", str(write(tmp_path, "p.json", art)))
+    out = json.loads(kg(tmp_path / "s", "query", "--format", "json",
+                        "SELECT ?role ?alias WHERE { <https://w3id.org/dipkg/resource/person/narendra-modi> "
+                        "dip:role ?role ; skos:altLabel ?alias }").stdout)
+    rows = {(b["role"]["value"], b["alias"]["value"]) for b in out["results"]["bindings"]}
+    assert rows == {("Prime Minister", "Modi"), ("Prime Minister", "Indian Prime Minister Narendra Modi")}
+    bad = dict(art, people=[{"role": "x"}])
+    proc = kg(tmp_path / "s", "import", str(write(tmp_path, "bad.json", bad)), check=False)
+    assert proc.returncode != 0 and "people[0]: a person needs a non-empty 'name'" in proc.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Iterator
 
-from kg.records import Article, Event
+from kg.records import Article, Event, Person
 
 from . import gazetteer
 from .dates import parse_iso
@@ -61,7 +61,14 @@ class SpacyRuleExtractor:
         for doc, art in self.nlp.pipe(stream, as_tuples=True, n_process=n_process, batch_size=batch_size):
             yield art, self.events_from_doc(art, doc)
 
+    def analyse(self, article: Article) -> tuple[list[Event], list[Person]]:
+        """Events plus what the article says of the people they name (role, other mentions)."""
+        return self._from_doc(article, self.nlp(self.prepare(article)))
+
     def events_from_doc(self, article: Article, doc) -> list[Event]:
+        return self._from_doc(article, doc)[0]
+
+    def _from_doc(self, article: Article, doc) -> tuple[list[Event], list[Person]]:
         from .agreements import extract_agreements
         from .awards import extract_awards
         from .targets import extract_targets
@@ -82,4 +89,20 @@ class SpacyRuleExtractor:
         for ev in events:
             for k in [k for k in vars(ev) if k.startswith("_")]:
                 delattr(ev, k)
-        return events
+        return events, people_of(ctx, events)
+
+
+def people_of(ctx, events: list[Event]) -> list[Person]:
+    """Role and name variants of each person the events name, from the article's mention clusters."""
+    named = {getattr(e, f, None) for e in events for f in ("visitor", "host", "recipient", "conferrer")}
+    out: dict[str, Person] = {}
+    for m in ctx.persons:
+        p = m.person
+        if p.name not in named or m.kind != "name":
+            continue
+        person = out.setdefault(p.name, Person(name=p.name, country=p.code,
+                                               role=max(p.roles, key=len).title() if p.roles else None))
+        alias = " ".join(m.text.split())
+        if alias != p.name and alias not in person.aliases:
+            person.aliases.append(alias)
+    return list(out.values())
