@@ -163,7 +163,10 @@ def reload() -> None:
         _local.__dict__.clear()
 
 
-_prepared: dict[str, object] = {}  # SPARQL text -> prepared query (shared by threads; races are harmless)
+_prepared: dict[str, object] = {}  # SPARQL text -> prepared query (shared by threads)
+# rdflib's SPARQL parser (a module-level pyparsing grammar) is not thread-safe: two threads parsing at
+# once corrupt each other's parse actions (TypeError: Param.postParse2() ... in POST /articles under load).
+_prepare_lock = threading.Lock()
 
 
 class _DataGraph(RdfLibDataGraph):
@@ -177,7 +180,10 @@ class _DataGraph(RdfLibDataGraph):
         if isinstance(query_object, str):
             q = _prepared.get(query_object)
             if q is None:
-                q = _prepared[query_object] = prepareQuery(query_object)
+                with _prepare_lock:
+                    q = _prepared.get(query_object)
+                    if q is None:
+                        q = _prepared[query_object] = prepareQuery(query_object)
             query_object = q
         return super().query(query_object, *args, **kwargs)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import threading
 import time
 from pathlib import Path
 from typing import BinaryIO
@@ -75,6 +76,10 @@ class EmbeddedStore(Store):
         self._reader: ox.Store | None = None
         self._reader_version: str | None = None
         self._writer: ox.Store | None = None
+        # Threads of one process (gunicorn gthread workers) share this object: without this lock a
+        # second thread would write through the first one's handle and could find it gone (None)
+        # or commit after the first one bumped the version (readers would miss its write).
+        self._thread_lock = threading.RLock()
         if not in_memory:
             if not Path(path).exists():
                 if read_only:
@@ -116,9 +121,16 @@ class EmbeddedStore(Store):
         """Hold the write lock and one read-write handle for a block of writes (a batch)."""
         if self.read_only:
             raise StoreError("this store was opened read-only")
-        if self._memory is not None or self._writer is not None:
+        if self._memory is not None:
             yield
             return
+        with self._thread_lock:
+            if self._writer is not None:      # a nested block of this thread
+                yield
+                return
+            yield from self._write_block()
+
+    def _write_block(self):
         Path(self.location).mkdir(parents=True, exist_ok=True)
         with open(Path(self.location) / self.LOCK_FILE, "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
