@@ -108,20 +108,25 @@ def _prf(c: dict) -> dict:
     return {**c, "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
-def evaluate(gold_dir: str, extractor, n_process: int = 1) -> dict:
-    """Run ``extractor`` over the gold articles (their events ignored) and score it.
+def _load_golds(gold_dir: str) -> tuple[list[dict], list]:
+    files = sorted(glob.glob(os.path.join(gold_dir, "*.json")))
+    golds = [json.load(open(f, encoding="utf-8")) for f in files]
+    arts = [article_from_json(g, where=f, with_events=False) for g, f in zip(golds, files)]
+    return golds, arts
+
+
+def score(golds: list[dict], predicted: dict[str, list[dict]]) -> dict:
+    """Score predicted event dicts (by article id) against gold articles.
 
     Returns ``{"types": {T: {tp, gold, pred, precision, recall, f1, slots}}, "precision", "recall",
     "f1", "slot_accuracy", "misses": [...], "extras": [...]}``; misses/extras carry the article id.
     """
-    files = sorted(glob.glob(os.path.join(gold_dir, "*.json")))
-    golds = [json.load(open(f, encoding="utf-8")) for f in files]
-    arts = [article_from_json(g, where=f, with_events=False) for g, f in zip(golds, files)]
     counts = {t: {"tp": 0, "gold": 0, "pred": 0} for t in TYPES}
     slots = {t: {s: [0, 0] for s in SLOTS[t]} for t in TYPES}
     misses, extras = [], []
-    for gold, (art, events) in zip(golds, extractor.extract_many(arts, n_process=n_process)):
-        pred = [event_to_json(e) for e in events]
+    for gold in golds:
+        aid = gold["id"]
+        pred = predicted.get(aid, [])
         for t in TYPES:
             gs = [e for e in gold.get("events", []) if e.get("type") == t]
             ps = [e for e in pred if e["type"] == t]
@@ -135,14 +140,148 @@ def evaluate(gold_dir: str, extractor, n_process: int = 1) -> dict:
                         slots[t][s][1] += 1
                         slots[t][s][0] += slot_equal(s, g.get(s), p.get(s))
             mg, mp = {id(g) for g, _ in m}, {id(p) for _, p in m}
-            misses += [{"article": art.id, **g} for g in gs if id(g) not in mg]
-            extras += [{"article": art.id, **p} for p in ps if id(p) not in mp]
+            misses += [{"article": aid, **g} for g in gs if id(g) not in mg]
+            extras += [{"article": aid, **p} for p in ps if id(p) not in mp]
     result: dict = {"types": {t: {**_prf(counts[t]), "slots": slots[t]} for t in TYPES}}
     total = _prf({k: sum(counts[t][k] for t in TYPES) for k in ("tp", "gold", "pred")})
     ok = sum(v[0] for t in TYPES for v in slots[t].values())
     n = sum(v[1] for t in TYPES for v in slots[t].values())
     result.update(precision=total["precision"], recall=total["recall"], f1=total["f1"],
-                  slot_accuracy=ok / n if n else 0.0, misses=misses, extras=extras, articles=len(arts))
+                  slot_accuracy=ok / n if n else 0.0, misses=misses, extras=extras, articles=len(golds))
+    return result
+
+
+def evaluate(gold_dir: str, extractor, n_process: int = 1) -> dict:
+    """Run ``extractor`` over the gold articles (their events ignored) and score its records directly."""
+    golds, arts = _load_golds(gold_dir)
+    predicted = {art.id: [event_to_json(e) for e in events]
+                 for art, events in extractor.extract_many(arts, n_process=n_process)}
+    return score(golds, predicted)
+
+
+# --- through the store ----------------------------------------------------------------------
+
+_EVENTS_Q = """SELECT ?id ?e ?t ?p ?o WHERE {
+  ?e prov:wasDerivedFrom ?a . ?a a dip:Article ; dcterms:identifier ?id .
+  ?e a ?t . FILTER(?t IN (dip:Visit, dip:Award, dip:Agreement, dip:TradeTarget))
+  ?e ?p ?o . FILTER(?p != rdf:type)
+}"""
+_NODES_Q = """SELECT ?n ?p ?o WHERE {
+  ?e prov:wasDerivedFrom ?a . ?a a dip:Article .
+  { ?e ?r ?n . FILTER(isIRI(?n)) ?n ?p ?o }
+  UNION { ?e ?r ?x . FILTER(isIRI(?x)) ?x dip:represents|dip:country ?n . ?n ?p ?o }
+}"""
+_DIP = "https://w3id.org/dipkg/ontology#"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_SCHEMA = ("https://schema.org/", "http://schema.org/")
+_PERSON = _DIP + "Person"
+
+
+def read_events(store) -> dict[str, list[dict]]:
+    """Events of every stored article, read back with SPARQL as the dicts of eval/score.py's ``KG.read``
+    (persons and places by label, countries by ISO alpha-3, parties keyed by code else normalised name)."""
+    ev: dict[str, dict] = {}
+    art_of: dict[str, str] = {}
+    for r in store.select("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n" + _EVENTS_Q):
+        e = r["e"]
+        art_of[e] = str(r["id"])
+        d = ev.setdefault(e, {"_t": r["t"].rsplit("#", 1)[-1]})
+        d.setdefault(r["p"], []).append(r["o"])
+    nodes: dict[str, dict] = {}
+    for r in store.select(_NODES_Q):
+        nodes.setdefault(r["n"], {}).setdefault(r["p"], []).append(r["o"])
+
+    def one(props, p):
+        v = props.get(p)
+        return v[0] if v else None
+
+    def label(n):
+        if n is None:
+            return None
+        if n not in nodes:
+            return None if str(n).startswith(("http://", "https://")) else str(n)
+        return one(nodes[n], _RDFS_LABEL) or one(nodes[n], _SCHEMA[0] + "name")
+
+    def code_of(n):
+        c = one(nodes.get(n, {}), _DIP + "countryCode")
+        return str(c).upper() if c is not None else None
+
+    def country_code(n):
+        if n is None:
+            return None
+        c = code_of(n)
+        if c:
+            return c
+        for p in (_DIP + "represents", _DIP + "country"):
+            x = one(nodes.get(n, {}), p)
+            if x is not None and x != n and code_of(x):
+                return code_of(x)
+        return None
+
+    def party_key(n):
+        c = code_of(n)
+        if c is None and _PERSON in (nodes.get(n, {}).get("http://www.w3.org/1999/02/22-rdf-syntax-ns#type") or []):
+            x = one(nodes[n], _DIP + "represents")
+            c = code_of(x) if x is not None else None
+        if c:
+            return c
+        lab = label(n)
+        return norm(lab) if lab else None
+
+    amounts: dict[str, dict] = {}
+    targets = [one(d, _DIP + "targetValue") for d in ev.values()]
+    if any(targets):
+        for r in store.select("SELECT ?m ?p ?o WHERE { ?e dip:targetValue ?m . ?m ?p ?o }"):
+            amounts.setdefault(r["m"], {}).setdefault(r["p"], []).append(r["o"])
+    out: dict[str, list[dict]] = {}
+    for e, props in ev.items():
+        t = props["_t"]
+        st = one(props, _DIP + "status")
+        d = {"type": t, "iri": e, "status": re.split(r"[#/]", str(st))[-1].lower() if st is not None else None}
+        get = lambda p: one(props, _DIP + p)  # noqa: E731
+        s = lambda p: (str(get(p)) if get(p) is not None else None)  # noqa: E731
+        if t == "Visit":
+            v, h, pl = get("visitor"), get("host"), get("place")
+            d.update(visitor=label(v), visitor_country=country_code(v), host=label(h), host_country=country_code(h),
+                     place=label(pl), place_country=country_code(pl), start=s("startDate"), end=s("endDate"))
+        elif t == "Award":
+            r_, c = get("recipient"), get("conferredBy")
+            d.update(recipient=label(r_), recipient_country=country_code(r_), conferrer=label(c),
+                     conferrer_country=country_code(c), award=s("awardName"), date=s("date"))
+        elif t == "Agreement":
+            d.update(parties=sorted({k for k in (party_key(p) for p in props.get(_DIP + "party", [])) if k}),
+                     title=s("title"), date=s("date"))
+        elif t == "TradeTarget":
+            m = amounts.get(get("targetValue"), {})
+            value = next((one(m, ns + "value") for ns in _SCHEMA if one(m, ns + "value") is not None), None)
+            cur = next((one(m, ns + "currency") for ns in _SCHEMA if one(m, ns + "currency") is not None), None)
+            year = get("targetYear")
+            d.update(parties=sorted({k for k in (party_key(p) for p in props.get(_DIP + "party", [])) if k}),
+                     amount=float(value) if value is not None else None, currency=str(cur).upper() if cur else None,
+                     year=int(str(year)[:4]) if year is not None and re.match(r"^\d{4}", str(year)) else None)
+        out.setdefault(art_of[e], []).append(d)
+    return out
+
+
+def evaluate_via_store(gold_dir: str, processes: int = 1) -> dict:
+    """Ingest the gold articles' text (events stripped) into a temporary embedded store with
+    :func:`kg.batch.ingest_articles`, read the events back with SPARQL and score them, so events
+    that SHACL rejects (and articles that fail) count as misses."""
+    import tempfile
+
+    from .batch import ingest_articles
+    from .store import open_store
+
+    golds, arts = _load_golds(gold_dir)
+    with tempfile.TemporaryDirectory(prefix="kg-eval-") as tmp:
+        store = open_store(os.path.join(tmp, "store"))
+        try:
+            summary = ingest_articles(store, arts, processes=processes)
+            predicted = read_events(store)
+        finally:
+            store.close()
+    result = score(golds, predicted)
+    result["failed"] = [o.error for o in summary.outcomes if not o.ok]
     return result
 
 
@@ -154,11 +293,13 @@ def format_report(result: dict, verbose: bool = False) -> str:
         lines.append(f"{t:<12}{c['gold']:>6}{c['pred']:>6}{c['tp']:>5}{c['precision']:>7.2f}{c['recall']:>7.2f}"
                      f"{c['f1']:>7.2f}   {sl}")
     if verbose:
-        skip = {"evidence", "evidence_start", "evidence_end"}
+        skip = {"evidence", "evidence_start", "evidence_end", "iri"}
         for kind in ("misses", "extras"):
             for e in result[kind]:
                 lines.append(f"  {kind[:-2].upper() if kind == 'misses' else 'EXTRA'} "
                              f"{json.dumps({k: v for k, v in e.items() if k not in skip}, ensure_ascii=False)}")
+    for err in result.get("failed") or []:
+        lines.append(f"  NOT STORED {err}")
     lines.append(f"micro P {result['precision']:.2f} R {result['recall']:.2f} F1 {result['f1']:.2f}; "
                  f"slot accuracy {result['slot_accuracy']:.2f} "
                  + " ".join(f"{t} {result['types'][t]['f1']:.2f}" for t in TYPES))
