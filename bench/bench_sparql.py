@@ -1,0 +1,318 @@
+"""SPARQL service benchmark: `kg serve` against `oxigraph serve` on the same data and query mix.
+
+    .venv/bin/python bench/bench_sparql.py [--events 50000] [--seconds 15] [--clients 4]
+
+1. Generates synthetic articles with the records API (varied countries, people, dates and
+   event types), turns them into quads with kg.rdf.article_graphs and bulk-loads them into two
+   store directories (then Store.optimize()).
+2. Starts `kg serve` over one and `oxigraph serve --union-default-graph` over the other, on
+   127.0.0.1.
+3. Runs a dashboard query mix (events by type per month, top country pairs of visits, visits
+   hosted by X, agreements of country Y, one event's details) with N concurrent clients for a
+   bounded time, uncached (a unique comment per request, so no cache can answer) and cached
+   (the same small set of dashboard queries repeated), and prints requests/s and p50/p99.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+
+from kg.rdf import ACTORS_GRAPH, BASE, article_graphs, country_names  # noqa: E402
+from kg.records import Agreement, Article, Award, TradeTarget, Visit  # noqa: E402
+
+PREFIX = "PREFIX dip: <https://w3id.org/dipkg/ontology#>\n"
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+def synthetic_articles(n_events: int, per_article: int = 10, seed: int = 7):
+    rnd = random.Random(seed)
+    codes = sorted(country_names())[:80]
+    leaders = [(f"Leader {i:03d} {rnd.choice(['Smith', 'Khan', 'Li', 'Silva', 'Ivanov'])}", codes[i % len(codes)])
+               for i in range(400)]
+    n_articles = (n_events + per_article - 1) // per_article
+    for i in range(n_articles):
+        year, month = rnd.randint(2000, 2024), rnd.randint(1, 12)
+        published = f"{year:04d}-{month:02d}-{rnd.randint(1, 28):02d}"
+        events = []
+        for j in range(per_article):
+            (a, ca), (b, cb) = rnd.sample(leaders, 2)
+            day = f"{year:04d}-{month:02d}-{rnd.randint(1, 28):02d}"
+            kind = rnd.random()
+            ev_text = f"Synthetic event {i}-{j}."
+            if kind < 0.5:
+                events.append(Visit(evidence=ev_text, status="occurred", visitor=a, visitor_country=ca, host=b,
+                                    host_country=cb, place=f"City {rnd.randint(1, 5)}", place_country=cb, start=day))
+            elif kind < 0.75:
+                events.append(Agreement(evidence=ev_text, status="signed", parties=[ca, cb],
+                                        title=f"Agreement {i}-{j}", topics=[rnd.choice(["trade", "energy", "defence"])],
+                                        date=day))
+            elif kind < 0.9:
+                events.append(Award(evidence=ev_text, status="conferred", recipient=a, recipient_country=ca,
+                                    conferrer=b, conferrer_country=cb, award=f"Order of {cb}", date=day))
+            else:
+                events.append(TradeTarget(evidence=ev_text, status="agreed", parties=[ca, cb],
+                                          amount=rnd.randint(1, 500) * 10**9, currency="USD", year=year + 5,
+                                          metric="bilateral trade"))
+        yield Article(id=f"syn-{i:05d}", text="", title=f"Synthetic article {i}", published=published,
+                      events=events)
+
+
+def write_nquads(path: Path, n_events: int) -> tuple[int, list[str]]:
+    actors_seen = set()
+    g_actors = f"<{ACTORS_GRAPH}>"
+    n = 0
+    event_iris = []
+    with open(path, "w", encoding="utf-8") as out:
+        for art in synthetic_articles(n_events):
+            graphs = article_graphs(art, extractor="synthetic")
+            g = f"<{graphs.iri}>"
+            for s, p, o in graphs.graph:
+                out.write(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n")
+            for t in graphs.actors:
+                if t not in actors_seen:
+                    actors_seen.add(t)
+                    out.write(f"{t[0].n3()} {t[1].n3()} {t[2].n3()} {g_actors} .\n")
+            n += len(graphs.events)
+            if len(event_iris) < 200:
+                event_iris += [str(e) for e, _ in graphs.events[:1]]
+    return n, event_iris
+
+
+def bulk_load(store_dir: Path, nq: Path) -> None:
+    import pyoxigraph as ox
+    st = ox.Store(str(store_dir))
+    st.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    st.optimize()
+    st.flush()
+    del st
+
+
+# --- servers --------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
+# --- the query mix ----------------------------------------------------------------------------------
+
+def dashboard_queries(event_iris: list[str], rnd: random.Random, n_params: int = 8) -> list[str]:
+    codes = sorted(country_names())[:80]
+    people = []
+    r2 = random.Random(7)   # the same draws as synthetic_articles' leaders
+    for i in range(400):
+        surname = r2.choice(["Smith", "Khan", "Li", "Silva", "Ivanov"])
+        people.append(f"{BASE}person/leader-{i:03d}-{surname.lower()}")
+    hosts = rnd.sample(people, n_params)
+    countries = rnd.sample(codes, n_params)
+    events = rnd.sample(event_iris, min(n_params, len(event_iris)))
+    by_month = PREFIX + """SELECT ?type ?month (COUNT(?e) AS ?n) WHERE {
+  VALUES ?type { dip:Visit dip:Award dip:Agreement }
+  VALUES ?dp { dip:startDate dip:date }
+  ?e a ?type ; ?dp ?d .
+  BIND(SUBSTR(STR(?d), 1, 7) AS ?month)
+} GROUP BY ?type ?month ORDER BY ?month ?type"""
+    pairs = PREFIX + """SELECT ?vc ?hc (COUNT(?e) AS ?n) WHERE {
+  ?e a dip:Visit ; dip:visitor ?v ; dip:host ?h .
+  ?v dip:represents ?vc . ?h dip:represents ?hc .
+} GROUP BY ?vc ?hc ORDER BY DESC(?n) LIMIT 20"""
+    hosted = [PREFIX + f"""SELECT ?e ?visitor ?date WHERE {{
+  ?e a dip:Visit ; dip:host <{h}> ; dip:visitor ?visitor .
+  OPTIONAL {{ ?e dip:startDate ?date }}
+}} ORDER BY DESC(?date) LIMIT 50""" for h in hosts]
+    agreements = [PREFIX + f"""SELECT ?e ?title ?date WHERE {{
+  ?e a dip:Agreement ; dip:party <{BASE}country/{c}> .
+  OPTIONAL {{ ?e dip:title ?title }} OPTIONAL {{ ?e dip:date ?date }}
+}} ORDER BY DESC(?date) LIMIT 50""" for c in countries]
+    details = [PREFIX + f"""SELECT ?p ?o ?label WHERE {{
+  VALUES ?e {{ <{e}> }}
+  ?e ?p ?o . OPTIONAL {{ ?o <http://www.w3.org/2000/01/rdf-schema#label> ?label }}
+}}""" for e in events]
+    # One dashboard session: the two aggregate panels once, then the researcher clicks through
+    # hosts, countries and events (3 + 3 + 4 lookups): 12 queries.
+    mix = []
+    for i in range(n_params):
+        j = [(i * 3 + k) % n_params for k in range(4)]
+        mix += [by_month, pairs] + [hosted[x] for x in j[:3]] + [agreements[x] for x in j[:3]] + \
+            [details[x % len(details)] for x in j]
+    return mix
+
+
+def run_load(url: str, queries: list[str], clients: int, seconds: float, unique: bool, max_requests: int = 200_000):
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = [0]
+    stop_at = time.monotonic() + seconds
+
+    def client(k: int):
+        s = requests.Session()
+        i = k
+        local = []
+        while time.monotonic() < stop_at:
+            with lock:
+                counter[0] += 1
+                if counter[0] > max_requests:
+                    break
+                n = counter[0]
+            q = queries[i % len(queries)]
+            i += 1
+            if unique:
+                q = f"# request {n} {time.time_ns()}\n{q}"
+            t0 = time.monotonic()
+            try:
+                r = s.post(url, data={"query": q}, headers={"Accept": "application/sparql-results+json"},
+                           timeout=60)
+                ok = r.status_code == 200
+            except requests.RequestException:
+                ok = False
+            dt = time.monotonic() - t0
+            if ok:
+                local.append(dt)
+            else:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(local)
+
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - t0
+    lat = sorted(latencies)
+
+    def pct(p):
+        return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
+    return {"rps": len(lat) / elapsed, "p50": pct(0.5), "p99": pct(0.99), "n": len(lat), "errors": errors[0]}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--events", type=int, default=50_000)
+    ap.add_argument("--seconds", type=float, default=15.0, help="duration of each load run (bounded)")
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=2, help="kg serve gunicorn workers")
+    ap.add_argument("--threads", type=int, default=4, help="kg serve threads (and query processes) per worker")
+    ap.add_argument("--modes", default="uncached,cached", help="which runs: uncached,cached")
+    ap.add_argument("--keep", help="keep the generated stores in this directory (reused when present)")
+    args = ap.parse_args()
+    seconds = min(args.seconds, 60.0)
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="kg-bench-sparql-"))
+    work.mkdir(parents=True, exist_ok=True)
+    kg_dir, ox_dir, nq = work / "kg-store", work / "ox-store", work / "data.nq"
+    procs = []
+    try:
+        t0 = time.monotonic()
+        if not (kg_dir.exists() and ox_dir.exists() and (work / "events.txt").exists()):
+            shutil.rmtree(kg_dir, ignore_errors=True)
+            shutil.rmtree(ox_dir, ignore_errors=True)
+            n, event_iris = write_nquads(nq, args.events)
+            t1 = time.monotonic()
+            bulk_load(kg_dir, nq)
+            shutil.copytree(kg_dir, ox_dir)
+            (work / "events.txt").write_text("\n".join(event_iris))
+            nq.unlink()
+            print(f"data: {n:,} events generated in {t1 - t0:.1f} s, bulk-loaded and optimized in "
+                  f"{time.monotonic() - t1:.1f} s", flush=True)
+        else:
+            event_iris = (work / "events.txt").read_text().split()
+            print(f"data: reusing {work}", flush=True)
+
+        kg_port, ox_port = free_port(), free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+        kg_proc = subprocess.Popen([str(BIN / "kg"), "--store", str(kg_dir), "serve", "--host", "127.0.0.1",
+                                    "--port", str(kg_port), "--workers", str(args.workers),
+                                    "--threads", str(args.threads), "--timeout", "60"],
+                                   env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        procs.append(kg_proc)
+        ox_proc = subprocess.Popen([str(BIN / "oxigraph"), "serve", "--location", str(ox_dir), "--bind",
+                                    f"127.0.0.1:{ox_port}", "--union-default-graph"],
+                                   start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(ox_proc)
+        wait_for(f"http://127.0.0.1:{kg_port}/health", kg_proc)
+        wait_for(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", ox_proc)
+        endpoints = {"kg serve": f"http://127.0.0.1:{kg_port}/sparql",
+                     "oxigraph serve": f"http://127.0.0.1:{ox_port}/query"}
+        queries = dashboard_queries(event_iris, random.Random(11))
+        # sanity: both answer every query of the mix, with the same number of rows
+        for q in queries[:12]:
+            a = requests.post(endpoints["kg serve"], data={"query": q}, timeout=120).json()
+            b = requests.post(endpoints["oxigraph serve"], data={"query": q}, timeout=120,
+                              headers={"Accept": "application/sparql-results+json"}).json()
+            assert len(a["results"]["bindings"]) == len(b["results"]["bindings"]), q
+        results = {}
+        modes = [m for m in ("uncached", "cached") if m in args.modes.split(",")]
+        for mode, unique in ((m, m == "uncached") for m in modes):
+            for name, url in endpoints.items():
+                run_load(url, queries, args.clients, min(3.0, seconds), unique)   # warm-up
+                results[(name, mode)] = run_load(url, queries, args.clients, seconds, unique)
+                r = results[(name, mode)]
+                print(f"  {name:15} {mode:9} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms"
+                      f"  ({r['n']} ok, {r['errors']} errors)", flush=True)
+        print(f"\n{args.clients} clients, {seconds:g} s per run, {args.workers} workers x {args.threads} threads; "
+              "mix per session: type-by-month, country pairs, 3x hosted-by, 3x agreements-of, 4x event details\n")
+        print("| mode | server | req/s | p50 ms | p99 ms | vs oxigraph |")
+        print("|---|---|---|---|---|---|")
+        for mode in modes:
+            base = results[("oxigraph serve", mode)]["rps"]
+            for name in endpoints:
+                r = results[(name, mode)]
+                print(f"| {mode} | {name} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | "
+                      f"{r['rps'] / base:.2f}x |")
+    finally:
+        for p in procs:
+            stop(p)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
