@@ -43,6 +43,10 @@ COMMIT = re.compile(r"\b(agreed|decided|pledged|committed themselves|resolved)\s
 COMMIT_SUBJECT = re.compile(r"\b(two|both|they|leaders|sides|countries|governments|presidents|prime ministers|"
                             r"heads of state)\b", re.I)
 UPGRADE = re.compile(r"\b(elevat\w*|rais\w*|upgrad\w*|lift\w*)\b[^.;]{0,60}\bto\s+(?:an?|the)?\s*$", re.I)
+NEGOTIATION = re.compile(r"\b(talks|negotiations?|negotiating|discussions?|work|working)\s+(?:on|for|over|about|towards?)\s+"
+                         r"(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+HEDGE = re.compile(r"\b(?:could|might|may)\s+(?:\w+\s+){0,2}(?:sign|signed|conclude|concluded|agree)\b|"
+                   r"\bif\s+(?:it\s+is\s+|they\s+are\s+)?(?:concluded|signed|agreed|talks\s+\w+\s+well)\b", re.I)
 GENERIC_NP = re.compile(r"^\s*(which|that)\s+(normally|usually|typically|often)\b", re.I)
 
 
@@ -72,9 +76,27 @@ def _tokens(s: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", s.lower()) if w not in GENERIC}
 
 
-def _codes_in(ctx, a: int, b: int, with_people: bool = True) -> list[str]:
+_VENUE_BEFORE = re.compile(r"\b(?:in|at|near|from|outside|inside|across|around)\s+(?:the\s+)?$", re.I)
+_ORG_VENUE_AFTER = re.compile(r"^\s*(?:'s\s+)?(?:\w+\s+){0,2}(summit|meeting|forum|session|sidelines|conference|"
+                              r"ministerial|leaders|secretariat|headquarters|general assembly|charter)\b", re.I)
+
+
+def _is_venue(ctx, m) -> bool:
+    """A place named as where something happens ("in Brussels", "at the G20 summit"), not who signs."""
+    before = ctx.text[max(0, m.start - 12):m.start]
+    if m.place.kind == "org":
+        return bool(_ORG_VENUE_AFTER.match(ctx.text[m.end:m.end + 40])) or \
+            bool(re.search(r"\b(?:at|on the sidelines of|during|sidelines of)\s+(?:the\s+)?(?:\w+\s+)?$", before, re.I))
+    if m.place.kind == "city" or m.place.kind == "country":
+        return bool(_VENUE_BEFORE.search(before))
+    return False
+
+
+def _codes_in(ctx, a: int, b: int, with_people: bool = True, venues: bool = True) -> list[str]:
     out: list[str] = []
     for _, m in ctx.places_in(a, b):
+        if not venues and _is_venue(ctx, m):
+            continue
         code = m.place.name if m.place.kind == "org" else m.place.code
         if code and code not in out:
             out.append(code)
@@ -87,13 +109,18 @@ def _codes_in(ctx, a: int, b: int, with_people: bool = True) -> list[str]:
 
 def _parties(ctx, np_a, np_b, s, e, last):
     g = ctx.gaz
-    local = _codes_in(ctx, np_a, np_b, with_people=False)
-    sent = _codes_in(ctx, s, e)
+    local = [c for c in _codes_in(ctx, np_a, np_b, with_people=False)]
+    local_v = _codes_in(ctx, np_a, np_b, with_people=False, venues=False)
+    if len(local_v) >= 2 or (len(local) >= 2 and not local_v):
+        return local_v if len(local_v) >= 2 else local
+    if local_v:
+        local = local_v
+    sent = _codes_in(ctx, s, e, venues=False)
     if len(local) >= 2:
         return local
     if len(local) == 1:
         c = local[0]
-        other = [x for x in sent if x != c and g.is_country(x)]
+        other = [x for x in sent if x != c]
         if other:
             return [c, other[0]]
         if not g.is_country(c):
@@ -101,7 +128,7 @@ def _parties(ctx, np_a, np_b, s, e, last):
             return [c, top[0]] if top else [c]
         p = ctx.partner_of(c)
         return [c, p] if p else [c]
-    countries = [x for x in sent if g.is_country(x)]
+    countries = [x for x in sent if g.is_country(x) or x in g.orgs.values()]
     if len(countries) >= 2:
         return countries[:4]
     if len(countries) == 1:
@@ -134,7 +161,8 @@ def _list_items(tail: str) -> list[str]:
     if not m:
         return []
     body = re.split(r"\s+-\s+|,\s+(?:which|that|the|a|as|while|but|in|at|said)\b|\s+(?:in|at)\s+(?:sectors|areas|fields)\b", m.group(1))[0]
-    items = [x.strip() for x in re.split(r",\s*(?:and\s+)?(?:on\s+)?|\s+and\s+(?:on\s+)?", body) if x.strip()]
+    items = [x.strip() for x in re.split(r",\s*(?:and\s+)?(?:on\s+)?|(?<![A-Z][\w-])\s+and\s+(?:on\s+)?|"
+                                         r"\s+and\s+(?:on\s+)?(?![A-Z])", body) if x.strip()]
     return items if len(items) >= 2 else []
 
 
@@ -173,11 +201,14 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 plural = True
             before = text[max(s, np_a - 70):np_a]
             tail = text[s + m.end():e]
-            if any(w in ("first", "only", "previous", "earlier", "existing", "future") for w in words):
+            if any(w in ("first", "only", "previous", "earlier", "existing", "future", "similar", "any", "no", "last",
+                         "past", "possible", "potential", "proposed") for w in words):
+                continue
+            if NEGOTIATION.search(before + text[np_a:a0]) or HEDGE.search(sent):
                 continue
             if UPGRADE.search(before) or GENERIC_NP.match(tail):
                 continue
-            if re.search(r"\b(is|was|are|were)\s+$", before) and head_txt[0].islower() and not m.group(2):
+            if re.search(r"\b(is|was|are|were)\s+(?:not\s+)?$", before) and head_txt[0].islower() and not m.group(2):
                 continue
             if not m.group(2) and head_word in ("plan",) and not re.search(r"\b(sign\w*|adopt\w*|cooperation|plan to)\b", sent[:m.end()], re.I) and not words:
                 continue
@@ -230,7 +261,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             if not COMMIT_SUBJECT.search(subj) and len(ctx.persons_in(s, s + m.start())) < 2:
                 continue
             clause = sent[m.start():]
-            if find_money(clause) or made_here and any(a.status == "agreed" for a in made_here):
+            if find_money(clause) or made_here:
                 continue
             parties = _parties(ctx, s + m.start(), s + m.start(), s, e, last_parties)
             if len(parties) < 2:

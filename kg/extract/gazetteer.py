@@ -51,6 +51,7 @@ class Gazetteer:
     orders: list[Order] = field(default_factory=list)
     orgs: dict[str, str] = field(default_factory=dict)             # surface form -> short name
     leaders: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # form -> (full, ISO3, role)
+    state_kinds: dict[str, set[str]] = field(default_factory=dict)  # "kingdom" -> {SAU, THA, ...}
     titles: list[str] = field(default_factory=list)
     title_words: set[str] = field(default_factory=set)
     pattern: re.Pattern | None = None
@@ -105,10 +106,17 @@ def load() -> Gazetteer:
             g.forms.setdefault(f, Place("", "org", short))
     for row in _rows(GAZ / "state_orders.tsv"):
         g.orders.append(Order(row[0], int(row[1]), row[2], tuple(_forms(row[3] if len(row) > 3 else ""))))
+    for kind, cell in _rows(GAZ / "state_kinds.tsv"):
+        g.state_kinds[kind] = set(_forms(cell))
     for row in _rows(GAZ / "leaders.tsv"):
         full, code, role = row[0], row[1], row[2]
         for f in [full, *_forms(row[3] if len(row) > 3 else "")]:
             g.leaders.setdefault(f, (full, code, role))
+            # Arabic particles are printed either way: "al-Sisi", "Al-Sisi", "El-Sisi", "el-Sisi"
+            for v in {re.sub(r"\b([ae])l-", lambda m: m.group(1).upper() + "l-", f),
+                      re.sub(r"\b([AE])l-", lambda m: m.group(1).lower() + "l-", f),
+                      re.sub(r"\b[aA]l-", "El-", f), re.sub(r"\b[eE]l-", "Al-", f)} - {f}:
+                g.leaders.setdefault(v, (full, code, role))
     g.titles = sorted((t for (t,) in _rows(GAZ / "titles.txt")), key=len, reverse=True)
     g.title_words = {w for t in g.titles for w in t.split()}
     alts = sorted(g.forms, key=len, reverse=True)

@@ -21,6 +21,7 @@ HONORIFICS = {"sheikh", "shaikh", "prince", "princess", "shri", "smt", "smt.", "
               "his", "her", "highness", "majesty", "excellency", "sir", "dame", "lord", "former", "the", "pm",
               "minister", "prime", "secretary", "general", "crown", "vice", "deputy", "foreign", "leader",
               "supreme", "state", "governor", "ambassador", "chairman", "spokesman", "spokeswoman"}
+SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
 ROLE_WORDS = ("prime minister", "president", "premier", "chancellor", "king", "queen", "amir", "emir", "sultan",
               "crown prince", "foreign minister", "minister", "secretary of state", "leader", "ambassador", "governor")
 _GAP_OK = re.compile(r"^(?:'s|\s|former|then|the|of|for|and|state|affairs|external|[A-Z][\w.\-]*|"
@@ -117,6 +118,24 @@ class Context:
         return None
 
 
+_GEO_FEATURE = re.compile(r"(?:Gulf|Sea|Bay|Strait|Straits|Gulf of the|Sea of the)\s+of\s+(?:the\s+)?$|"
+                          r"(?:Gulf|Sea|Bay|Straits?)\s+of\s+the\s+$")
+# lower-case stand-ins for a state ("the kingdom", "the island nation"): the kinds of state each can name
+_STAND_IN = re.compile(r"\bthe\s+(kingdom|island nation|island state|island country|archipelago|Gulf state|"
+                       r"Gulf kingdom|emirate|sultanate|city-state|Jewish state|Himalayan (?:nation|kingdom)|"
+                       r"Indian Ocean nation|Pacific nation|Caribbean nation|Balkan (?:nation|country|state)|"
+                       r"Baltic (?:nation|state)|Nordic (?:nation|country))\b")
+
+
+def _stand_in_kind(word: str) -> str:
+    w = word.lower().replace("-", " ")
+    for k in ("kingdom", "island", "archipelago", "gulf", "emirate", "sultanate", "city state", "jewish", "himalayan",
+              "indian ocean", "pacific", "caribbean", "balkan", "baltic", "nordic"):
+        if k in w:
+            return {"archipelago": "island", "himalayan": "himalayan"}.get(k, k)
+    return w
+
+
 def _find_places(text: str, g: Gazetteer) -> list[Mention]:
     out = []
     for m in g.pattern.finditer(text):
@@ -129,7 +148,22 @@ def _find_places(text: str, g: Gazetteer) -> list[Mention]:
             continue  # an airline (Air China, Air India), not the state
         if s in ("US", "UK") and not text[m.start():m.end()].isupper():
             continue
+        if after[:1] == "$":
+            continue  # "US$ 12 billion", "A$", "C$": a currency sign
+        if p.kind == "country" and _GEO_FEATURE.search(text[max(0, m.start() - 20):m.start()]):
+            continue  # "the Gulf of Thailand", "Sea of Japan": a body of water
         out.append(Mention(m.start(), m.end(), s, p))
+    # "the kingdom", "the island nation": the most mentioned state of that kind in the article
+    if out:
+        counts = Counter(m.place.code for m in out if m.place.kind != "org" and m.place.code)
+        for m in _STAND_IN.finditer(text):
+            kind = _stand_in_kind(m.group(1))
+            codes = g.state_kinds.get(kind, set())
+            best = max((c for c in counts if c in codes), key=lambda c: (counts[c], -next(
+                x.start for x in out if x.place.code == c)), default=None)
+            if best and g.is_country(best):
+                out.append(Mention(m.start(), m.end(), m.group(0), Place(best, "country", g.countries[best])))
+        out.sort(key=lambda x: x.start)
     return out
 
 
@@ -221,14 +255,14 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
                 p.code = code if g.is_country(code) else None
                 p.roles.add(role.lower())
             return by_leader[full]
-        toks = name.split()
+        toks = [t for t in name.split() if t.rstrip(".") not in SUFFIXES] or name.split()
         best = None
         for c in clusters:
-            ct = c.name.split()
+            ct = [t for t in c.name.split() if t.rstrip(".") not in SUFFIXES] or c.name.split()
             if toks == ct or (len(toks) < len(ct) and (ct[-len(toks):] == toks or ct[:len(toks)] == toks)):
                 best = c
                 break
-            if len(toks) > len(ct) and (toks[-len(ct):] == ct or toks[:len(ct)] == ct):
+            if len(toks) > len(ct) and (toks[-len(ct):] == ct or toks[:len(ct)] == ct) and c.name not in by_leader:
                 c.name = name
                 best = c
                 break
@@ -242,7 +276,7 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
     fulls = {n for _, _, n in raw if len(n.split()) >= 2}
     fulls |= {g.leaders[n][0] for _, _, n in raw if n in g.leaders}
     for full in fulls:
-        toks = full.split()
+        toks = [t for t in full.split() if t.rstrip(".") not in SUFFIXES] or full.split()
         forms = {toks[-1]}
         code = g.leaders.get(full, (None, None))[1]
         if code in ("CHN", "PRK", "KOR", "VNM", "KHM", "TWN", "SGP"):
