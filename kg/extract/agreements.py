@@ -44,7 +44,8 @@ COMMIT_SUBJECT = re.compile(r"\b(two|both|they|leaders|sides|countries|governmen
                             r"heads of state)\b", re.I)
 UPGRADE = re.compile(r"\b(elevat\w*|rais\w*|upgrad\w*|lift\w*)\b[^.;]{0,60}\bto\s+(?:an?|the)?\s*$", re.I)
 NEGOTIATION = re.compile(r"\b(talks|negotiations?|negotiating|discussions?|work|working)\s+(?:on|for|over|about|towards?)\s+"
-                         r"(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+                         r"(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}(?:(?:with|and)\s+(?:[\w-]+\s+){0,4}(?:and\s+)?(?:on|for)\s+"
+                         r"(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3})?$", re.I)
 HEDGE = re.compile(r"\b(?:could|might|may)\s+(?:\w+\s+){0,2}(?:sign|signed|conclude|concluded|agree)\b|"
                    r"\bif\s+(?:it\s+is\s+|they\s+are\s+)?(?:concluded|signed|agreed|talks\s+\w+\s+well)\b", re.I)
 GENERIC_NP = re.compile(r"^\s*(which|that)\s+(normally|usually|typically|often)\b", re.I)
@@ -109,12 +110,7 @@ def _codes_in(ctx, a: int, b: int, with_people: bool = True, venues: bool = True
 
 def _parties(ctx, np_a, np_b, s, e, last):
     g = ctx.gaz
-    local = [c for c in _codes_in(ctx, np_a, np_b, with_people=False)]
-    local_v = _codes_in(ctx, np_a, np_b, with_people=False, venues=False)
-    if len(local_v) >= 2 or (len(local) >= 2 and not local_v):
-        return local_v if len(local_v) >= 2 else local
-    if local_v:
-        local = local_v
+    local = _codes_in(ctx, np_a, np_b, with_people=False, venues=False)
     sent = _codes_in(ctx, s, e, venues=False)
     if len(local) >= 2:
         return local
@@ -161,8 +157,15 @@ def _list_items(tail: str) -> list[str]:
     if not m:
         return []
     body = re.split(r"\s+-\s+|,\s+(?:which|that|the|a|as|while|but|in|at|said)\b|\s+(?:in|at)\s+(?:sectors|areas|fields)\b", m.group(1))[0]
-    items = [x.strip() for x in re.split(r",\s*(?:and\s+)?(?:on\s+)?|(?<![A-Z][\w-])\s+and\s+(?:on\s+)?|"
-                                         r"\s+and\s+(?:on\s+)?(?![A-Z])", body) if x.strip()]
+    items = []
+    for part in re.split(r",\s*(?:and\s+)?(?:on\s+)?", body):
+        for piece in re.split(r"\s+and\s+(?:on\s+)?", part):
+            piece = piece.strip()
+            # "... Investment and Infrastructure Fund": an "and" between capitalised words is part of a name
+            if items and piece[:1].isupper() and re.search(r"[A-Z][\w'-]*$", items[-1]) and " and " in part:
+                items[-1] = f"{items[-1]} and {piece}"
+            elif piece:
+                items.append(piece)
     return items if len(items) >= 2 else []
 
 
@@ -214,6 +217,10 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue
             if head_word == "deal" and not words:
                 continue
+            if re.search(r"\bto\s+$", text[max(s, a0 - 4):a0]) and head_word in ("deal", "contract", "plan", "pact"):
+                continue  # "free to deal with": a verb
+            if head_word.startswith("protocol") and re.search(r"\b(?:with|of|breaking|broke|break)\s+$", text[max(s, a0 - 10):a0]):
+                continue  # "a break with protocol": etiquette
             count = next((NUMBER_WORDS.get(w) or int(w) for w in words if w in NUMBER_WORDS or w.isdigit()), None)
             titles: list[str]
             if plural or count:
