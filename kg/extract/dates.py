@@ -17,7 +17,7 @@ MONTHS["sept"] = 9
 _MON = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
 
 FUTURE = re.compile(r"\b(will|would|shall|is to|are to|due to|scheduled|planned|plans? to|expected to|"
-                    r"to be held|next|upcoming|coming|set to|tomorrow)\b", re.I)
+                    r"to be held|next|upcoming|coming|set to|tomorrow|leaves for|travels on|heads to|flies to|is due|are due)\b", re.I)
 
 _RANGE_DMY = re.compile(r"\b(\d{1,2})\s*(?:-|–|to|and)\s*(\d{1,2})\s+" + _MON + r"(?:\s+(\d{4}))?", re.I)
 _RANGE_MDY = re.compile(r"\b" + _MON + r"\s+(\d{1,2})\s*(?:-|–|to|and)\s*(\d{1,2})(?:,?\s+(\d{4}))?", re.I)
@@ -127,6 +127,7 @@ def find_dates(text: str, pub: dt.date | None, future: bool | None = None) -> li
 
 _WITHIN = re.compile(r"\b(?:within|in|over)\s+(?:the\s+)?(?:next\s+|coming\s+)?(\w+|\d+)\s+years?\b", re.I)
 _DECADE = re.compile(r"\b(?:within|in|over)\s+(?:the\s+)?(?:next|coming)\s+decade\b", re.I)
+_DECADE_END = re.compile(r"\bby\s+(?:the\s+)?end\s+of\s+(?:the|this)\s+decade\b|\bby\s+the\s+decade'?s\s+end\b", re.I)
 _BY_YEAR = re.compile(r"\b(?:by|until|till|before|in)\s+(?:the\s+end\s+of\s+)?((?:19|20)\d{2})\b")
 _NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
                                              "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen"])}
@@ -143,6 +144,8 @@ def target_year(text: str, pub: dt.date | None) -> int | None:
     m = _DECADE.search(text)
     if m:
         return pub.year + 10
+    if _DECADE_END.search(text):
+        return (pub.year // 10 + 1) * 10
     m = _WITHIN.search(text)
     if m:
         w = m.group(1).lower()

@@ -22,7 +22,7 @@ SUFFIX = {"dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR"
           "pesos": "MXN", "francs": "CHF", "australian dollars": "AUD", "canadian dollars": "CAD"}
 
 _NUM = r"(\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_SCALE = r"(thousand|million|billion|trillion|lakhs?|crores?|mn|bn|tn|trn|mln|bln|cr|[kmb])"
+_SCALE = r"(lakh\s+crores?|thousand\s+crores?|thousand|million|billion|trillion|lakhs?|crores?|mn|bn|tn|trn|mln|bln|cr|[kmb])"
 _PRE = r"(us\$|a\$|c\$|\$|€|£|¥|₹|₽|₩|rs\.?|usd|eur|gbp|jpy|inr|cny|rmb|aud|sar|aed|rub|krw|chf)"
 _SUF = "|".join(sorted((re.escape(s) for s in SUFFIX), key=len, reverse=True))
 MONEY = re.compile(
@@ -41,7 +41,10 @@ class Money:
 
 def _value(num: str, scale: str | None) -> float:
     v = float(num.replace(",", ""))
-    return v * SCALES.get((scale or "").lower(), 1.0)
+    mult = 1.0
+    for w in (scale or "").lower().split():
+        mult *= SCALES.get(w, 1.0)
+    return v * mult
 
 
 def find_money(text: str) -> list[Money]:

@@ -41,8 +41,12 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
                 continue
             if re.search(r"\b(in|since) (19|20)\d\d\b", sent[mo.end:mo.end + 20]) and not re.search(r"\bby\b", sent[mo.end:mo.end + 10]):
                 continue
-            tail = sent[mo.end:mo.end + 60]
+            nxt = next((x.start for x in monies if x.start > mo.start), len(sent))
+            tail = sent[mo.end:min(nxt, mo.end + 140)]
+            tail = re.split(r"[;]|,\s+(?:which|while|but|as|and said|officials|according)\b", tail)[0]
             year = dates.target_year(tail, pub)
+            if year is None and re.match(r"\s+(?:a|per|each|every)\s+(?:year|month)\b|\s+annually\b", tail):
+                continue  # "save 140 million euros a year": a yearly figure, not a goal
             if year is None and re.search(r"same period", tail):
                 year = prev_year
             prev_year = year

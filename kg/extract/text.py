@@ -22,7 +22,8 @@ def normalise_quotes(text: str) -> str:
 # A line that opens a block of links to other stories; the block runs to the next blank line.
 _RELATED = re.compile(r"^\s*(related( stories| articles| news)?|also read|also on\b.*|read more|more from\b.*|"
                       r"recommended|most read.*|you may also like|trending|latest news|more stories|"
-                      r"what do you think\??)\s*:?\s*$", re.I)
+                      r"what do you think\??|comments?\s*\(\d+\)|\d+\s+comments?|loading comments.*|join the (?:conversation|discussion)|"
+                      r"reader comments|discussion|show comments|view comments)\s*:?\s*$", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:[-•>*»]|>>)\s+")
 _WIDGET = re.compile(r"(cookie|subscribe|sign in|log ?in|comments?\b|share\b|advertisement|all rights reserved|"
                      r"follow us|newsletter|about the author|written by|leave a reply|upvote|downvote|"
@@ -44,6 +45,20 @@ def is_prose(line: str) -> bool:
     if _WIDGET.search(s) and len(words) < 25 and ("[" in s or "|" in s or len(words) < 12):
         return False
     return True
+
+
+_DATELINE_DATE = re.compile(r"^(\s*[A-Z][A-Za-z .,'-]{2,60}?,\s*)((?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
+                            r"(?:,?\s+\d{4})?)(?=\s*(?:\([A-Za-z .]+\))?\s*(?:[-–—]|--))")
+
+
+def blank_dateline_date(text: str) -> str:
+    """"NAIROBI, May 6 (Reuters) - ...": the date of a dateline is when the report was filed, never an
+    event date, so it is blanked (same length) before dates are read."""
+    m = _DATELINE_DATE.match(text)
+    if not m:
+        return text
+    a, b = m.span(2)
+    return text[:a] + " " * (b - a) + text[b:]
 
 
 def content_mask(text: str) -> str:
