@@ -19,11 +19,13 @@ TRIGGER = re.compile(
     r"\b(?:(?:state|official|working|first|two-day|three-day|four-day|\w+-day)\s+)?visit(?:s|ed|ing)?\b"
     r"|\btrip\b|\btoured\b|\barriv(?:e|es|ed|ing)\b|\blanded\b|\blands\b|\bflew\b|\bfly(?:ing)?\s+(?:to|in)\b"
     r"|\btravel(?:l?ed|l?ing|s)?\b|\bwent to\b|\bgo(?:es)? to\b|\bgoing to\b|\bto be in\b|\bled a delegation\b"
-    r"|\blead a delegation\b|\bleave (?:on \w+ )?for\b|\bwas received\b|\bwas welcomed\b|\breceived\b|\bwelcomed\b"
+    r"|\blead a delegation\b|\bleav(?:e|es|ing) (?:on \w+ )?for\b|\bdue (?:in|to arrive in)\b|\bcame to\b|\bcomes to\b"
+    r"|\btravels on to\b|\bheads? (?:on )?to\b|\bheading to\b|\bwas received\b|\bwas welcomed\b|\breceived\b|\bwelcomed\b"
     r"|\bsummit in\b", re.I)
 CANCEL = re.compile(r"\b(call(?:ed|ing|s)? off|cancel(?:l?ed|s|ling)?|cancellation|postpon(?:ed|es|ing)|put off|"
                     r"not to travel|scrapped)\b", re.I)
-PLANNED = re.compile(r"\b(will|is due to|are due to|due to|is to|are to|scheduled|plans? to|set to|would lead|"
+PLANNED = re.compile(r"\b(will|is due to|are due to|due to|is due in|are due in|is to|are to|scheduled|plans? to|set to|would lead|"
+                     r"leaves for|travels on to|heads to|"
                      r"to visit|expected to|is expected|next week|in the coming days|upcoming)\b", re.I)
 PRESENT = re.compile(r"\b(is on|is visiting|are visiting|runs until|lasts until|is in|continues)\b", re.I)
 SKIP = re.compile(r"\b(virtual|video link|would be invited|near future|intend(?:s|ed)? to|none of)\b", re.I)
