@@ -175,7 +175,8 @@ def test_endpoint_defaults_per_engine():
     assert detect_engine("http://h:7200/repositories/kg") == "graphdb"
     assert default_endpoints("http://h:7200/repositories/kg", "graphdb", authenticated=False) == \
         ("http://h:7200/repositories/kg/statements", "http://h:7200/repositories/kg/rdf-graphs/service")
-    s = RemoteStore.from_options("http://h:9/q", update_url="http://h:9/u", graph_store_url="http://h:9/g")
+    s = RemoteStore.from_options("http://h:9/q", update_url="http://h:9/u", graph_store_url="http://h:9/g",
+                                 check=False)
     assert (s.update_url, s.graph_store_url) == ("http://h:9/u", "http://h:9/g")
     assert query_kind("PREFIX a: <http://x/#select> # ASK me\nCONSTRUCT { ?s ?p ?o } WHERE {}") == "graph"
     assert query_kind("prefix dip: <x> select * {}") == "select"
@@ -193,12 +194,25 @@ def test_a_sparql_path_that_is_not_virtuoso_gets_no_virtuoso_syntax(oxigraph_ser
     assert "define" not in s.batch_update([(str(g.iri), g.graph, g.actors)])
 
 
-def test_unreachable_engine_names_the_url_and_the_fix():
+def test_unreachable_engine_names_the_url_and_the_fix(tmp_path):
     port = free_port()
-    s = open_store(f"http://127.0.0.1:{port}/query")
-    with pytest.raises(StoreError, match=rf"cannot reach http://127.0.0.1:{port}/query: connection refused; "
-                                         r"is the engine running\? check --store"):
+    msg = rf"cannot reach http://127.0.0.1:{port}/query: connection refused; is the engine running\? check --store"
+    with pytest.raises(StoreError, match=msg):
+        open_store(f"http://127.0.0.1:{port}/query")
+    s = open_store(f"http://127.0.0.1:{port}/query", check=False)
+    with pytest.raises(StoreError, match=msg):
         s.stats()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "--store", f"http://127.0.0.1:{port}/query", "stats"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert f"cannot reach http://127.0.0.1:{port}/query: connection refused" in proc.stderr
+
+
+def test_virtuoso_without_credentials_says_how_to_write(virtuoso_server):
+    s = open_store(virtuoso_server.url)  # no user: /sparql, where the anonymous user may not update
+    with pytest.raises(StoreError, match=r"refused the update.*(--store-user|GRANT SPARQL_UPDATE)"):
+        s.update("INSERT DATA { GRAPH <https://w3id.org/dipkg/resource/article/x> { <urn:a> <urn:b> 1 } }")
 
 
 # --- the same answers everywhere -------------------------------------------------------------------

@@ -179,13 +179,25 @@ class RemoteStore(Store):
         """Build from the CLI's options: update_url, graph_store_url, user, password (and any __init__ kw)."""
         import os
         known = {"update_url", "graph_store_url", "user", "password", "engine", "timeout", "connect_timeout",
-                 "max_update_bytes", "max_block_triples", "union_param", "token", "session"}
+                 "max_update_bytes", "max_block_triples", "union_param", "token", "session", "check"}
         options.setdefault("engine", os.environ.get("KG_STORE_ENGINE") or None)
         options.setdefault("token", os.environ.get("KG_STORE_TOKEN") or None)
         unknown = set(options) - known
         if unknown:
             raise StoreError(f"option(s) {', '.join(sorted(unknown))} do not apply to a remote store {location}")
-        return cls(location, **{k: v for k, v in options.items() if v is not None})
+        check = options.pop("check", True)
+        store = cls(location, **{k: v for k, v in options.items() if v is not None})
+        if check:
+            store.ping()
+        return store
+
+    def ping(self) -> None:
+        """One cheap query, so that a wrong URL or a stopped engine is reported when the store is opened."""
+        r = self._query_raw("ASK {}", "application/sparql-results+json, application/sparql-results+xml;q=0.5")
+        media = r.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if media not in _MEDIA_TO_OX_RESULTS:
+            raise StoreError(f"{self.query_url} answered a SPARQL query with {media or 'no content type'}; "
+                             "is it the query endpoint? check --store")
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r}, engine={self.engine!r})"
