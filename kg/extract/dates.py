@@ -19,6 +19,9 @@ _MON = r"(january|february|march|april|may|june|july|august|september|october|no
 FUTURE = re.compile(r"\b(will|would|shall|is to|are to|due to|scheduled|planned|plans? to|expected to|"
                     r"to be held|next|upcoming|coming|set to|tomorrow|leaves for|travels on|heads to|flies to|is due|are due)\b", re.I)
 
+_PAST = re.compile(r"\b(paid|arrived|landed|flew|met|held|signed|visited|was|were|had|began|ended|left|said|"
+                   r"received|welcomed|attended|toured|concluded|made|came|went|told)\b", re.I)
+
 _RANGE_DMY = re.compile(r"\b(\d{1,2})\s*(?:-|–|to|and)\s*(\d{1,2})\s+" + _MON + r"(?:\s+(\d{4}))?", re.I)
 _RANGE_MDY = re.compile(r"\b" + _MON + r"\s+(\d{1,2})\s*(?:-|–|to|and)\s*(\d{1,2})(?:,?\s+(\d{4}))?", re.I)
 _DMY = re.compile(r"\b(\d{1,2})\s+" + _MON + r"(?:,?\s+(\d{4}))?", re.I)
@@ -100,7 +103,17 @@ def find_dates(text: str, pub: dt.date | None, future: bool | None = None) -> li
     if pub is None:
         return sorted(out)
     for m in _WEEKDAY.finditer(text):
-        add(m.start(), m.end(), weekday_date(m.group(1), pub, future).isoformat())
+        # the clause of the weekday decides its direction: "paid a visit ... on Wednesday" is past even
+        # when the sentence also says what the parties "would" do
+        near = text[max(0, m.start() - 70):m.start()]
+        clause = re.split(r"[;,]\s+(?:and\s+|but\s+|while\s+|as\s+)?(?=\w)", near)[-1]
+        if _PAST.search(clause) and not FUTURE.search(clause):
+            fut = False
+        elif FUTURE.search(clause):
+            fut = True
+        else:
+            fut = future
+        add(m.start(), m.end(), weekday_date(m.group(1), pub, fut).isoformat())
     for m in _REL.finditer(text):
         w = m.group(1).lower()
         day = {"yesterday": -1, "last night": -1, "today": 0, "tonight": 0, "this morning": 0,

@@ -31,7 +31,10 @@ PRESENT = re.compile(r"\b(is on|is visiting|are visiting|runs until|lasts until|
 SKIP = re.compile(r"\b(virtual|video link|would be invited|near future|intend(?:s|ed)? to|none of)\b", re.I)
 INVITED = re.compile(r"\binvit(?:ed|es|ation)\b(?!\s+of\b)", re.I)
 START_CUE = re.compile(r"\b(arriv\w*|landed|lands|flew|began|begins|received|welcomed|from)\b", re.I)
-END_CUE = re.compile(r"\b(ended|ends|left|leaves|until|concluded|at the end of)\b", re.I)
+END_CUE = re.compile(r"\b(ended|ends|left|leaves|leave|until|concluded|wrapped up|wraps up|at the end of|departed|"
+                     r"returns? (?:home|to)|flew home|flies home)\b", re.I)
+TRIP_NP = re.compile(r"\b(?:the|his|her|this|their)\s+(?:\w+-day\s+|state\s+|official\s+|working\s+)*(?:visit|trip|stop|tour)\b",
+                     re.I)
 
 
 def _destinations(ctx, s, e, trig_end, g):
@@ -138,12 +141,37 @@ def _finish(ctx, v: Visit, pub):
                                                          "chancellor", "premier", "sultan"}] or hosts
         v.host = Counter(p.person.name for p in heads).most_common(1)[0][0]
     starts, ends, texts = [], [], []
-    for si in sorted(getattr(v, "_sents", ())):
+    own = set(getattr(v, "_sents", ()))
+    # other sentences about the same trip: they name the visitor (or say "the visit"/"his trip") and no
+    # other destination, and carry a start or end cue ("ended on Friday", "runs until Sunday", "left ...")
+    extra = set()
+    for si, (s, e) in enumerate(ctx.sents):
+        if si in own:
+            continue
+        sent = ctx.text[s:e]
+        if not (END_CUE.search(sent) or re.search(r"\b(began|begins|started|last day|first day)\b", sent)):
+            continue
+        about = any(p.person.name == v.visitor for p in ctx.persons_in(s, e)) or TRIP_NP.search(sent)
+        others = {m.place.code for _, m in ctx.places_in(s, e) if m.place.kind in ("city", "country")
+                  and m.place.code and m.place.code != v.place_country}
+        if about and not others and not CANCEL.search(sent):
+            extra.add(si)
+    for si in sorted(own | extra):
         s, e = ctx.sents[si]
         sent = ctx.text[s:e]
         texts.append(sent)
         for a, b, d1, d2 in dates.find_dates(sent, pub):
             pre = sent[max(0, a - 60):a]
+            if si not in own and not (END_CUE.search(pre[-40:]) or re.search(r"\b(began|begins|started|arriv\w+)\b", pre)
+                                      or re.search(r"\blast day\b", sent[max(0, a - 30):b + 40])):
+                continue
+            if not d2 and len(d1) == 10 and re.search(r"\blast day\b", sent[max(0, a - 30):b + 40]):
+                ends.append(d1)
+                dm = re.search(r"\b(two|three|four|five)-day\b", sent)
+                if dm:
+                    n = {"two": 2, "three": 3, "four": 4, "five": 5}[dm.group(1)]
+                    starts.append((dates.parse_iso(d1) - dt.timedelta(days=n - 1)).isoformat())
+                continue
             if d2:
                 starts.append(d1)
                 ends.append(d2)
