@@ -24,6 +24,20 @@ PLANNED = re.compile(r"\b(is to|are to|to present|will present on|due to)\b", re
 ANNOUNCED = re.compile(r"\b(will|announced|to confer|to bestow|plans to)\b", re.I)
 
 
+_LEAD = re.compile(r"^.*\b(?:with|upon|on|to|him|her|them|awarded|awards|conferred|confers|conferring|presented|presents|"
+                   r"bestowed|bestows|received|receives|receive|decorated|honou?red|was|were|been)\s+", re.I | re.S)
+
+
+def award_words(np: str) -> str:
+    """The words naming the award: "presented Johnson with the Order of Liberty" -> "the Order of Liberty"."""
+    head = re.search(r"\b(order|medal|award|honou?r|decoration|prize|legion|grand commander|cross)\b", np, re.I)
+    if not head:
+        return np.strip()
+    pre = np[:head.start()]
+    m = _LEAD.match(pre)
+    return np[m.end():].strip() if m else np.strip()
+
+
 def _clauses(s: int, sent: str):
     """Split at ", while" / ";" so two conferrals in one sentence are read separately."""
     pos = 0
@@ -117,7 +131,7 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
                     status = "planned" if PLANNED.search(clause) else ("announced" if ANNOUNCED.search(clause) else "conferred")
                     aw = Award(recipient=r.person.name, recipient_country=r.person.code,
                                conferrer=conferrer.person.name if conferrer is not None else None,
-                               conferrer_country=code, award=name, award_text=am.group(0).strip(),
+                               conferrer_country=code, award=name, award_text=award_words(am.group(0)),
                                date=ds[0][2] if ds and status != "announced" else None, status=status,
                                **evidence_fields(ctx, (s, e), original))
                     dup = next((o for o in found if o.recipient == aw.recipient and
