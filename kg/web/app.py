@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import importlib
+import io
 import logging
 import os
 import threading
@@ -137,6 +138,31 @@ def _timed_select(svc: Service):
     return select
 
 
+def _buffer_unsized_body(environ: dict, limit: int) -> None:
+    """Read a body sent without Content-Length (chunked) up to ``limit`` + 1 bytes, or answer 413.
+
+    werkzeug's limited stream stops at the limit without noticing that more data follows, so a
+    chunked body over KG_MAX_BODY would otherwise be silently cut to its first KG_MAX_BODY bytes
+    (and a cut N-Triples file or article text could be stored as if whole).
+    """
+    src = environ.get("wsgi.input")
+    if src is None:
+        return
+    buf = bytearray()
+    while len(buf) <= limit:
+        chunk = src.read(min(1 << 16, limit + 1 - len(buf)))
+        if not chunk:
+            break
+        buf.extend(chunk)
+    if len(buf) > limit:
+        raise ApiError(413, f"the request body is larger than the {limit:,} byte limit (KG_MAX_BODY); split the "
+                            "data into several requests", headers={"Connection": "close"})
+    environ["wsgi.input"] = io.BytesIO(bytes(buf))
+    environ["CONTENT_LENGTH"] = str(len(buf))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    environ["wsgi.input_terminated"] = True     # the BytesIO ends by itself
+
+
 def service() -> Service:
     return current_app.extensions["kg"]
 
@@ -175,6 +201,8 @@ def create_app(config: dict | None = None) -> Flask:
             raise ApiError(413, f"the request body ({request.content_length:,} bytes) is larger than the "
                                 f"{app.config['MAX_CONTENT_LENGTH']:,} byte limit (KG_MAX_BODY); split the data "
                                 "into several requests")
+        if request.content_length is None and request.method in ("POST", "PUT", "PATCH"):
+            _buffer_unsized_body(request.environ, app.config["MAX_CONTENT_LENGTH"])
         if request.method == "OPTIONS":
             from flask import make_response
             resp = make_response("", 204)
