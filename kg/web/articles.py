@@ -1,19 +1,21 @@
 """The ingest API: POST /articles (validated, atomic) and DELETE /articles/<id>.
 
 JSON carrying curated ``events`` (the ``kg import`` format; one article or a list) is stored
-as given. Plain text, HTML and JSON without events go through extraction
-(:mod:`kg.extract`) when it is installed; otherwise they get 501. Every article is
+as given. Plain text, HTML and JSON without events are read and extracted exactly as
+``kg ingest`` does (kg.extract.inputs, kg.batch.extract_and_prepare). Every article is
 validated against the SHACL shapes: a list is stored whole (one transaction) or not at all.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 
 from flask import Blueprint, Response, jsonify, request
 
+from ..batch import extract_and_prepare
+from ..extract.inputs import read_inputs
+from ..ingest import prepare
 from ..rdf import article_iri
 from ..records import ISO_DATE, Article, RecordError, article_from_json, event_to_json
 from .app import service
@@ -24,21 +26,6 @@ bp = Blueprint("articles", __name__)
 TEXT_TYPES = {"text/plain": ".txt", "text/html": ".html", "application/xhtml+xml": ".html"}
 
 
-def _extraction():
-    """(extractor, read_inputs or None), or raise 501 when kg.extract is not available."""
-    try:
-        from ..extract import default_extractor
-    except ImportError as e:
-        raise ApiError(501, "extraction (kg.extract) is not installed in this server, so only JSON articles "
-                            "with curated 'events' can be posted; add the events yourself "
-                            f"(see corpus GUIDELINES.md) or install the extractor ({e})") from None
-    try:
-        from ..extract.inputs import read_inputs
-    except ImportError:
-        read_inputs = None
-    return default_extractor(), read_inputs
-
-
 def _params() -> dict:
     p = {k: (request.args.get(k) or "").strip() or None for k in ("published", "title", "url", "id")}
     if p["published"] and not ISO_DATE.match(p["published"]):
@@ -46,45 +33,18 @@ def _params() -> dict:
     return p
 
 
-def _html_text(html: str) -> tuple[str, str | None, str | None]:
-    try:
-        import trafilatura
-    except ImportError:
-        raise ApiError(501, "HTML input needs kg.extract.inputs or trafilatura, neither is installed; "
-                            "post the article's text as text/plain") from None
-    text = trafilatura.extract(html, include_comments=False) or ""
-    meta = trafilatura.extract_metadata(html)
-    return text, getattr(meta, "title", None), getattr(meta, "date", None)
-
-
 def _articles_from_text(body: str, suffix: str) -> list[tuple[Article, bool]]:
+    """A posted text or HTML page -> one article to extract, read exactly as `kg ingest` reads files."""
     p = _params()
-    extractor, read_inputs = _extraction()
-    if read_inputs is not None:
-        with tempfile.TemporaryDirectory(prefix="kg-post-") as d:
-            path = os.path.join(d, "article" + suffix)
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(body)
-            items = list(read_inputs([path], published=p["published"], title=p["title"], url=p["url"],
-                                     id=p["id"]))
-        bad = [x for x in items if isinstance(x, RecordError)]
-        if bad:
-            raise ApiError(400, f"the article could not be read: {bad[0].message}")
-        articles = [x[0] if isinstance(x, tuple) else x for x in items]
-    else:
-        title, published = p["title"], p["published"]
-        text = body
-        if suffix == ".html":
-            text, t2, d2 = _html_text(body)
-            title = title or t2
-            published = published or (d2 if d2 and ISO_DATE.match(d2) else None)
-        if not text.strip():
-            raise ApiError(400, "the article has no text")
-        ident = p["id"] or "text-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-        articles = [Article(id=ident, text=text, title=title, published=published, url=p["url"])]
-    for a in articles:
-        a.events = extractor.extract(a)
-    return [(a, True) for a in articles]
+    with tempfile.TemporaryDirectory(prefix="kg-post-") as d:
+        path = os.path.join(d, "article" + suffix)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(body)
+        items = list(read_inputs([path], published=p["published"], title=p["title"], url=p["url"], id=p["id"]))
+    bad = [x for x in items if isinstance(x, RecordError)]
+    if bad:
+        raise ApiError(400, f"the article could not be read: {bad[0].message}")
+    return [(x[0] if isinstance(x, tuple) else x, True) for x in items]
 
 
 def _articles_from_json(body: bytes) -> tuple[list[tuple[Article, bool]], bool]:
@@ -109,12 +69,9 @@ def _articles_from_json(body: bytes) -> tuple[list[tuple[Article, bool]], bool]:
         out.append((a, not curated))
         if not curated:
             need_extraction.append(a)
-    if need_extraction:
-        extractor, _ = _extraction()
-        for a in need_extraction:
-            if not a.text.strip():
-                raise ApiError(400, f"article {a.id!r} has neither 'events' nor 'text'; give one of them")
-            a.events = extractor.extract(a)
+    for a in need_extraction:
+        if not a.text.strip():
+            raise ApiError(400, f"article {a.id!r} has neither 'events' nor 'text'; give one of them")
     return out, isinstance(obj, list)
 
 
@@ -144,16 +101,9 @@ def post_articles():
     if dup:
         raise ApiError(400, f"article id(s) {', '.join(sorted(dup))} appear more than once in the request")
 
-    from ..ingest import prepare
-    extractor_name = None
     prepared, rejected = [], []
-    for a, extracted in items:
-        if extracted:
-            try:
-                extractor_name = _extraction()[0].name
-            except ApiError:
-                extractor_name = "extracted"
-        graphs, outcome = prepare(a, extractor=extractor_name if extracted else "curated", where="request")
+    for a, extract in items:
+        graphs, outcome = extract_and_prepare(a) if extract else prepare(a, extractor="curated", where="request")
         if graphs is None:
             report = outcome.report
             rejected.append({"id": a.id, "iri": outcome.iri,
