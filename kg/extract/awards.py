@@ -35,7 +35,11 @@ def award_words(np: str) -> str:
         return np.strip()
     pre = np[:head.start()]
     m = _LEAD.match(pre)
-    return np[m.end():].strip() if m else np.strip()
+    out = np[m.end():] if m else np
+    cut = re.search(r"\s+(?:on|in|at|during|for|by|from|when|after|before)\s", out[head.start() - (m.end() if m else 0):])
+    if cut:
+        out = out[:head.start() - (m.end() if m else 0) + cut.start()]
+    return out.strip()
 
 
 def _clauses(s: int, sent: str):

@@ -44,7 +44,7 @@ def _value(num: str, scale: str | None) -> float:
     mult = 1.0
     for w in (scale or "").lower().split():
         mult *= SCALES.get(w, 1.0)
-    return v * mult
+    return round(v * mult, 2)
 
 
 def find_money(text: str) -> list[Money]:

@@ -32,10 +32,13 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
         if not monies:
             continue
         prev_year = None
+        prev_goal_end = None
         for mo in monies:
             window = sent[max(0, mo.start - 90):mo.end + 60]
             left = sent[max(0, mo.start - 90):mo.start]
-            if not GOAL.search(window):
+            between = sent[prev_goal_end:mo.start] if prev_goal_end is not None else ""
+            coordinated = prev_goal_end is not None and re.search(r"\band\b[^.;$]{0,60}\bto\s*(?:about\s+|around\s+)?$", between)
+            if not GOAL.search(window) and not coordinated:
                 continue
             if STAT.search(left[-45:]) or re.search(r"\b(in|last) (?:year|\d{4})", sent[mo.end:mo.end + 12]):
                 continue
@@ -50,6 +53,7 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
             if year is None and re.search(r"same period", tail):
                 year = prev_year
             prev_year = year
+            prev_goal_end = mo.end
             mm = None
             for mm in METRIC.finditer(left):
                 pass
