@@ -341,3 +341,41 @@ def test_openapi_describes_every_json_endpoint(live_server, tmp_path):
         names = {p["name"] for p in spec["paths"][op]["get"]["parameters"]}
         assert {"type", "status", "country", "person", "actor", "article", "from", "to", "q"} <= names
     json.dumps(spec)  # plain JSON all the way down
+
+
+# --- the page query against a plain full sort ---------------------------------------------------
+
+def _reference_page(server, f, after, limit) -> list[tuple[str, str]]:
+    """The first ``limit`` (key, event) after ``after``: every matching event, sorted in Python."""
+    from kg.web import api_queries as Q
+    rows = sparql(server, f"SELECT DISTINCT ?e ?key WHERE {{ {Q.event_patterns(f)} }}")
+    keys = sorted({(r.get("key", ""), r["e"]) for r in rows})
+    if after is not None:
+        keys = [k for k in keys if k > tuple(after)]
+    out, seen = [], set()
+    for k, e in keys:  # an event with two dates counts once, at its smallest key
+        if e not in seen:
+            seen.add(e)
+            out.append((k, e))
+    return out[:limit]
+
+
+@pytest.mark.parametrize("filters", [{}, {"types": ["Visit"]}, {"countries": ["IND"]},
+                                     {"date_from": "2018", "date_to": "2024-06"}, {"text": "minister"},
+                                     {"statuses": ["Signed", "Occurred"]}])
+def test_two_step_page_query_equals_a_full_sort(live_server, filters):
+    """events_page_query finds the page's last date first, then sorts by IRI within it: whatever the
+    limit and cursor (ties on a date included), the page is the head of a full (date, IRI) sort."""
+    from kg.web import api_queries as Q
+    f = Q.EventFilter(**filters)
+    everything = _reference_page(live_server, f, None, 10_000)
+    cursors = [None] + [everything[i] for i in range(0, len(everything), max(1, len(everything) // 6))]
+    for limit in (1, 2, 5, 13):
+        for after in cursors:
+            rows = sparql(live_server, Q.events_page_query(f, after, limit))
+            got, seen = [], set()
+            for r in rows:
+                if r["e"] not in seen:
+                    seen.add(r["e"])
+                    got.append((r.get("key", ""), r["e"]))
+            assert got == _reference_page(live_server, f, after, limit), (filters, limit, after)
