@@ -20,6 +20,9 @@ def _load_json(text: str, where: str):
     except json.JSONDecodeError as e:
         raise RecordError(f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}", where=where,
                           hint="fix the JSON syntax (a validator such as 'python -m json.tool' shows where)")
+    except RecursionError:  # json raises it, not JSONDecodeError, for arrays/objects nested ~1000 deep
+        raise RecordError("JSON nested too deeply", where=where,
+                          hint="an article is a flat JSON object; check the file is not corrupt") from None
 
 
 def _read_text(path: Path) -> str:

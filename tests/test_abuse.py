@@ -205,3 +205,16 @@ def test_small_chunked_body_still_accepted(server):
         "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
     assert r.status_code == 200, r.text
     assert r.json()["results"]["bindings"][0]["n"]["value"] == "60"
+
+
+def test_pathologically_deep_nesting_refused(server):
+    """pyoxigraph's parser overflows its stack (segfault) near 5,000 nested groups: refused before it runs."""
+    for q in ("SELECT * WHERE " + "{" * 6000 + " ?s ?p ?o " + "}" * 6000,
+              "SELECT (" + "(" * 6000 + "1" + ")" * 6000 + " AS ?x) WHERE {}",
+              "ASK { " + "OPTIONAL { " * 3000 + "?s ?p ?o" + " }" * 3000 + " }"):
+        r = requests.post(server.sparql, data={"query": q}, timeout=30)
+        assert r.status_code == 400 and "levels deep" in r.text, (r.status_code, r.text[:300])
+    r = requests.post(server.sparql, data={"update": "INSERT DATA { " + "(" * 6000 + " }"}, timeout=30,
+                      headers={"Authorization": f"Bearer {TEST_TOKEN}"})
+    assert r.status_code == 400, r.text[:300]
+    assert requests.get(server.url + "/health", timeout=10).status_code == 200

@@ -126,6 +126,9 @@ def _read_file(path: Path, meta: dict) -> Iterator[Article | RecordError]:
             except json.JSONDecodeError as exc:
                 yield RecordError(f"not valid JSON ({exc.msg})", where=w, hint="one article JSON object per line")
                 continue
+            except RecursionError:
+                yield RecordError("JSON nested too deeply", where=w, hint="one article JSON object per line")
+                continue
             yield _from_obj(obj, w, {})
         return
     if ext in JSON_EXT:
@@ -133,6 +136,10 @@ def _read_file(path: Path, meta: dict) -> Iterator[Article | RecordError]:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
             yield RecordError(f"not valid JSON ({exc.msg} at line {exc.lineno})", where=where,
+                              hint="an article JSON object with id, published, title, text")
+            return
+        except RecursionError:
+            yield RecordError("JSON nested too deeply", where=where,
                               hint="an article JSON object with id, published, title, text")
             return
         if isinstance(obj, list):

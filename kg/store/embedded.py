@@ -54,6 +54,17 @@ def _open_for_writing(path: str, patience: float = 10.0) -> ox.Store:
             time.sleep(0.05)
 
 
+def stale_snapshot(error: object) -> bool:
+    """True for the error a read-only handle gives when a writer's compaction deleted a file it needs.
+
+    A RocksDB read-only handle does not pin the files of its snapshot: a query running on (or
+    starting from) an older snapshot fails with "Corruption: IO error: No such file or directory
+    ... .sst". Reopening the snapshot and running the query again answers it.
+    """
+    text = str(error)
+    return "No such file or directory" in text and (".sst" in text or "While open a file" in text)
+
+
 class EmbeddedStore(Store):
     """A pyoxigraph store on disk that many processes can share.
 
@@ -147,6 +158,11 @@ class EmbeddedStore(Store):
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    def reopen(self) -> None:
+        """Forget the read snapshot: the next read opens a fresh one (see :func:`stale_snapshot`)."""
+        self._reader = None
+        self._reader_version = None
+
     def _writer_or_memory(self) -> ox.Store:
         return self._memory if self._memory is not None else self._writer
 
@@ -160,6 +176,16 @@ class EmbeddedStore(Store):
 
     def query(self, sparql, *, result_format="json", graph_format="turtle",
               default_graphs=None, named_graphs=None) -> QueryResult:
+        for attempt in range(3):
+            try:
+                return self._query(sparql, result_format=result_format, graph_format=graph_format,
+                                   default_graphs=default_graphs, named_graphs=named_graphs)
+            except (OSError, RuntimeError) as e:
+                if attempt == 2 or self._writer is not None or not stale_snapshot(e):
+                    raise
+                self.reopen()
+
+    def _query(self, sparql, *, result_format, graph_format, default_graphs, named_graphs) -> QueryResult:
         kwargs = {}
         if default_graphs:
             kwargs["default_graph"] = [ox.DefaultGraph() if g == "default" else ox.NamedNode(g)

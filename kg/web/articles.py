@@ -54,6 +54,8 @@ def _articles_from_json(body: bytes) -> tuple[list[tuple[Article, bool]], bool]:
         raise ApiError(400, f"the body is not UTF-8 (byte {e.start})") from None
     except json.JSONDecodeError as e:
         raise ApiError(400, f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+    except RecursionError:
+        raise ApiError(400, "the JSON is nested too deeply; an article is a flat JSON object") from None
     objs = obj if isinstance(obj, list) else [obj]
     if not objs:
         raise ApiError(400, "the list of articles is empty")

@@ -68,6 +68,28 @@ def _ox_handle(store):
     return getattr(store, "ox", None)
 
 
+def _retry_stale(run):
+    """Run a read again on a fresh snapshot when a writer deleted files the old one used (twice at most)."""
+    def wrapper(location: str, job: dict) -> Result:
+        from ..store.embedded import stale_snapshot
+        for attempt in range(3):
+            try:
+                res = run(location, job)
+            except Exception as e:
+                if attempt == 2 or not stale_snapshot(e):
+                    raise
+            else:
+                if res.ok or attempt == 2 or not stale_snapshot(res.error):
+                    return res
+            store = _store(location, True)
+            if hasattr(store, "reopen"):
+                store.reopen()
+        raise AssertionError("unreachable")
+    wrapper.__name__ = run.__name__
+    return wrapper
+
+
+@_retry_stale
 def _run_query(location: str, job: dict) -> Result:
     import pyoxigraph as ox
 
@@ -136,6 +158,7 @@ def _run_update(location: str, job: dict) -> Result:
     return Result(True, "update")
 
 
+@_retry_stale
 def _run_stats(location: str, job: dict) -> Result:
     store = _store(location, True)
     handle = _ox_handle(store)

@@ -135,8 +135,15 @@ def sparql():
                         f"or application/x-www-form-urlencoded (got {ctype or 'none'})")
 
 
+MAX_DEPTH = 256   # pyoxigraph's parser recurses: ~5,000 nested groups overflow its stack (segfault)
+
+
 def _refuse(s, what: str) -> None:
     svc = service()
+    if s.depth > MAX_DEPTH:
+        svc.metrics.inc("rejected_queries")
+        raise ApiError(400, f"the {what} nests brackets {s.depth} levels deep; the limit is {MAX_DEPTH}. "
+                            "Flatten the groups or expressions.")
     if s.service:
         svc.metrics.inc("rejected_queries")
         raise ApiError(400, f"SERVICE (federated query) is disabled on this endpoint: it never contacts other "

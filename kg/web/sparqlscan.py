@@ -74,6 +74,7 @@ class Scan:
     from_named: list[str] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
     toks: list[Token] = field(default_factory=list)
+    depth: int = 0                         # deepest nesting of { ( [ (the engine overflows its stack ~5000)
 
 
 def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | None:
@@ -90,6 +91,14 @@ def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | No
 def scan(sparql: str, default_prefixes: dict[str, str] | None = None, base: str | None = None) -> Scan:
     toks = tokens(sparql)
     s = Scan(prefixes=dict(default_prefixes or {}), toks=toks)
+    level = 0
+    for t in toks:
+        if t.kind == "punct":
+            if t.text in "{([":
+                level += 1
+                s.depth = max(s.depth, level)
+            elif t.text in "})]":
+                level -= 1
     for i, t in enumerate(toks):
         if t.kind != "word":
             continue
