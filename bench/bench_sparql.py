@@ -1,16 +1,23 @@
 """SPARQL service benchmark: `kg serve` against `oxigraph serve` on the same data and query mix.
 
-    .venv/bin/python bench/bench_sparql.py [--events 50000] [--seconds 15] [--clients 4]
+    .venv/bin/python bench/bench_sparql.py [--events 50000] [--rounds 3] [--seconds 30] [--clients 4] [--quick]
 
 1. Generates synthetic articles with the records API (varied countries, people, dates and
    event types), turns them into quads with kg.rdf.article_graphs and bulk-loads them into two
    store directories (then Store.optimize()).
 2. Starts `kg serve` over one and `oxigraph serve --union-default-graph` over the other, on
-   127.0.0.1.
+   127.0.0.1 (both stay up; only one is loaded at a time).
 3. Runs a dashboard query mix (events by type per month, top country pairs of visits, visits
-   hosted by X, agreements of country Y, one event's details) with N concurrent clients for a
-   bounded time, uncached (a unique comment per request, so no cache can answer) and cached
-   (the same small set of dashboard queries repeated), and prints requests/s and p50/p99.
+   hosted by X, agreements of country Y, one event's details) with N concurrent clients.
+   Runs are interleaved (kg, oxigraph, kg, oxigraph, ... ``--rounds`` of each, each bounded in
+   time and in requests), so a burst of load from elsewhere on a shared machine hits both
+   servers alike; the report gives per-run figures, the kg/oxigraph ratio of each round, the
+   medians, and the latency of each query kind (so one sees whether the aggregates or the
+   lookups lose). "uncached" puts a unique comment on each request, so no cache can answer;
+   "cached" repeats the same dashboard queries.
+   The very same query text goes to both servers.
+4. ``--engine`` also times each query kind in-process with pyoxigraph (read-only store, one
+   query at a time): the floor that neither server can beat.
 """
 from __future__ import annotations
 
@@ -139,7 +146,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 # --- the query mix ----------------------------------------------------------------------------------
 
-def dashboard_queries(event_iris: list[str], rnd: random.Random, n_params: int = 8) -> list[str]:
+def dashboard_queries(event_iris: list[str], rnd: random.Random, n_params: int = 8) -> list[tuple[str, str]]:
+    """The mix as (kind, query) pairs, in dashboard-session order."""
     codes = sorted(country_names())[:80]
     people = []
     r2 = random.Random(7)   # the same draws as synthetic_articles' leaders
@@ -176,13 +184,18 @@ def dashboard_queries(event_iris: list[str], rnd: random.Random, n_params: int =
     mix = []
     for i in range(n_params):
         j = [(i * 3 + k) % n_params for k in range(4)]
-        mix += [by_month, pairs] + [hosted[x] for x in j[:3]] + [agreements[x] for x in j[:3]] + \
-            [details[x % len(details)] for x in j]
+        mix += [("by_month", by_month), ("pairs", pairs)] + [("hosted", hosted[x]) for x in j[:3]] + \
+            [("agreements", agreements[x]) for x in j[:3]] + [("details", details[x % len(details)]) for x in j]
     return mix
 
 
-def run_load(url: str, queries: list[str], clients: int, seconds: float, unique: bool, max_requests: int = 200_000):
-    latencies: list[float] = []
+KINDS = ["by_month", "pairs", "hosted", "agreements", "details"]
+
+
+def run_load(url: str, queries: list[tuple[str, str]], clients: int, seconds: float, unique: bool,
+             max_requests: int = 100_000) -> dict:
+    """N clients for ``seconds`` (and at most ``max_requests``); overall and per-kind latencies."""
+    by_kind: dict[str, list[float]] = {k: [] for k in KINDS}
     errors = [0]
     lock = threading.Lock()
     counter = [0]
@@ -190,7 +203,8 @@ def run_load(url: str, queries: list[str], clients: int, seconds: float, unique:
 
     def client(k: int):
         s = requests.Session()
-        i = k
+        # clients start at different points of the mix (and of a session: not all on the aggregates)
+        i = k * (len(queries) // clients) + (k * 12) // clients
         local = []
         while time.monotonic() < stop_at:
             with lock:
@@ -198,7 +212,7 @@ def run_load(url: str, queries: list[str], clients: int, seconds: float, unique:
                 if counter[0] > max_requests:
                     break
                 n = counter[0]
-            q = queries[i % len(queries)]
+            kind, q = queries[i % len(queries)]
             i += 1
             if unique:
                 q = f"# request {n} {time.time_ns()}\n{q}"
@@ -211,12 +225,13 @@ def run_load(url: str, queries: list[str], clients: int, seconds: float, unique:
                 ok = False
             dt = time.monotonic() - t0
             if ok:
-                local.append(dt)
+                local.append((kind, dt))
             else:
                 with lock:
                     errors[0] += 1
         with lock:
-            latencies.extend(local)
+            for kind, dt in local:
+                by_kind[kind].append(dt)
 
     t0 = time.monotonic()
     threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
@@ -225,24 +240,53 @@ def run_load(url: str, queries: list[str], clients: int, seconds: float, unique:
     for t in threads:
         t.join()
     elapsed = time.monotonic() - t0
-    lat = sorted(latencies)
+    lat = sorted(x for v in by_kind.values() for x in v)
+    return {"rps": len(lat) / elapsed, "p50": pct(lat, 0.5), "p99": pct(lat, 0.99), "n": len(lat),
+            "errors": errors[0], "kinds": by_kind}
 
-    def pct(p):
-        return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
-    return {"rps": len(lat) / elapsed, "p50": pct(0.5), "p99": pct(0.99), "n": len(lat), "errors": errors[0]}
+
+def pct(values, p: float) -> float:
+    lat = sorted(values)
+    return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
+
+
+def engine_times(store_dir: Path, queries: list[tuple[str, str]], repeat: int) -> dict[str, float]:
+    """Median ms per kind, in-process pyoxigraph on a read-only handle, one query at a time."""
+    import pyoxigraph as ox
+    st = ox.Store.read_only(str(store_dir))
+    seen: dict[str, list[float]] = {k: [] for k in KINDS}
+    first = {}
+    for kind, q in queries:
+        first.setdefault((kind, q), None)
+    for _ in range(repeat):
+        for kind, q in first:
+            t0 = time.perf_counter()
+            res = st.query(q, use_default_graph_as_union=True)
+            res.serialize(format=ox.QueryResultsFormat.JSON)
+            seen[kind].append(time.perf_counter() - t0)
+    del st
+    return {k: statistics.median(v) * 1000 for k, v in seen.items() if v}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=50_000)
-    ap.add_argument("--seconds", type=float, default=15.0, help="duration of each load run (bounded)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved runs of each server per mode (max 10)")
+    ap.add_argument("--seconds", type=float, default=30.0, help="duration of each load run (max 60)")
     ap.add_argument("--clients", type=int, default=4)
-    ap.add_argument("--workers", type=int, default=2, help="kg serve gunicorn workers")
-    ap.add_argument("--threads", type=int, default=4, help="kg serve threads (and query processes) per worker")
+    ap.add_argument("--workers", type=int, help="kg serve gunicorn workers (default: kg serve's)")
+    ap.add_argument("--threads", type=int, help="kg serve threads per worker (default: kg serve's)")
     ap.add_argument("--modes", default="uncached,cached", help="which runs: uncached,cached")
+    ap.add_argument("--engine", action="store_true", help="also time each query kind in-process (pyoxigraph)")
+    ap.add_argument("--quick", action="store_true",
+                    help="3 rounds of 5 s uncached, 1 round of 3 s cached (about a minute once the data exists)")
     ap.add_argument("--keep", help="keep the generated stores in this directory (reused when present)")
     args = ap.parse_args()
-    seconds = min(args.seconds, 60.0)
+    rounds = max(1, min(args.rounds, 10))
+    seconds = max(1.0, min(args.seconds, 60.0))
+    cached_rounds, cached_seconds = rounds, min(seconds, 10.0)
+    if args.quick:
+        rounds, seconds, cached_rounds, cached_seconds = 3, 5.0, 1, 3.0
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="kg-bench-sparql-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -264,13 +308,19 @@ def main():
         else:
             event_iris = (work / "events.txt").read_text().split()
             print(f"data: reusing {work}", flush=True)
+        queries = dashboard_queries(event_iris, random.Random(11))
+
+        engine = engine_times(ox_dir, queries, 3) if args.engine else None
 
         kg_port, ox_port = free_port(), free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-        kg_proc = subprocess.Popen([str(BIN / "kg"), "--store", str(kg_dir), "serve", "--host", "127.0.0.1",
-                                    "--port", str(kg_port), "--workers", str(args.workers),
-                                    "--threads", str(args.threads), "--timeout", "60"],
-                                   env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+        kg_cmd = [str(BIN / "kg"), "--store", str(kg_dir), "serve", "--host", "127.0.0.1", "--port", str(kg_port),
+                  "--timeout", "60"]
+        if args.workers:
+            kg_cmd += ["--workers", str(args.workers)]
+        if args.threads:
+            kg_cmd += ["--threads", str(args.threads)]
+        kg_proc = subprocess.Popen(kg_cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         procs.append(kg_proc)
         ox_proc = subprocess.Popen([str(BIN / "oxigraph"), "serve", "--location", str(ox_dir), "--bind",
@@ -279,39 +329,77 @@ def main():
         procs.append(ox_proc)
         wait_for(f"http://127.0.0.1:{kg_port}/health", kg_proc)
         wait_for(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", ox_proc)
-        endpoints = {"kg serve": f"http://127.0.0.1:{kg_port}/sparql",
-                     "oxigraph serve": f"http://127.0.0.1:{ox_port}/query"}
-        queries = dashboard_queries(event_iris, random.Random(11))
+        endpoints = {"kg": f"http://127.0.0.1:{kg_port}/sparql", "oxigraph": f"http://127.0.0.1:{ox_port}/query"}
         # sanity: both answer every query of the mix, with the same number of rows
-        for q in queries[:12]:
-            a = requests.post(endpoints["kg serve"], data={"query": q}, timeout=120).json()
-            b = requests.post(endpoints["oxigraph serve"], data={"query": q}, timeout=120,
+        for _, q in queries[:12]:
+            a = requests.post(endpoints["kg"], data={"query": q}, timeout=120).json()
+            b = requests.post(endpoints["oxigraph"], data={"query": q}, timeout=120,
                               headers={"Accept": "application/sparql-results+json"}).json()
             assert len(a["results"]["bindings"]) == len(b["results"]["bindings"]), q
-        results = {}
+        for url in endpoints.values():      # warm-up, both servers alike
+            run_load(url, queries, args.clients, 2.0 if args.quick else 4.0, True)
+
         modes = [m for m in ("uncached", "cached") if m in args.modes.split(",")]
-        for mode, unique in ((m, m == "uncached") for m in modes):
-            for name, url in endpoints.items():
-                run_load(url, queries, args.clients, min(3.0, seconds), unique)   # warm-up
-                results[(name, mode)] = run_load(url, queries, args.clients, seconds, unique)
-                r = results[(name, mode)]
-                print(f"  {name:15} {mode:9} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p99 {r['p99']:7.1f} ms"
-                      f"  ({r['n']} ok, {r['errors']} errors)", flush=True)
-        print(f"\n{args.clients} clients, {seconds:g} s per run, {args.workers} workers x {args.threads} threads; "
-              "mix per session: type-by-month, country pairs, 3x hosted-by, 3x agreements-of, 4x event details\n")
-        print("| mode | server | req/s | p50 ms | p99 ms | vs oxigraph |")
-        print("|---|---|---|---|---|---|")
+        runs: dict[tuple[str, str], list[dict]] = {}
         for mode in modes:
-            base = results[("oxigraph serve", mode)]["rps"]
-            for name in endpoints:
-                r = results[(name, mode)]
-                print(f"| {mode} | {name} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-                      f"{r['rps'] / base:.2f}x |")
+            n_rounds, secs = (rounds, seconds) if mode == "uncached" else (cached_rounds, cached_seconds)
+            for rnd_i in range(n_rounds):
+                # alternate which server goes first, so neither always follows the other's load
+                order = list(endpoints) if rnd_i % 2 == 0 else list(reversed(endpoints))
+                for name in order:
+                    r = run_load(endpoints[name], queries, args.clients, secs, mode == "uncached")
+                    runs.setdefault((name, mode), []).append(r)
+                    print(f"  round {rnd_i + 1} {mode:9} {name:9} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  "
+                          f"p99 {r['p99']:7.1f} ms  ({r['n']} ok, {r['errors']} errors)", flush=True)
+        report(runs, modes, endpoints, args, rounds, seconds, cached_rounds, cached_seconds, engine)
     finally:
         for p in procs:
             stop(p)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def report(runs, modes, endpoints, args, rounds, seconds, cached_rounds, cached_seconds, engine) -> None:
+    med = statistics.median
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = float("nan")
+    print(f"\n{args.clients} clients; uncached {rounds} x {seconds:g} s, cached {cached_rounds} x {cached_seconds:g} s "
+          f"per server, interleaved; kg serve {args.workers or 'default'} workers x {args.threads or 'default'} "
+          f"threads; load average at the end {load:.1f} on {os.cpu_count()} CPUs. Mix per session: type-by-month, "
+          "country pairs, 3x hosted-by, 3x agreements-of, 4x event details.\n")
+    print("| mode | server | req/s per run | median req/s | p50 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for mode in modes:
+        for name in endpoints:
+            rs = runs[(name, mode)]
+            per_run = " / ".join(f"{r['rps']:.1f}" for r in rs)
+            print(f"| {mode} | {name} | {per_run} | "
+                  f"{med(r['rps'] for r in rs):.1f} | {med(r['p50'] for r in rs):.1f} | "
+                  f"{med(r['p99'] for r in rs):.1f} | {sum(r['errors'] for r in rs)} |")
+    print("\n| mode | kg/oxigraph per round | median ratio |")
+    print("|---|---|---|")
+    for mode in modes:
+        ratios = [a["rps"] / b["rps"] if b["rps"] else float("nan")
+                  for a, b in zip(runs[("kg", mode)], runs[("oxigraph", mode)])]
+        print(f"| {mode} | {' / '.join(f'{x:.2f}x' for x in ratios)} | **{med(ratios):.2f}x** |")
+    for mode in modes:
+        print(f"\nper query kind, {mode} (latency under load, all runs pooled; n = requests)\n")
+        head = "| kind | kg p50 ms | oxigraph p50 ms | kg/ox p50 | kg p90 ms | oxigraph p90 ms | n kg / ox |"
+        if engine and mode == "uncached":
+            head += " in-process engine ms |"
+        print(head)
+        print("|" + "---|" * (head.count("|") - 1))
+        for kind in KINDS:
+            a = [x for r in runs[("kg", mode)] for x in r["kinds"][kind]]
+            b = [x for r in runs[("oxigraph", mode)] for x in r["kinds"][kind]]
+            line = (f"| {kind} | {pct(a, 0.5):.1f} | {pct(b, 0.5):.1f} | "
+                    f"{pct(a, 0.5) / pct(b, 0.5) if b and a else float('nan'):.2f}x | "
+                    f"{pct(a, 0.9):.1f} | {pct(b, 0.9):.1f} | {len(a)} / {len(b)} |")
+            if engine and mode == "uncached":
+                line += f" {engine.get(kind, float('nan')):.1f} |"
+            print(line)
 
 
 if __name__ == "__main__":
