@@ -1,7 +1,8 @@
 """Whole-store backups as N-Quads (``kg dump FILE`` / ``kg restore FILE``), gzip when FILE ends in .gz.
 
-A dump streams the quads of one read-only snapshot, so it is consistent even while
-other processes write, and it is written to ``FILE.part`` and renamed at the end: a
+A dump streams the quads of one snapshot (a RocksDB checkpoint: hard links made in
+milliseconds next to the store, so a writer's compaction cannot pull files from under it),
+so it is consistent even while other processes write, and it is written to ``FILE.part`` and renamed at the end: a
 dump that is interrupted never leaves a file that looks complete. It starts with a
 ``# dipkg dump`` comment and ends with ``# end of dipkg dump: N quads``, so restore can
 tell a dump cut short at a line boundary from a whole one.
@@ -40,19 +41,52 @@ def _open_out(path: Path, gz: bool):
     return gzip.open(path, "wb", compresslevel=6) if gz else open(path, "wb")
 
 
-def _quads(store) -> Iterator[ox.Quad]:
+def _checkpoint(location: str) -> Path | None:
+    """A RocksDB checkpoint (hard links, milliseconds) of the store next to it, or None if impossible.
+
+    A read-only handle does not pin its files: a writer's compaction may delete them during a long
+    dump ("No such file or directory ... .sst"). The checkpoint's links keep them.
+    """
+    from .store.embedded import stale_snapshot
+    src = Path(location)
+    for attempt in range(3):
+        ckpt = Path(tempfile.mkdtemp(prefix=f".{src.name}.dump-", dir=src.parent))
+        ckpt.rmdir()
+        try:
+            handle = ox.Store.read_only(str(src))
+            handle.backup(str(ckpt))
+            return ckpt
+        except OSError as e:
+            shutil.rmtree(ckpt, ignore_errors=True)
+            if not stale_snapshot(e) or attempt == 2:
+                return None
+        finally:
+            handle = None
+            gc.collect()
+    return None
+
+
+def _quads(store) -> tuple[Iterator[ox.Quad], Path | None]:
     handle = getattr(store, "ox", None)
     if handle is None:
         raise BackupError("kg dump reads an embedded store (a directory); for a remote engine use "
                           "'kg export --format nquads' or the engine's own backup tool")
-    return handle.quads_for_pattern(None, None, None, None)
+    ckpt = None
+    if getattr(store, "_memory", None) is None and Path(store.location).is_dir():
+        try:
+            ckpt = _checkpoint(store.location)
+        except OSError:
+            ckpt = None
+        if ckpt is not None:
+            handle = ox.Store.read_only(str(ckpt))
+    return handle.quads_for_pattern(None, None, None, None), ckpt
 
 
 def dump(store, path: str | os.PathLike, *, progress: Callable[[int], None] | None = None) -> int:
     """Write every quad of ``store`` to ``path`` (N-Quads, gzip if .gz); returns the number of quads."""
     path = Path(path)
     part = path.with_name(path.name + ".part")
-    quads = _quads(store)            # one snapshot for the whole dump
+    quads, ckpt = _quads(store)      # one snapshot (a checkpoint when possible) for the whole dump
     n = 0
     try:
         with _open_out(part, path.name.endswith(".gz")) as out:
@@ -79,6 +113,11 @@ def dump(store, path: str | os.PathLike, *, progress: Callable[[int], None] | No
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+    finally:
+        quads = None
+        gc.collect()
+        if ckpt is not None:
+            shutil.rmtree(ckpt, ignore_errors=True)
     return n
 
 
