@@ -431,8 +431,8 @@ def fuzz_sparql_http(url: str, rep: Report, cases: int, seconds: float) -> None:
 def main(argv=None) -> int:
     from conftest import start_server
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cases", type=int, default=12000, help="total cases, split between the kinds")
-    ap.add_argument("--seconds", type=float, default=900, help="time bound for the whole run")
+    ap.add_argument("--cases", type=int, default=11000, help="total cases, split between the kinds")
+    ap.add_argument("--seconds", type=float, default=1800, help="time bound for the whole run")
     ap.add_argument("--json", help="also write the figures here")
     args = ap.parse_args(argv)
     n = args.cases
@@ -444,7 +444,7 @@ def main(argv=None) -> int:
         # 1. kg import's path, in process
         exp_a = Expected()
         t = time.monotonic()
-        fuzz_import(tmp / "a", exp_a, rep, int(n * share["import"]), args.seconds * 0.45, tmp)
+        fuzz_import(tmp / "a", exp_a, rep, int(n * share["import"]), args.seconds * 0.4, tmp)
         rep.seconds["import"] = time.monotonic() - t
         # 2. the service: POST /articles, then SPARQL (read-only: the store must not change)
         exp_b = Expected()
@@ -452,7 +452,7 @@ def main(argv=None) -> int:
                               KG_MAX_BODY=str(2 * 2**20))
         try:
             t = time.monotonic()
-            fuzz_post(server.url, exp_b, rep, int(n * share["post"]), args.seconds * 0.2)
+            fuzz_post(server.url, exp_b, rep, int(n * share["post"]), args.seconds * 0.15)
             rep.seconds["post"] = time.monotonic() - t
             t = time.monotonic()
             fuzz_sparql_http(server.url, rep, int(n * share["http"]), args.seconds * 0.15)
@@ -460,7 +460,7 @@ def main(argv=None) -> int:
         finally:
             server.stop()
         t = time.monotonic()
-        fuzz_sparql_engine(rep, int(n * share["engine"]), args.seconds * 0.15)
+        fuzz_sparql_engine(rep, int(n * share["engine"]), args.seconds * 0.2)
         rep.seconds["sparql_engine"] = time.monotonic() - t
         t = time.monotonic()
         compare(tmp / "a", exp_a, rep, "import store")
