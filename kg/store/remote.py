@@ -151,8 +151,9 @@ class RemoteStore(Store):
                  user: str | None = None, password: str | None = None, engine: str | None = None,
                  timeout: float = 300.0, connect_timeout: float = 5.0, max_update_bytes: int | None = None,
                  max_block_triples: int | None = None, union_param: bool | None = None,
-                 token: str | None = None, session: requests.Session | None = None):
+                 token: str | None = None, read_only: bool = False, session: requests.Session | None = None):
         self.location = query_url
+        self.read_only = read_only
         self.query_url = query_url
         self.engine = engine or detect_engine(query_url)
         self._engine_confirmed = bool(engine)
@@ -179,7 +180,8 @@ class RemoteStore(Store):
         """Build from the CLI's options: update_url, graph_store_url, user, password (and any __init__ kw)."""
         import os
         known = {"update_url", "graph_store_url", "user", "password", "engine", "timeout", "connect_timeout",
-                 "max_update_bytes", "max_block_triples", "union_param", "token", "session", "check"}
+                 "max_update_bytes", "max_block_triples", "union_param", "token", "session", "check",
+                 "read_only"}
         options.setdefault("engine", os.environ.get("KG_STORE_ENGINE") or None)
         options.setdefault("token", os.environ.get("KG_STORE_TOKEN") or None)
         unknown = set(options) - known
@@ -236,6 +238,8 @@ class RemoteStore(Store):
 
     # --- writes -------------------------------------------------------------------
     def update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError("this store was opened read-only")
         self._request("POST", self.update_url, what="update",
                       data=sparql.encode("utf-8"),
                       headers={"Content-Type": "application/sparql-update; charset=utf-8"})
