@@ -86,11 +86,12 @@ def grow(path: Path, arts) -> float:
 
 def events_page(M, sel, f, after=None, limit=50):
     """kg.web.api._events_page."""
-    if hasattr(M, "events_page"):
-        return M.events_page(sel, f, after, limit)
-    rows = sel(M.events_page_query(f, after, limit + 1))
-    seen: set[str] = set()
-    rows = [r for r in rows if not (r["e"] in seen or seen.add(r["e"]))]
+    if hasattr(M, "page_rows"):
+        rows = M.page_rows(sel, f, after, limit + 1)
+    else:
+        rows = sel(M.events_page_query(f, after, limit + 1))
+        seen: set[str] = set()
+        rows = [r for r in rows if not (r["e"] in seen or seen.add(r["e"]))]
     more = len(rows) > limit
     rows = rows[:limit]
     iris = [r["e"] for r in rows]
@@ -103,8 +104,8 @@ def events_page(M, sel, f, after=None, limit=50):
 
 def page_keys(M, sel, f, after=None, limit=50):
     """Only the page query (no details): (key, iri) of the page."""
-    if hasattr(M, "page_keys"):
-        return M.page_keys(sel, f, after, limit)
+    if hasattr(M, "page_rows"):
+        return [(r.get("key") or "", r["e"]) for r in M.page_rows(sel, f, after, limit + 1)]
     rows = sel(M.events_page_query(f, after, limit + 1))
     seen: set[str] = set()
     return [(r.get("key") or "", r["e"]) for r in rows if not (r["e"] in seen or seen.add(r["e"]))][:limit + 1]

@@ -303,9 +303,7 @@ def _next_url(cursor: str | None) -> str | None:
 
 def _events_page(f: Q.EventFilter, limit: int) -> tuple[list[dict], str | None]:
     after = _cursor(2)
-    rows = _select(Q.events_page_query(f, tuple(after) if after else None, limit + 1))
-    seen: set[str] = set()
-    rows = [r for r in rows if not (r["e"] in seen or seen.add(r["e"]))]
+    rows = Q.page_rows(_select, f, tuple(after) if after else None, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     iris = [r["e"] for r in rows]

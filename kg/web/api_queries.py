@@ -230,6 +230,15 @@ def events_page_query(f: EventFilter, after: tuple[str, str] | None, limit: int)
             f"ORDER BY ?key ?e\nLIMIT {int(limit)}")
 
 
+def page_rows(select, f: EventFilter, after: tuple[str, str] | None, limit: int) -> list[dict]:
+    """Up to ``limit`` rows {e, key} of distinct events in page order after ``after``; ``select``
+    runs a SELECT and returns rows as dicts. (Nested-loop plans driven from the participant
+    filters were tried for small filter sets and were no faster than the hash joins.)"""
+    rows = select(events_page_query(f, after, limit))
+    seen: set[str] = set()
+    return [r for r in rows if not (r["e"] in seen or seen.add(r["e"]))][:limit]
+
+
 def event_count_query(f: EventFilter) -> str:
     return f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{\n  {event_patterns(f, key=False)}\n}}"
 
