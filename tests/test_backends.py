@@ -373,6 +373,31 @@ def test_stored_articles_validate_after_the_round_trip(store, corpus):
         assert report.conforms, report.text(a)
 
 
+@pytest.mark.parametrize("one_batch", [False, True], ids=["two-imports", "one-batch"])
+def test_two_spellings_of_one_person_keep_one_label(store, tmp_path, one_batch):
+    """'João Lourenço' and 'Joao Lourenco' are one IRI; the later spelling is the label, the other an alias."""
+    from kg.validate import validate_graph
+
+    def art(ident, name):
+        return {"id": ident, "published": "2024-10-08", "title": "t", "text": f"{name} hosted a visit.",
+                "events": [{"type": "Visit", "visitor": "Olaf Scholz", "visitor_country": "DEU", "host": name,
+                            "host_country": "AGO", "place": "Luanda", "place_country": "AGO",
+                            "status": "planned", "evidence": f"{name} hosted a visit."}]}
+    a1, a2 = write_json(tmp_path, art("spelling-1", "João Lourenço")), write_json(tmp_path, art("spelling-2", "Joao Lourenco"))
+    if one_batch:
+        ingest_many(store, load([a1, a2]))
+    else:
+        ingest_many(store, load([a1]))
+        ingest_many(store, load([a2]))
+    person = "https://w3id.org/dipkg/resource/person/joao-lourenco"
+    labels = rows(store, f"SELECT ?l WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ <{person}> rdfs:label ?l }} }}")
+    alts = rows(store, f"SELECT ?l WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ <{person}> skos:altLabel ?l }} }}")
+    assert labels == [(("l", "Joao Lourenco"),)]
+    assert alts == [(("l", "João Lourenço"),)]
+    for a in store.article_iris():
+        assert validate_graph(store.article_graph(a)).conforms
+
+
 def test_many_articles_page_past_row_limits(store, monkeypatch):
     """Reads come in pages (so an engine's row cap cannot truncate them): make pages tiny and check all."""
     import kg.store.remote

@@ -245,3 +245,11 @@ def test_people_roles_and_aliases_enrich_the_shared_person(tmp_path):
     bad = dict(art, people=[{"role": "x"}])
     proc = kg(tmp_path / "s", "import", str(write(tmp_path, "bad.json", bad)), check=False)
     assert proc.returncode != 0 and "people[0]: a person needs a non-empty 'name'" in proc.stderr
+
+
+def test_optimize_keeps_the_data(tmp_path):
+    store = tmp_path / "s"
+    kg(store, "import", *map(str, SAMPLES))
+    before = stats(store)
+    assert "optimized" in kg(store, "optimize").stderr
+    assert stats(store) == before

@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from rdflib import Graph
+from rdflib import RDFS, Graph
+from rdflib.namespace import SKOS
 
 from ..rdf import ACTORS_GRAPH, PREFIXES
-from .terms import iri, triple_lines
+from .terms import iri, to_ox, triple_lines
 
 
 class StoreError(RuntimeError):
@@ -58,9 +59,28 @@ def replace_article_update(article_iri: str, triples: Iterable[tuple], actor_tri
     reader sees either the old article or the new one, never a mix.
     """
     g = iri(article_iri)
-    return (f"DROP SILENT GRAPH {g} ;\n"
+    actor_triples = list(actor_triples)
+    relabel = relabel_update(actor_triples)
+    return (f"DROP SILENT GRAPH {g} ;\n" + (f"{relabel} ;\n" if relabel else "") +
             f"INSERT DATA {{\n GRAPH {g} {{\n{triple_lines(triples)}\n }}\n"
             f" GRAPH {iri(str(ACTORS_GRAPH))} {{\n{triple_lines(actor_triples)}\n }}\n}}")
+
+
+def relabel_update(actor_triples: Iterable[tuple]) -> str | None:
+    """Keep one rdfs:label per actor: the one being written; an earlier spelling becomes a skos:altLabel.
+
+    Actor IRIs come from normalised names, so 'João Lourenço' and 'Joao Lourenco' in two
+    articles are one person; without this the shared node would end up with two labels.
+    """
+    pairs = [(s, o) for s, p, o in actor_triples if p == RDFS.label]
+    if not pairs:
+        return None
+    a = iri(str(ACTORS_GRAPH))
+    values = " ".join(f"({to_ox(s)} {to_ox(o)})" for s, o in pairs)
+    return (f"DELETE {{ GRAPH {a} {{ ?s <{RDFS.label}> ?old }} }} "
+            f"INSERT {{ GRAPH {a} {{ ?s <{SKOS.altLabel}> ?old }} }} "
+            f"WHERE {{ VALUES (?s ?new) {{ {values} }} GRAPH {a} {{ ?s <{RDFS.label}> ?old }} "
+            f"FILTER(STR(?old) != STR(?new)) }}")
 
 
 class Store(abc.ABC):

@@ -45,11 +45,12 @@ from urllib.parse import urlsplit, urlunsplit
 import pyoxigraph as ox
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
-from rdflib import Graph
+from rdflib import RDFS, Graph
+from rdflib.namespace import SKOS
 
 from ..rdf import ACTORS_GRAPH, BASE
 from .base import (DATASET_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
-                   StoreError, replace_article_update)
+                   StoreError, relabel_update, replace_article_update)
 from .terms import iri, triple_lines
 
 ARTICLE_GRAPH_PREFIX = f"{BASE}article/"
@@ -255,9 +256,11 @@ class RemoteStore(Store):
         if self.engine != "virtuoso" or not self._confirm_virtuoso():
             return " ;\n".join(replace_article_update(*it) for it in items)
         drops = [f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in items]
-        blocks = [b for a, graph, actors in items
-                  for b in self._blocks(a, graph) + self._blocks(str(ACTORS_GRAPH), actors)]
-        return ("define sql:big-data-const 1\n" + " ;\n".join(drops)
+        all_actors = _last_label_wins([t for _, _, actors in items for t in actors])
+        relabel = relabel_update(all_actors)
+        blocks = [b for a, graph, _ in items for b in self._blocks(a, graph)] + \
+            self._blocks(str(ACTORS_GRAPH), all_actors)
+        return ("define sql:big-data-const 1\n" + " ;\n".join(drops + ([relabel] if relabel else []))
                 + (" ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""))
 
     def _confirm_virtuoso(self) -> bool:
@@ -486,3 +489,15 @@ def _body(r: requests.Response) -> str:
 
 
 __all__ = ["RemoteStore", "detect_engine", "default_endpoints", "query_kind"]
+
+
+def _last_label_wins(actor_triples: list[tuple]) -> list[tuple]:
+    """Within one batch, an actor written with two spellings keeps the later as rdfs:label (as embedded does)."""
+    last = {s: o for s, p, o in actor_triples if p == RDFS.label}
+    out = []
+    for s, p, o in dict.fromkeys(actor_triples):
+        if p == RDFS.label and o != last[s]:
+            out.append((s, SKOS.altLabel, o))
+        else:
+            out.append((s, p, o))
+    return list(dict.fromkeys(out))
