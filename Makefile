@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  ?= kg-data
+BENCH_ARGS ?=
 
 .PHONY: install run load test bench docs clean
 
@@ -28,7 +29,7 @@ test: install
 	$(BIN)/python -m pytest -q
 
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 # pylode 3.4.1 (latest on PyPI) cannot even be imported: its version.py reads a pyproject.toml that the
 # wheel does not ship. 3.3.4 renders ontology/dipkg.ttl; pinned here rather than via '.[docs]'.
