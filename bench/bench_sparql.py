@@ -16,7 +16,10 @@
    lookups lose). "uncached" puts a unique comment on each request, so no cache can answer;
    "cached" repeats the same dashboard queries.
    The very same query text goes to both servers.
-4. ``--engine`` also times each query kind in-process with pyoxigraph (read-only store, one
+4. ``--baseline DIR`` also runs kg serve from the kg package in DIR (for instance
+   ``git archive <commit> kg | tar -x -C DIR``) in the same interleaved rounds: a before/after
+   comparison that the machine's load cannot skew.
+5. ``--engine`` also times each query kind in-process with pyoxigraph (read-only store, one
    query at a time): the floor that neither server can beat.
 """
 from __future__ import annotations
@@ -280,6 +283,8 @@ def main():
     ap.add_argument("--engine", action="store_true", help="also time each query kind in-process (pyoxigraph)")
     ap.add_argument("--quick", action="store_true",
                     help="3 rounds of 5 s uncached, 1 round of 3 s cached (about a minute once the data exists)")
+    ap.add_argument("--baseline", metavar="DIR",
+                    help="also run kg serve from the kg package in DIR (a before/after comparison, interleaved)")
     ap.add_argument("--keep", help="keep the generated stores in this directory (reused when present)")
     args = ap.parse_args()
     rounds = max(1, min(args.rounds, 10))
@@ -312,31 +317,40 @@ def main():
 
         engine = engine_times(ox_dir, queries, 3) if args.engine else None
 
-        kg_port, ox_port = free_port(), free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-        kg_cmd = [str(BIN / "kg"), "--store", str(kg_dir), "serve", "--host", "127.0.0.1", "--port", str(kg_port),
-                  "--timeout", "60"]
-        if args.workers:
-            kg_cmd += ["--workers", str(args.workers)]
-        if args.threads:
-            kg_cmd += ["--threads", str(args.threads)]
-        kg_proc = subprocess.Popen(kg_cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-        procs.append(kg_proc)
+        kg_servers = {"kg": env}
+        if args.baseline:
+            # another source tree of kg (e.g. `git archive <commit> kg | tar -x -C DIR`), run in the same
+            # interleaved rounds: a before/after comparison that the machine's load cannot skew
+            kg_servers["kg-baseline"] = {**env, "PYTHONPATH": str(Path(args.baseline).resolve())}
+        endpoints = {}
+        for name, kg_env in kg_servers.items():
+            port = free_port()
+            kg_cmd = [str(BIN / "kg"), "--store", str(kg_dir), "serve", "--host", "127.0.0.1", "--port", str(port),
+                      "--timeout", "60"]
+            if args.workers:
+                kg_cmd += ["--workers", str(args.workers)]
+            if args.threads:
+                kg_cmd += ["--threads", str(args.threads)]
+            kg_proc = subprocess.Popen(kg_cmd, env=kg_env, start_new_session=True, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            procs.append(kg_proc)
+            wait_for(f"http://127.0.0.1:{port}/health", kg_proc)
+            endpoints[name] = f"http://127.0.0.1:{port}/sparql"
+        ox_port = free_port()
         ox_proc = subprocess.Popen([str(BIN / "oxigraph"), "serve", "--location", str(ox_dir), "--bind",
                                     f"127.0.0.1:{ox_port}", "--union-default-graph"],
                                    start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(ox_proc)
-        wait_for(f"http://127.0.0.1:{kg_port}/health", kg_proc)
         wait_for(f"http://127.0.0.1:{ox_port}/query?query=ASK%7B%7D", ox_proc)
-        endpoints = {"kg": f"http://127.0.0.1:{kg_port}/sparql", "oxigraph": f"http://127.0.0.1:{ox_port}/query"}
-        # sanity: both answer every query of the mix, with the same number of rows
+        endpoints["oxigraph"] = f"http://127.0.0.1:{ox_port}/query"
+        # sanity: all answer every query of the mix, with the same number of rows
         for _, q in queries[:12]:
-            a = requests.post(endpoints["kg"], data={"query": q}, timeout=120).json()
-            b = requests.post(endpoints["oxigraph"], data={"query": q}, timeout=120,
-                              headers={"Accept": "application/sparql-results+json"}).json()
-            assert len(a["results"]["bindings"]) == len(b["results"]["bindings"]), q
-        for url in endpoints.values():      # warm-up, both servers alike
+            counts = {len(requests.post(url, data={"query": q}, timeout=120,
+                                        headers={"Accept": "application/sparql-results+json"}
+                                        ).json()["results"]["bindings"]) for url in endpoints.values()}
+            assert len(counts) == 1, q
+        for url in endpoints.values():      # warm-up, all servers alike
             run_load(url, queries, args.clients, 2.0 if args.quick else 4.0, True)
 
         modes = [m for m in ("uncached", "cached") if m in args.modes.split(",")]
@@ -344,12 +358,13 @@ def main():
         for mode in modes:
             n_rounds, secs = (rounds, seconds) if mode == "uncached" else (cached_rounds, cached_seconds)
             for rnd_i in range(n_rounds):
-                # alternate which server goes first, so neither always follows the other's load
-                order = list(endpoints) if rnd_i % 2 == 0 else list(reversed(endpoints))
+                # rotate which server goes first, so none always follows another's load
+                names = list(endpoints)
+                order = names[rnd_i % len(names):] + names[:rnd_i % len(names)]
                 for name in order:
                     r = run_load(endpoints[name], queries, args.clients, secs, mode == "uncached")
                     runs.setdefault((name, mode), []).append(r)
-                    print(f"  round {rnd_i + 1} {mode:9} {name:9} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  "
+                    print(f"  round {rnd_i + 1} {mode:9} {name:11} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  "
                           f"p99 {r['p99']:7.1f} ms  ({r['n']} ok, {r['errors']} errors)", flush=True)
         report(runs, modes, endpoints, args, rounds, seconds, cached_rounds, cached_seconds, engine)
     finally:
@@ -378,29 +393,32 @@ def report(runs, modes, endpoints, args, rounds, seconds, cached_rounds, cached_
             print(f"| {mode} | {name} | {per_run} | "
                   f"{med(r['rps'] for r in rs):.1f} | {med(r['p50'] for r in rs):.1f} | "
                   f"{med(r['p99'] for r in rs):.1f} | {sum(r['errors'] for r in rs)} |")
-    print("\n| mode | kg/oxigraph per round | median ratio |")
-    print("|---|---|---|")
+    kgs = [n for n in endpoints if n != "oxigraph"]
+    print("\n| mode | server | vs oxigraph per round | median ratio |")
+    print("|---|---|---|---|")
     for mode in modes:
-        ratios = [a["rps"] / b["rps"] if b["rps"] else float("nan")
-                  for a, b in zip(runs[("kg", mode)], runs[("oxigraph", mode)])]
-        print(f"| {mode} | {' / '.join(f'{x:.2f}x' for x in ratios)} | **{med(ratios):.2f}x** |")
+        for name in kgs:
+            ratios = [a["rps"] / b["rps"] if b["rps"] else float("nan")
+                      for a, b in zip(runs[(name, mode)], runs[("oxigraph", mode)])]
+            print(f"| {mode} | {name} | {' / '.join(f'{x:.2f}x' for x in ratios)} | **{med(ratios):.2f}x** |")
     for mode in modes:
-        print(f"\nper query kind, {mode} (latency under load, all runs pooled; n = requests)\n")
-        head = "| kind | kg p50 ms | oxigraph p50 ms | kg/ox p50 | kg p90 ms | oxigraph p90 ms | n kg / ox |"
+        print(f"\nper query kind, {mode} (latency under load, all runs pooled; p50 / p90 ms, n = requests)\n")
+        head = "| kind | " + " | ".join(f"{n} p50 / p90" for n in endpoints) + " | " + \
+            " | ".join(f"{n}/ox p50" for n in kgs) + " | n |"
         if engine and mode == "uncached":
             head += " in-process engine ms |"
         print(head)
         print("|" + "---|" * (head.count("|") - 1))
         for kind in KINDS:
-            a = [x for r in runs[("kg", mode)] for x in r["kinds"][kind]]
-            b = [x for r in runs[("oxigraph", mode)] for x in r["kinds"][kind]]
-            line = (f"| {kind} | {pct(a, 0.5):.1f} | {pct(b, 0.5):.1f} | "
-                    f"{pct(a, 0.5) / pct(b, 0.5) if b and a else float('nan'):.2f}x | "
-                    f"{pct(a, 0.9):.1f} | {pct(b, 0.9):.1f} | {len(a)} / {len(b)} |")
+            lat = {n: [x for r in runs[(n, mode)] for x in r["kinds"][kind]] for n in endpoints}
+            ox_p50 = pct(lat["oxigraph"], 0.5)
+            line = (f"| {kind} | " + " | ".join(f"{pct(lat[n], 0.5):.1f} / {pct(lat[n], 0.9):.1f}" for n in endpoints)
+                    + " | " + " | ".join(f"{pct(lat[n], 0.5) / ox_p50:.2f}x" if lat[n] and lat["oxigraph"] else "-"
+                                         for n in kgs)
+                    + " | " + " / ".join(str(len(lat[n])) for n in endpoints) + " |")
             if engine and mode == "uncached":
                 line += f" {engine.get(kind, float('nan')):.1f} |"
             print(line)
-
 
 if __name__ == "__main__":
     main()
