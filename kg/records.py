@@ -171,7 +171,7 @@ def event_from_json(obj: Any, *, where: str | None = None, path: str = "event") 
     if not isinstance(obj, dict):
         raise RecordError("an event must be a JSON object", where=where, field=path)
     kind = obj.get("type")
-    if kind not in EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:   # a list or object is unhashable: TypeError
         raise RecordError(f"unknown event type {kind!r}", where=where, field=f"{path}.type",
                           hint=f"use one of {', '.join(EVENT_TYPES)}")
     cls = EVENT_TYPES[kind]
