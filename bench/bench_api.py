@@ -7,12 +7,17 @@
    (``bulk_extend`` then ``optimize()``), growing it from the first size to the next.
 2. At each size, runs every API query kind directly against the store (an EmbeddedStore reader,
    the same read-only handle and union default graph the query processes use) and prints the
-   median milliseconds per kind. With ``--baseline REV`` (default: the commit before the
+   median CPU milliseconds per kind (robust to other load on a shared machine; the query runs
+   on one core in this process). With ``--baseline REV`` (default: the commit before the
    rewrite) the same operations are also run with ``kg/web/api_queries.py`` as it was at REV,
    in the same process and on the same store, and the answers of both are compared: the
    script fails when any answer differs.
-3. Starts ``kg serve`` on 127.0.0.1 over the store and times a few endpoints over HTTP
-   (the response cache is bypassed by varying ``limit``/``top``).
+3. Starts ``kg serve`` on 127.0.0.1 over the store and times a few endpoints over HTTP, wall
+   time (the response cache is bypassed by varying ``limit``/``top``).
+
+Measured on a loaded 2-core machine (CPU ms; 10,000 articles = 48k events), before -> after the
+rewrite: unfiltered page 3.7 s -> 0.58 s, total count 1.2 s -> 0.13 s, each /api/stats query
+0.85-1.45 s -> 0.08-0.25 s. See the commit log for the full table.
 """
 from __future__ import annotations
 

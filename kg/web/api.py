@@ -99,6 +99,17 @@ def _select(sparql: str) -> list[dict]:
     return _store().select(sparql)
 
 
+def _select_all(queries: list[str], parallel: int = 2) -> list[list[dict]]:
+    """Several independent SELECTs, ``parallel`` at a time (the service's query pool has one process
+    per core; a query waits for a free one as any request does). Answers in the order of ``queries``."""
+    runner = current_app.extensions.get("kg_api_select") or _store().select
+    if len(queries) < 2 or parallel < 2:
+        return [runner(q) for q in queries]
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=min(parallel, len(queries))) as pool:
+        return list(pool.map(runner, queries))
+
+
 class _Cache:
     """A small LRU of finished responses keyed on (store version, request)."""
 
@@ -433,23 +444,26 @@ def stats():
     f = event_filter()
     top = _int("top", 10, 1, MAX_TOP)
     names = country_names()
+    visits = not f.types or "Visit" in f.types
+    queries = [Q.per_month_query(f), Q.per_status_query(f)]
+    if visits:
+        queries += [Q.visit_pairs_query(f, top)] + [Q.top_actors_query(f, role, top) for role in ("visitor", "host")]
+    answers = _select_all(queries)
     per_month = [{"month": r["month"], "type": Q.local_name(r["type"]), "count": int(r["n"])}
-                 for r in _select(Q.per_month_query(f))]
+                 for r in answers[0]]
     types = {t: 0 for t in (f.types or Q.EVENT_TYPES)}
     statuses: dict[str, dict[str, int]] = {}
-    for r in _select(Q.per_status_query(f)):
+    for r in answers[1]:
         t = Q.local_name(r["type"])
         types[t] = types.get(t, 0) + int(r["n"])
         st = Q.local_name(r["st"]) if r.get("st") else "unknown"
         statuses.setdefault(t, {})[st] = int(r["n"])
-    visits = not f.types or "Visit" in f.types
     pairs, visitors, hosts = [], [], []
     if visits:
         pairs = [{"from": r["from"], "fromLabel": names.get(r["from"], r["from"]), "to": r["to"],
                   "toLabel": names.get(r["to"], r["to"]), "count": int(r["n"])}
-                 for r in _select(Q.visit_pairs_query(f, top))]
-        visitors, hosts = ([_top_row(r) for r in _select(Q.top_actors_query(f, role, top))]
-                           for role in ("visitor", "host"))
+                 for r in answers[2]]
+        visitors, hosts = ([_top_row(r) for r in rows] for rows in answers[3:5])
     return jsonify({"total": sum(types.values()), "types": types, "statuses": statuses,
                     "perMonth": per_month, "visitPairs": pairs, "topVisitors": visitors, "topHosts": hosts})
 
