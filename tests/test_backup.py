@@ -41,9 +41,9 @@ def source(tmp_path_factory):
     from kg.store import open_store
     d = tmp_path_factory.mktemp("backup") / "src"
     store = open_store(str(d))
-    summary = ingest_many(store, articles(150, "bk"), extractor="curated")
+    summary = ingest_many(store, articles(100, "bk"), extractor="curated")
     store.close()
-    assert summary.failed == 0 and summary.stored == 150
+    assert summary.failed == 0 and summary.stored == 100
     return d
 
 
@@ -57,14 +57,14 @@ def test_round_trip_same_dataset(source, tmp_path, name):
     r = kg("--store", target, "restore", f)
     assert "restored" in r.stderr
     a, b = dataset(source), dataset(target)
-    assert set(a) == set(b) and len(a) == 151          # 150 article graphs + actors
+    assert set(a) == set(b) and len(a) == 101          # 100 article graphs + actors
     for g in a:
         assert a[g] == b[g], f"graph {g} differs"
     assert kg("--store", target, "stats", "--json").stdout == kg("--store", source, "stats", "--json").stdout
     assert "conform" in kg("--store", target, "validate").stderr
     # the restored store takes writes like any other
     kg("--store", target, "delete", "bk-000001")
-    assert len(dataset(target)) == 150
+    assert len(dataset(target)) == 100
 
 
 def test_non_empty_target_refused_and_replace(source, tmp_path):
