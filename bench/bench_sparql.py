@@ -285,6 +285,8 @@ def main():
                     help="3 rounds of 5 s uncached, 1 round of 3 s cached (about a minute once the data exists)")
     ap.add_argument("--baseline", metavar="DIR",
                     help="also run kg serve from the kg package in DIR (a before/after comparison, interleaved)")
+    ap.add_argument("--baseline-args", metavar="ARGS",
+                    help="kg serve options of the baseline server (e.g. '--workers 1 --threads 8')")
     ap.add_argument("--keep", help="keep the generated stores in this directory (reused when present)")
     args = ap.parse_args()
     rounds = max(1, min(args.rounds, 10))
@@ -318,13 +320,15 @@ def main():
         engine = engine_times(ox_dir, queries, 3) if args.engine else None
 
         env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-        kg_servers = {"kg": env}
-        if args.baseline:
-            # another source tree of kg (e.g. `git archive <commit> kg | tar -x -C DIR`), run in the same
-            # interleaved rounds: a before/after comparison that the machine's load cannot skew
-            kg_servers["kg-baseline"] = {**env, "PYTHONPATH": str(Path(args.baseline).resolve())}
+        kg_servers = {"kg": (env, [])}
+        if args.baseline or args.baseline_args:
+            # another source tree of kg (e.g. `git archive <commit> kg | tar -x -C DIR`) and/or other
+            # `kg serve` options, run in the same interleaved rounds: a before/after comparison that the
+            # machine's load cannot skew
+            kg_servers["kg-baseline"] = ({**env, "PYTHONPATH": str(Path(args.baseline).resolve())} if args.baseline
+                                         else env, (args.baseline_args or "").split())
         endpoints = {}
-        for name, kg_env in kg_servers.items():
+        for name, (kg_env, extra) in kg_servers.items():
             port = free_port()
             kg_cmd = [str(BIN / "kg"), "--store", str(kg_dir), "serve", "--host", "127.0.0.1", "--port", str(port),
                       "--timeout", "60"]
@@ -332,6 +336,7 @@ def main():
                 kg_cmd += ["--workers", str(args.workers)]
             if args.threads:
                 kg_cmd += ["--threads", str(args.threads)]
+            kg_cmd += extra
             kg_proc = subprocess.Popen(kg_cmd, env=kg_env, start_new_session=True, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
             procs.append(kg_proc)
@@ -380,8 +385,9 @@ def report(runs, modes, endpoints, args, rounds, seconds, cached_rounds, cached_
         load = os.getloadavg()[0]
     except OSError:
         load = float("nan")
-    print(f"\n{args.clients} clients; uncached {rounds} x {seconds:g} s, cached {cached_rounds} x {cached_seconds:g} s "
-          f"per server, interleaved; kg serve {args.workers or 'default'} workers x {args.threads or 'default'} "
+    plan = ", ".join(f"{m} {rounds} x {seconds:g} s" if m == "uncached" else f"{m} {cached_rounds} x {cached_seconds:g} s"
+                     for m in modes)
+    print(f"\n{args.clients} clients; {plan} per server, interleaved; kg serve {args.workers or 'default'} workers x {args.threads or 'default'} "
           f"threads; load average at the end {load:.1f} on {os.cpu_count()} CPUs. Mix per session: type-by-month, "
           "country pairs, 3x hosted-by, 3x agreements-of, 4x event details.\n")
     print("| mode | server | req/s per run | median req/s | p50 ms | p99 ms | errors |")
