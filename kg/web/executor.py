@@ -283,6 +283,7 @@ class _SharedProc:
         self.proc.start()
         child.close()
         self.dead = False
+        self._killed = False
         self._pending: dict[int, _Slot] = {}
         self._lock = threading.Lock()
         self._send_lock = threading.Lock()
@@ -323,8 +324,15 @@ class _SharedProc:
         return True
 
     def kill(self, cause: int | None = None) -> None:
-        """SIGKILL; the jobs of others still pending are failed as "collateral" (to run again)."""
+        """SIGKILL; the jobs of others still pending are failed as "collateral" (to run again).
+
+        Only the first call kills and reaps: a waiter woken as collateral may call it again (via
+        QueryExecutor._shared_proc) while the first caller is still joining."""
         self._fail_pending("collateral", spare=cause)
+        with self._lock:
+            if self._killed:
+                return
+            self._killed = True
         try:
             self.proc.kill()
         except Exception:
