@@ -9,6 +9,7 @@ Every command takes the store from the global ``--store`` option (or
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -288,8 +289,10 @@ def serve(obj: Context, host, port, workers, threads, timeout, access_log):
     without it the service is read-only. Limits: KG_MAX_ROWS, KG_MAX_BODY, KG_QUERY_TIMEOUT.
     """
     from .web.serve import serve as run
-    if obj.location.startswith(("http://", "https://")):
-        _fail("kg serve needs a store directory (--store DIR), not a remote endpoint")
+    from .store import REMOTE_ENV
+    for key, value in obj.options.items():  # the workers open the store themselves
+        if key in REMOTE_ENV and value:
+            os.environ[REMOTE_ENV[key]] = value
     if workers < 1 or threads < 1:
         _fail("--workers and --threads must be at least 1", 2)
     try:

@@ -497,49 +497,39 @@ def test_virtuoso_killed_mid_batch_leaves_only_whole_articles(fresh_virtuoso, tm
     _kill_mid_batch(eng, restart, tmp_path)
 
 
-def test_kg_serve_in_front_of_oxigraph(oxigraph_server, tmp_path):
-    kg = ROOT / ".venv" / "bin" / "kg"
-    kg = str(kg) if kg.exists() else shutil.which("kg")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("KG_STORE", None)
-    helped = subprocess.run([sys.executable, "-m", "kg.cli", "serve", "--help"], capture_output=True, text=True,
-                            env=env, cwd=ROOT)
-    if helped.returncode != 0:
-        pytest.skip("`kg serve` does not exist yet (another issue); nothing to put in front of the engine")
-    store = open_store(oxigraph_server.url)
+@pytest.mark.parametrize("engine", ["oxigraph", "virtuoso"])
+def test_kg_serve_in_front_of_a_remote_engine(engine, request):
+    """The whole service over a remote store: queries with the row cap, article ingest with SHACL, the JSON API."""
+    from conftest import start_server
+    from kg.store import REMOTE_ENV
+    eng = request.getfixturevalue(f"{engine}_server")
+    store = open_store(eng.url, **eng.store_options())
     wipe(store)
     ingest_many(store, load(SAMPLES), extractor="curated")
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", oxigraph_server.url, "serve",
-                             "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    env = {REMOTE_ENV[k]: v for k, v in eng.store_options().items() if k in REMOTE_ENV and v}
+    server = start_server(eng.url, token="t0k", KG_MAX_ROWS=3, **env)
     try:
-        q = "SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/dipkg/ontology#Article> }"
-        deadline, last = time.monotonic() + 60, None
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace")
-                if "not a remote endpoint" in out:
-                    pytest.skip("`kg serve` refuses a remote --store for now (kg/cli.py: 'kg serve needs a "
-                                "store directory'); the web layer's issue, not the backend's")
-                pytest.fail(f"kg serve exited: {out[-2000:]}")
-            for path in ("/sparql", "/query"):
-                try:
-                    r = requests.get(f"http://127.0.0.1:{port}{path}", params={"query": q},
-                                     headers={"Accept": "application/sparql-results+json"}, timeout=5)
-                except requests.RequestException as e:
-                    last = e
-                    continue
-                if r.ok and "json" in r.headers.get("Content-Type", ""):
-                    n = int(r.json()["results"]["bindings"][0]["n"]["value"])
-                    assert n == len(SAMPLES)
-                    return
-                last = r
-            time.sleep(0.3)
-        pytest.fail(f"kg serve did not answer a SPARQL query at /sparql or /query: {last!r}")
+        q = "SELECT (COUNT(?a) AS ?n) WHERE { ?a a dip:Article }"
+        r = requests.get(server.url + "/sparql", params={"query": q}, timeout=30)
+        assert r.status_code == 200, r.text
+        assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == len(SAMPLES)
+        r = requests.get(server.url + "/sparql", params={"query": "SELECT ?e WHERE { ?e a dip:Agreement }"},
+                         headers={"Accept": "text/csv"}, timeout=30)
+        assert r.status_code == 200 and r.headers["X-Result-Truncated"] == "true"
+        assert len(r.text.strip().splitlines()) == 1 + 3
+        r = requests.get(server.url + "/sparql", params={"query": "CONSTRUCT WHERE { ?s a dip:Award }"},
+                         headers={"Accept": "text/turtle"}, timeout=30)
+        assert r.status_code == 200 and "Award" in r.text
+        assert requests.get(server.url + "/sparql", params={"query": "SELEKT"}, timeout=30).status_code == 400
+        bad = dict(HANDWRITTEN[0], id="served-bad")
+        bad["events"] = [dict(bad["events"][0], status="signed-in-blood")]
+        r = requests.post(server.url + "/articles", json=bad, headers={"Authorization": "Bearer t0k"}, timeout=60)
+        assert r.status_code == 422, r.text
+        good = dict(HANDWRITTEN[0], id="served-good")
+        r = requests.post(server.url + "/articles", json=good, headers={"Authorization": "Bearer t0k"}, timeout=60)
+        assert r.status_code == 201, r.text
+        assert store.has_graph(str(article_iri("served-good"))) and not store.has_graph(str(article_iri("served-bad")))
+        r = requests.get(server.url + "/api/events", params={"article": "served-good"}, timeout=60)
+        assert r.status_code == 200 and len(r.json()["events"]) == len(good["events"])
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        server.stop()

@@ -11,6 +11,8 @@ import os
 from .base import QueryResult, Store, StoreError
 
 DEFAULT_LOCATION = "kg-data"
+REMOTE_ENV = {"update_url": "KG_UPDATE_URL", "graph_store_url": "KG_GRAPH_STORE_URL",
+              "user": "KG_STORE_USER", "password": "KG_STORE_PASSWORD"}
 
 
 def open_store(location: str | None = None, **options) -> Store:
@@ -18,6 +20,9 @@ def open_store(location: str | None = None, **options) -> Store:
     location = location or os.environ.get("KG_STORE") or DEFAULT_LOCATION
     if location.startswith(("http://", "https://")):
         from .remote import RemoteStore
+        for key, env in REMOTE_ENV.items():  # so that processes started from a CLI run see its options
+            if options.get(key) is None and os.environ.get(env):
+                options[key] = os.environ[env]
         return RemoteStore.from_options(location, **options)
     from .embedded import EmbeddedStore
     return EmbeddedStore(location, **options)

@@ -113,6 +113,8 @@ def _run_query(location: str, job: dict) -> Result:
     from .results import serialize_boolean, serialize_solutions, serialize_solutions_native, serialize_triples
     store = _store(location, True)
     handle = _ox_handle(store)
+    if handle is None:
+        return _run_remote_query(store, job)
     kwargs = {}
     if job.get("default_graphs"):
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
@@ -163,6 +165,49 @@ def _run_query(location: str, job: dict) -> Result:
     except OSError as e:
         return Result(False, status=400 if "lookup" in str(e) or "http" in str(e).lower() else 500,
                       error=f"the query failed while running: {e}")
+
+
+def _run_remote_query(store, job: dict) -> Result:
+    """A remote engine runs the query; its answer is parsed and re-serialised here, under the same row cap.
+
+    The engine is asked for SPARQL JSON (SELECT/ASK) or N-Triples (CONSTRUCT/DESCRIBE), which every
+    engine speaks, so the client's format, the cap and X-Result-Truncated work as on the embedded store.
+    """
+    import io
+
+    import pyoxigraph as ox
+
+    from ..query import with_prefixes
+    from ..store import StoreError
+    from .results import serialize_boolean, serialize_solutions, serialize_triples
+    for name in ("from_graphs", "from_named"):
+        for g in job.get(name) or ():
+            if not store.has_graph(g):
+                return Result(False, status=400, error=(
+                    f"FROM{' NAMED' if name == 'from_named' else ''} <{g}> names a graph this store does not "
+                    "hold, and this service never fetches remote data."))
+    try:
+        res = store.query(with_prefixes(job["sparql"]), result_format="json", graph_format="ntriples",
+                          default_graphs=job.get("default_graphs"), named_graphs=job.get("named_graphs"))
+    except StoreError as e:
+        msg = str(e)
+        return Result(False, status=400 if "400" in msg or "syntax" in msg.lower() else 502, error=msg)
+    cap = job["max_rows"]
+    if res.kind == "graph":
+        fmt = job.get("graph_format")
+        if fmt is None:
+            return Result(False, status=406, kind="graph", error="not_acceptable")
+        triples = ox.parse(io.BytesIO(res.body), format=ox.RdfFormat.N_TRIPLES)
+        body, rows, trunc = serialize_triples(triples, fmt, cap, PREFIXES)
+        return Result(True, "graph", body, fmt, rows, trunc)
+    fmt = job.get("result_format")
+    if fmt is None:
+        return Result(False, status=406, kind=res.kind, error="not_acceptable")
+    parsed = ox.parse_query_results(io.BytesIO(res.body), format=ox.QueryResultsFormat.JSON)
+    if isinstance(parsed, ox.QueryBoolean):
+        return Result(True, "ask", serialize_boolean(bool(parsed), fmt), fmt)
+    body, rows, trunc = serialize_solutions(parsed, fmt, cap)
+    return Result(True, "select", body, fmt, rows, trunc)
 
 
 def _run_update(location: str, job: dict) -> Result:
