@@ -253,3 +253,20 @@ def test_optimize_keeps_the_data(tmp_path):
     before = stats(store)
     assert "optimized" in kg(store, "optimize").stderr
     assert stats(store) == before
+
+
+def test_a_writer_killed_before_its_version_bump_is_still_seen(tmp_path):
+    """The commit lands, the process dies before bumping .kg-version: readers must still see the change."""
+    from kg.store import open_store
+    store_dir = tmp_path / "s"
+    kg(store_dir, "import", str(SAMPLES[0]))
+    reader = open_store(str(store_dir))
+    before = reader.version()
+    assert reader.ask("ASK { ?a a dip:Article }")
+    code = ("import os, sys, pyoxigraph as ox\n"
+            "s = ox.Store(sys.argv[1])\n"
+            "s.update('INSERT DATA { GRAPH <urn:x:g> { <urn:x:a> <urn:x:p> \"written\" } }')\n"
+            "os._exit(0)  # no flush, no close, no version bump\n")
+    subprocess.run([sys.executable, "-c", code, str(store_dir)], check=True)
+    assert reader.version() != before
+    assert reader.ask('ASK { <urn:x:a> <urn:x:p> "written" }')

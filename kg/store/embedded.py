@@ -104,9 +104,17 @@ class EmbeddedStore(Store):
         if self._memory is not None:
             return str(id(self._memory))
         try:
-            return (Path(self.location) / self.VERSION_FILE).read_text() or "0"
+            bumped = (Path(self.location) / self.VERSION_FILE).read_text() or "0"
         except OSError:
-            return "0"
+            bumped = "0"
+        # RocksDB's write-ahead logs change with every commit (and a new one starts at every read-write
+        # open), read-only opens leave them alone: so a writer killed after its commit but before the bump
+        # still changes the version, and no reader keeps answering from the older snapshot.
+        try:
+            wal = sorted((e.name, e.stat().st_size) for e in os.scandir(self.location) if e.name.endswith(".log"))
+        except OSError:
+            wal = []
+        return bumped + "".join(f"|{n}:{size}" for n, size in wal)
 
     def _bump_version(self) -> None:
         vf = Path(self.location) / self.VERSION_FILE
