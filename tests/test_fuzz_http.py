@@ -27,8 +27,10 @@ CTYPES = ["application/sparql-query", "application/sparql-update", "application/
 ACCEPTS = ["", "*/*", "application/sparql-results+json", "text/csv", "text/turtle", "application/ld+json",
            "image/png", "text/html,application/xml;q=0.9,*/*;q=0.8", "application/*;q=0.5", "*/*;q=0",
            "text/turtle; charset=utf-8;q=x", ";;;", ",", "application/n-quads"]
+# requests refuses to send a header value with leading/trailing whitespace (InvalidHeader), so such
+# values would test the client, not the server.
 HEADER_TEXT = st.text(alphabet=string.printable.replace("\r", "").replace("\n", "").replace("\x0b", "")
-                      .replace("\x0c", ""), max_size=40)
+                      .replace("\x0c", ""), max_size=40).filter(lambda s: s == s.strip())
 
 query_text = st.one_of(st.text(max_size=200),
                        st.lists(st.sampled_from(FRAGMENTS), max_size=25).map(" ".join))

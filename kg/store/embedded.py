@@ -87,6 +87,8 @@ class EmbeddedStore(Store):
         self._reader: ox.Store | None = None
         self._reader_version: str | None = None
         self._writer: ox.Store | None = None
+        self._dir_mtime: int | None = None
+        self._logs: list[str] = []
         # Threads of one process (gunicorn gthread workers) share this object: without this lock a
         # second thread would write through the first one's handle and could find it gone (None)
         # or commit after the first one bumped the version (readers would miss its write).
@@ -110,11 +112,21 @@ class EmbeddedStore(Store):
         # RocksDB's write-ahead logs change with every commit (and a new one starts at every read-write
         # open), read-only opens leave them alone: so a writer killed after its commit but before the bump
         # still changes the version, and no reader keeps answering from the older snapshot.
+        return bumped + "".join(f"|{n}:{size}" for n, size in self._wal_state())
+
+    def _wal_state(self) -> list[tuple[str, int]]:
+        """(name, size) of RocksDB's *.log files; the directory is listed again only when it changed."""
         try:
-            wal = sorted((e.name, e.stat().st_size) for e in os.scandir(self.location) if e.name.endswith(".log"))
+            mtime = os.stat(self.location).st_mtime_ns
+            if mtime != self._dir_mtime:
+                self._logs = sorted(e.name for e in os.scandir(self.location) if e.name.endswith(".log"))
+                self._dir_mtime = mtime
+            return [(n, os.stat(os.path.join(self.location, n)).st_size) for n in self._logs]
+        except FileNotFoundError:  # a log was removed since the listing: list again next time
+            self._dir_mtime = None
+            return []
         except OSError:
-            wal = []
-        return bumped + "".join(f"|{n}:{size}" for n, size in wal)
+            return []
 
     def _bump_version(self) -> None:
         vf = Path(self.location) / self.VERSION_FILE
