@@ -119,8 +119,9 @@ def import_(obj: Context, files):
     from .ingest import ingest_many
     from .readers import read_annotated
     store = obj.store()
-    with click.progressbar(length=len(files), label="importing", file=sys.stderr) as bar:
-        summary = ingest_many(store, read_annotated(files), extractor="curated", on_outcome=_on_outcome(bar))
+    items = list(read_annotated(files))  # JSONL files hold many articles: count them for the progress bar
+    with click.progressbar(length=len(items), label="importing", file=sys.stderr) as bar:
+        summary = ingest_many(store, items, extractor="curated", on_outcome=_on_outcome(bar))
     _optimize_after(store, summary)
     _report_batch(summary, "article")
 
@@ -141,6 +142,8 @@ def ingest(obj: Context, paths, published, title, url, ident, processes):
     from .ingest import Outcome
     from .records import RecordError
 
+    if ident and len(paths) > 1:
+        _fail("--id names one article: give one file with it, or let each file get its own id", 2)
     if published:
         from .records import ISO_DATE
         if not ISO_DATE.match(published):
