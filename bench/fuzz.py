@@ -17,10 +17,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import math
-import os
-import random
-import string
 import subprocess
 import sys
 import tempfile

@@ -4,7 +4,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import csv
 import io
-import json
 import os
 import time
 from pathlib import Path

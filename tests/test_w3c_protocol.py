@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import pytest
 import rdflib
 import requests
-from rdflib import RDF, RDFS, Namespace
+from rdflib import RDFS, Namespace
 from rdflib.compare import isomorphic
 
 from conftest import TEST_TOKEN, start_server

@@ -182,16 +182,12 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
     heads_seen: list[tuple[str, Agreement]] = []
     last_parties = None
     prev_sign = False
-    placewords = {w for m in ctx.places for w in re.findall(r"[a-z0-9]+", m.text.lower())}
     for si, (s, e) in enumerate(ctx.sents):
         sent = text[s:e]
         made_here = []
         for m in HEAD.finditer(sent):
             head_txt = m.group(0)
             if m.group(2):
-                last_word = head_txt.split()[-1]
-                if last_word in ("Statement", "Declaration") and not re.search(r"Joint", head_txt):
-                    pass
                 a0 = s + m.start(2)
             else:
                 a0 = s + m.start(1)

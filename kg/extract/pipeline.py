@@ -1,7 +1,6 @@
 """The spaCy rule-based extractor: one model load, cheap rules over sentences."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Iterable, Iterator
 
 from kg.records import Article, Event, Person

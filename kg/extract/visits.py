@@ -133,7 +133,6 @@ def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
 
 def _finish(ctx, v: Visit, pub):
     """Host, dates and status from all sentences that mention the trip."""
-    g = ctx.gaz
     hosts = [p for p in ctx.persons if p.person.code == v.place_country and p.kind == "name"]
     if hosts:
         from collections import Counter

@@ -146,9 +146,9 @@ def _refuse(s, what: str) -> None:
                             "Flatten the groups or expressions.")
     if s.service:
         svc.metrics.inc("rejected_queries")
-        raise ApiError(400, f"SERVICE (federated query) is disabled on this endpoint: it never contacts other "
-                            f"servers. Query the remote endpoint yourself, or load its data into a graph of your "
-                            f"own with PUT /graph?graph=IRI and query that.")
+        raise ApiError(400, "SERVICE (federated query) is disabled on this endpoint: it never contacts other "
+                            "servers. Query the remote endpoint yourself, or load its data into a graph of your "
+                            "own with PUT /graph?graph=IRI and query that.")
     if s.load:
         svc.metrics.inc("rejected_queries")
         raise ApiError(400, "LOAD is disabled: this service never fetches remote data. Download the file and "
