@@ -135,7 +135,8 @@ def writer(url: str, token: str, new: list[dict], old: list[dict], stats: Stats,
     for _ in range(max_requests):
         if stop.is_set():
             return
-        if pos < len(new) and rng.random() < 0.7:
+        fresh = pos < len(new) and rng.random() < 0.7
+        if fresh:
             body, pos = new[pos:pos + 5], pos + 5
         else:
             body = rng.sample(old, 5)
@@ -145,7 +146,7 @@ def writer(url: str, token: str, new: list[dict], old: list[dict], stats: Stats,
             stats.record("post", time.monotonic() - t0)
             if r.status_code != 201:
                 stats.error(f"post {r.status_code}: {r.text[:200]}")
-            else:
+            elif fresh:  # re-posts are already in `old`: adding them again would let one sample hold an id twice
                 old.extend(body)
         except Exception as e:  # noqa: BLE001
             stats.error(f"writer: {e!r}")

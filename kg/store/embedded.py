@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -54,15 +56,27 @@ def _open_for_writing(path: str, patience: float = 10.0) -> ox.Store:
             time.sleep(0.05)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def stale_snapshot(error: object) -> bool:
     """True for the error a read-only handle gives when a writer's compaction deleted a file it needs.
 
     A RocksDB read-only handle does not pin the files of its snapshot: a query running on (or
     starting from) an older snapshot fails with "Corruption: IO error: No such file or directory
-    ... .sst". Reopening the snapshot and running the query again answers it.
+    ... .sst", and an open can race with a writer removing an old write-ahead log (".log").
+    Opening again answers it; reads use pinned checkpoints to make this rare (see _pinned_snapshot).
     """
     text = str(error)
-    return "No such file or directory" in text and (".sst" in text or "While open a file" in text)
+    return "No such file or directory" in text and any(
+        k in text for k in (".sst", ".log", "MANIFEST", "While open a file", "while stat a file"))
 
 
 class EmbeddedStore(Store):
@@ -89,6 +103,7 @@ class EmbeddedStore(Store):
         self._writer: ox.Store | None = None
         self._dir_mtime: int | None = None
         self._logs: list[str] = []
+        self._snapshots: list[tuple[float, Path]] = []  # (created, checkpoint dir), oldest first
         # Threads of one process (gunicorn gthread workers) share this object: without this lock a
         # second thread would write through the first one's handle and could find it gone (None)
         # or commit after the first one bumped the version (readers would miss its write).
@@ -143,9 +158,80 @@ class EmbeddedStore(Store):
             return self._writer
         v = self.version()
         if self._reader is None or v != self._reader_version:
-            self._reader = _open(self.location, read_only=True)
+            self._reader = self._pinned_snapshot()
             self._reader_version = v
         return self._reader
+
+    # A RocksDB read-only handle does not pin the files of its snapshot, and every write session ends
+    # with a flush that may start a compaction, which deletes files: under steady writes a long query
+    # on a plain read-only handle fails with "No such file or directory ... .sst". So each snapshot is
+    # opened on a checkpoint (hard links: ~20 ms, no copy) in a directory next to the store. Its links
+    # keep the files alive; it is deleted once no query can still be using it.
+    SNAPSHOT_GRACE_S = 120.0  # longer than any query timeout
+
+    def _snapshot_dir(self) -> Path:
+        loc = Path(self.location).resolve()
+        return loc.parent / f".{loc.name}.snapshots"
+
+    def _pinned_snapshot(self) -> ox.Store:
+        if not Path(self.location).is_dir() or (any(size for _, size in self._wal_state())
+                                                  and not self._writer_active()):
+            # no store (the usual error), or commits only in the write-ahead log of a writer killed
+            # before it closed: a checkpoint would not carry those, a plain read-only open replays them
+            return _open(self.location, read_only=True)
+        root = self._snapshot_dir()
+        for attempt in range(3):
+            target = root / f"{os.getpid()}-{time.time_ns()}"
+            try:
+                root.mkdir(exist_ok=True)
+                src = _open(self.location, read_only=True)
+                src.backup(str(target))
+                del src
+                handle = _open(str(target), read_only=True)
+            except (OSError, RuntimeError, StoreError) as e:  # pyoxigraph raises RocksDB corruption as RuntimeError
+                shutil.rmtree(target, ignore_errors=True)
+                if attempt < 2 and stale_snapshot(e):
+                    time.sleep(0.01 * (attempt + 1))
+                    continue
+                if isinstance(e, StoreError) or stale_snapshot(e):
+                    raise
+                return _open(self.location, read_only=True)  # no room for a checkpoint: unpinned read
+            self._snapshots.append((time.monotonic(), target))
+            self._prune_snapshots()
+            return handle
+        raise AssertionError("unreachable")
+
+    def _writer_active(self) -> bool:
+        """True while some process holds the write lock (its commits become visible when it closes)."""
+        try:
+            with open(Path(self.location) / self.LOCK_FILE, "a+") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return True
+                fcntl.flock(lock, fcntl.LOCK_UN)
+                return False
+        except OSError:
+            return False
+
+    def _prune_snapshots(self, everything: bool = False) -> None:
+        """Delete this process's superseded snapshots past the grace period, and those of dead processes."""
+        now = time.monotonic()
+        keep = []
+        for i, (born, path) in enumerate(self._snapshots):
+            current = i == len(self._snapshots) - 1
+            if everything or (not current and now - born > self.SNAPSHOT_GRACE_S):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                keep.append((born, path))
+        self._snapshots = keep
+        try:
+            for entry in os.scandir(self._snapshot_dir()):
+                pid = entry.name.split("-", 1)[0]
+                if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            pass
 
     @contextlib.contextmanager
     def writing(self):
@@ -251,6 +337,8 @@ class EmbeddedStore(Store):
     def close(self) -> None:
         self._reader = None
         self._memory = None
+        gc.collect()  # pyoxigraph closes RocksDB when the last reference goes
+        self._prune_snapshots(everything=True)
 
 
 __all__ = ["EmbeddedStore", "ACTORS_GRAPH"]
