@@ -26,7 +26,6 @@ Service trials do the same with ``kg serve`` (2 workers): two clients POST /arti
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import random
@@ -46,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 import pyoxigraph as ox  # noqa: E402
 
-from bench.synthetic import templates  # noqa: E402
+from bench.synthetic import article_dicts  # noqa: E402
 
 KG = Path(sys.executable).parent / "kg"
 ACTORS = "https://w3id.org/dipkg/graph/actors"
@@ -63,22 +62,6 @@ def kg(*args, check=True, timeout=1800) -> subprocess.CompletedProcess:
         raise RuntimeError(f"kg {' '.join(map(str, args))} failed ({r.returncode}):\n{r.stderr[-3000:]}")
     return r
 
-
-def article_dicts(n: int, prefix: str, events: bool = True) -> list[dict]:
-    """Like bench.synthetic.articles, as JSON objects (for JSONL files and POST bodies)."""
-    base = templates()
-    out = []
-    for i in range(n):
-        obj = copy.deepcopy(base[i % len(base)])
-        obj["id"] = f"{prefix}-{i:06d}"
-        for e in obj["events"]:
-            e["evidence"] = f"{e['evidence']} [{i}]"
-        if not events:
-            obj.pop("events")
-            obj.pop("not_events", None)
-            obj["text"] = obj.get("text", "") + f"\n\n[{i}]"
-        out.append(obj)
-    return out
 
 
 def write_jsonl(path: Path, objs: list[dict]) -> Path:

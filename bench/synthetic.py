@@ -19,8 +19,9 @@ def templates() -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in files]
 
 
-def articles(n: int, prefix: str = "bench") -> list[Article]:
-    """n curated articles with distinct ids (and distinct event IRIs, since evidence carries the id)."""
+def article_dicts(n: int, prefix: str = "bench", events: bool = True) -> list[dict]:
+    """n curated articles as JSON objects (for JSONL files and POST bodies), with distinct ids and
+    distinct event IRIs (the evidence carries the number). ``events=False``: raw articles to extract."""
     base = templates()
     out = []
     for i in range(n):
@@ -28,5 +29,14 @@ def articles(n: int, prefix: str = "bench") -> list[Article]:
         obj["id"] = f"{prefix}-{i:06d}"
         for e in obj["events"]:
             e["evidence"] = f"{e['evidence']} [{i}]"
-        out.append(article_from_json(obj))
+        if not events:
+            obj.pop("events")
+            obj.pop("not_events", None)
+            obj["text"] = obj.get("text", "") + f"\n\n[{i}]"
+        out.append(obj)
     return out
+
+
+def articles(n: int, prefix: str = "bench") -> list[Article]:
+    """n curated articles with distinct ids, as records."""
+    return [article_from_json(obj) for obj in article_dicts(n, prefix)]
