@@ -314,15 +314,8 @@ def _next_url(cursor: str | None) -> str | None:
 
 def _events_page(f: Q.EventFilter, limit: int) -> tuple[list[dict], str | None]:
     after = _cursor(2)
-    rows = Q.page_rows(_select, f, tuple(after) if after else None, limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    iris = [r["e"] for r in rows]
-    events = Q.assemble_events(iris, _select(Q.event_details_query(iris))) if iris else []
-    for ev, r in zip(events, rows):
-        ev["sortDate"] = r.get("key") or ""
-    nxt = Q.encode_cursor(rows[-1].get("key") or "", rows[-1]["e"]) if more and rows else None
-    return events, nxt
+    events, nxt = Q.events_page(_select, f, tuple(after) if after else None, limit)
+    return events, (Q.encode_cursor(*nxt) if nxt else None)
 
 
 def _csv_response(events: list[dict], nxt: str | None) -> Response:

@@ -448,3 +448,15 @@ def top_actors_query(f: EventFilter, role: str, top: int) -> str:
             "  OPTIONAL { ?x rdfs:label ?l }\n"
             "  OPTIONAL { VALUES ?k { dip:Person dip:Country dip:Place dip:Organization } ?x a ?k }\n"
             f"}}\nGROUP BY ?x ?n\nORDER BY DESC(?n) ?x")
+
+
+def events_page(select, f, after, limit: int) -> tuple[list[dict], tuple[str, str] | None]:
+    """One page of events with their details, and the (sort key, IRI) the next page starts after."""
+    rows = page_rows(select, f, after, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    iris = [r["e"] for r in rows]
+    events = assemble_events(iris, select(event_details_query(iris))) if iris else []
+    for ev, r in zip(events, rows):
+        ev["sortDate"] = r.get("key") or ""
+    return events, ((rows[-1].get("key") or "", rows[-1]["e"]) if more and rows else None)

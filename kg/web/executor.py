@@ -289,6 +289,19 @@ def shared_worker_main(conn, location: str, slots: int) -> None:
 
 # --- the pool, in the web worker -----------------------------------------------------------
 
+def _terminate(proc, conn) -> None:
+    """SIGKILL a query process, reap it and close its pipe (each step may find it already gone)."""
+    try:
+        proc.kill()
+    except Exception:
+        pass
+    proc.join(2)
+    try:
+        conn.close()
+    except Exception:
+        pass
+
+
 class _Proc:
     def __init__(self, ctx, location: str):
         self.conn, child = ctx.Pipe()
@@ -298,15 +311,7 @@ class _Proc:
         child.close()
 
     def kill(self):
-        try:
-            self.proc.kill()
-        except Exception:
-            pass
-        self.proc.join(2)
-        try:
-            self.conn.close()
-        except Exception:
-            pass
+        _terminate(self.proc, self.conn)
 
 
 class _Slot:
@@ -378,15 +383,7 @@ class _SharedProc:
             if self._killed:
                 return
             self._killed = True
-        try:
-            self.proc.kill()
-        except Exception:
-            pass
-        self.proc.join(2)
-        try:
-            self.conn.close()
-        except Exception:
-            pass
+        _terminate(self.proc, self.conn)
 
 
 class QueryExecutor:
