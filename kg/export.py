@@ -8,10 +8,8 @@ import pyoxigraph as ox
 
 from .rdf import ACTORS_GRAPH, PREFIXES, article_iri
 from .store import Store
-from .store.base import DATASET_FORMATS
+from .store.base import DATASET_FORMATS, OX_RDF_FORMATS
 
-_OX = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
-       "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
 
 
 def export_store(store: Store, out: BinaryIO, fmt: str, *, articles: list[str] | None = None) -> None:
@@ -37,7 +35,7 @@ def export_store(store: Store, out: BinaryIO, fmt: str, *, articles: list[str] |
             quads[ox.Quad(t.subject, t.predicate, t.object, g)] = None
     prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml") else None
     if fmt in DATASET_FORMATS:
-        ox.serialize(quads, out, format=_OX[fmt], prefixes=prefixes)
+        ox.serialize(quads, out, format=OX_RDF_FORMATS[fmt], prefixes=prefixes)
     else:
         triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-        ox.serialize(triples, out, format=_OX[fmt], prefixes=prefixes)
+        ox.serialize(triples, out, format=OX_RDF_FORMATS[fmt], prefixes=prefixes)

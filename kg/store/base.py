@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+import pyoxigraph as ox
 from rdflib import RDFS, Graph
 from rdflib.namespace import SKOS
 
@@ -48,6 +49,9 @@ RDF_FORMATS = {
     "rdfxml": "application/rdf+xml",
 }
 DATASET_FORMATS = {"nquads", "trig", "jsonld"}
+OX_RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+                  "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+                  "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
 
 PREFIX_HEADER = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 

@@ -17,18 +17,12 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from ..rdf import ACTORS_GRAPH
-from .base import RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError
+from ..rdf import ACTORS_GRAPH, PREFIXES
+from .base import OX_RDF_FORMATS, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError
 
 _OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
-_OX_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-           "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-           "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
-_PREFIXES = {"dip": "https://w3id.org/dipkg/ontology#", "prov": "http://www.w3.org/ns/prov#",
-             "dcterms": "http://purl.org/dc/terms/", "schema": "https://schema.org/",
-             "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-             "skos": "http://www.w3.org/2004/02/skos/core#"}
+_OX_RDF = OX_RDF_FORMATS
 
 
 def _open(path: str, read_only: bool) -> ox.Store:
@@ -309,7 +303,7 @@ class EmbeddedStore(Store):
                                RESULT_FORMATS[result_format])
         fmt = graph_format if graph_format in _OX_RDF and graph_format not in ("nquads", "trig") else "ntriples"
         body = res.serialize(format=_OX_RDF[fmt]) if hasattr(res, "serialize") else \
-            ox.serialize(res, format=_OX_RDF[fmt], prefixes=_PREFIXES if fmt in ("turtle", "rdfxml") else None)
+            ox.serialize(res, format=_OX_RDF[fmt], prefixes=PREFIXES if fmt in ("turtle", "rdfxml") else None)
         return QueryResult("graph", body or b"", RDF_FORMATS[fmt])
 
     def has_graph(self, graph_iri: str) -> bool:
@@ -324,11 +318,11 @@ class EmbeddedStore(Store):
             src = self.ox
             quads = (q for g in graphs for q in src.quads_for_pattern(None, None, None, ox.NamedNode(g)))
         if fmt in ("nquads", "trig", "jsonld"):
-            ox.serialize(quads, out, format=_OX_RDF[fmt], prefixes=_PREFIXES if fmt == "trig" else None)
+            ox.serialize(quads, out, format=_OX_RDF[fmt], prefixes=PREFIXES if fmt == "trig" else None)
         else:
             seen = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
             ox.serialize(seen, out, format=_OX_RDF[fmt],
-                         prefixes=_PREFIXES if fmt in ("turtle", "rdfxml") else None)
+                         prefixes=PREFIXES if fmt in ("turtle", "rdfxml") else None)
 
     def optimize(self) -> None:
         with self.writing():

@@ -49,7 +49,7 @@ from rdflib import RDFS, Graph
 from rdflib.namespace import SKOS
 
 from ..rdf import ACTORS_GRAPH, BASE
-from .base import (DATASET_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
+from .base import (DATASET_FORMATS, OX_RDF_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
                    StoreError, relabel_update, replace_article_update)
 from .terms import iri, triple_lines
 
@@ -57,9 +57,7 @@ ARTICLE_GRAPH_PREFIX = f"{BASE}article/"
 
 _OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
                "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
-_OX_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-           "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-           "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+_OX_RDF = OX_RDF_FORMATS
 _MEDIA_TO_OX_RDF = {m: _OX_RDF[k] for k, m in RDF_FORMATS.items()}
 _MEDIA_TO_OX_RDF.update({"application/x-turtle": ox.RdfFormat.TURTLE, "text/plain": ox.RdfFormat.N_TRIPLES,
                          "text/rdf+n3": ox.RdfFormat.TURTLE, "text/n3": ox.RdfFormat.N3,

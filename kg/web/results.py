@@ -17,6 +17,8 @@ from xml.sax.saxutils import escape as _xml_escape
 
 import pyoxigraph as ox
 
+from ..store.base import OX_RDF_FORMATS
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -206,9 +208,7 @@ def serialize_boolean(value: bool, fmt: str) -> bytes:
     return b'{"head":{},"boolean":' + (b"true" if value else b"false") + b"}"
 
 
-_OX_RDF = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-           "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-           "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+_OX_RDF = OX_RDF_FORMATS  # kept under this name: graph_store and sparql import it
 
 
 def serialize_triples(triples, fmt: str, cap: int, prefixes: dict[str, str] | None = None) -> tuple[bytes, int, bool]:
