@@ -86,11 +86,52 @@ def _visitors(ctx, s, e, trig_start, trig_end, trig):
     return []
 
 
+_REGEX_FALLBACK = False
+CUE_CONFIDENCE = {"move": 0.9, "noun": 0.85, "host": 0.8, "attend": 0.75, "meet": 0.6, "regex": 0.7}
+
+
+def _frame_visits(ctx, original, found):
+    """Visits from the parse-based trip frames of :mod:`kg.extract.trips`."""
+    from .trips import article_venue, frames
+    g = ctx.gaz
+    venue = article_venue(ctx, g)
+    for si, (s, e) in enumerate(ctx.sents):
+        sent = ctx.text[s:e]
+        if not sent.strip() or SKIP.search(sent) or (INVITED.search(sent) and not re.search(r"\baccept", sent)):
+            continue
+        for f in frames(ctx, ctx.doc, (s, e), venue, g):
+            t0 = f.trigger.idx - s
+            if BACKGROUND.search(sent[max(0, t0 - 80):t0 + 80]):
+                continue
+            for pm in f.visitors:
+                for code, city in f.dests:
+                    if not g.is_country(code) or pm.person.code == code:
+                        continue
+                    conf = CUE_CONFIDENCE[f.kind] - (0.15 if f.here else 0.0) - (0.1 if pm.kind != "name" else 0.0)
+                    v = Visit(visitor=pm.person.name, visitor_country=pm.person.code, host_country=code,
+                              place=city, place_country=code, status="cancelled" if CANCEL.search(sent) else None,
+                              **evidence_fields(ctx, (s, e), original))
+                    v._sents = {si}  # type: ignore[attr-defined]
+                    v._conf = conf  # type: ignore[attr-defined]
+                    _merge(found, v)
+
+
+def _merge(found, v):
+    key = lambda x: (x.visitor, x.place_country)  # noqa: E731
+    old = next((x for x in found if key(x) == key(v)), None)
+    if old is not None:
+        old._conf = max(getattr(old, "_conf", 0), getattr(v, "_conf", 0))
+        if old.place is None and v.place is not None:
+            old.place = v.place
+    merge_into(found, v, key=key)
+
+
 def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
     g = ctx.gaz
     text = ctx.text
     found: list[Visit] = []
-    for si, (s, e) in enumerate(ctx.sents):
+    _frame_visits(ctx, original, found)
+    for si, (s, e) in enumerate(ctx.sents if _REGEX_FALLBACK else ()):
         sent = text[s:e]
         if not sent.strip():
             continue
@@ -125,9 +166,11 @@ def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
                     v = Visit(visitor=pm.person.name, visitor_country=pm.person.code, host_country=code,
                               place=city, place_country=code, status=status, **evidence_fields(ctx, (s, e), original))
                     v._sents = {si}  # type: ignore[attr-defined]
-                    merge_into(found, v, key=lambda x: (x.visitor, x.place_country))
+                    v._conf = CUE_CONFIDENCE["regex"]  # type: ignore[attr-defined]
+                    _merge(found, v)
     for v in found:
         _finish(ctx, v, pub)
+        v.confidence = round(getattr(v, "_conf", 0.7), 2)
     return found
 
 

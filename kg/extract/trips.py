@@ -1,0 +1,477 @@
+"""Trip frames from the dependency parse: who travels where, cued by a verb or a noun.
+
+A frame is one (visitors, destinations) pair read off one trigger token:
+
+* movement verbs (lemmas: visit, arrive, fly, travel, land, tour, head, ...): the visitors are the
+  verb's subject (inherited through ``conj``/``xcomp``, or the noun a ``who`` clause hangs on), the
+  destinations the objects of ``to``/``in``/``into``/``for`` and every later "to <place>" of the
+  same clause (a tour listed in one sentence);
+* trip nouns (visit, trip, tour, stop, swing): the possessor ("Kagame's visit"), an agent
+  ("by Sir Alan Duncan") or else the subject of the governing verb ("Modi paid a visit to");
+* hosting verbs (host, receive, welcome, greet, "play host to"): the visitors are the objects, the
+  destination the place of the clause, else the host's own country;
+* attendance (attend, take part, participate, be represented by, lead a delegation): the venue
+  named in the object ("the G20 summit in Seoul") or the article's venue (its dateline, or the
+  city its summit is held in);
+* meetings placed in a city ("met X in Jakarta", "held talks in Hanoi"): every participant from
+  another country.
+
+Nothing here decides status or dates (see :mod:`kg.extract.visits`); each frame carries its cue
+kind, from which the confidence of the event is derived.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MOVE = {"visit", "arrive", "fly", "travel", "land", "tour", "head", "leave", "come", "go", "jet", "journey",
+        "reach", "stop", "drive", "return", "embark", "proceed", "move", "set", "spend", "due"}
+MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return", "proceed", "reach", "journey"}
+TRIP_NOUN = {"visit", "trip", "tour", "stop", "stopover", "swing", "journey", "leg", "arrival", "visits", "mission"}
+HOST = {"host", "receive", "welcome", "greet"}
+ATTEND = {"attend", "participate", "represent"}
+MEET = {"meet", "talk", "confer"}
+EVENT_NOUN = {"summit", "conference", "meeting", "forum", "gathering", "session", "talks", "ceremony", "inauguration",
+              "assembly", "games", "cop", "celebration", "parade", "funeral", "sidelines"}
+DEST_PREP = {"to", "in", "into", "for", "at"}
+PARTICLES = {"on", "onward", "onwards", "back", "over", "down", "in", "out", "off", "then"}
+HYPOTHETICAL_MARK = {"if", "whether", "unless"}
+BACKGROUND_MARK = {"when", "since"}
+
+
+@dataclass
+class Frame:
+    kind: str                      # move | noun | host | attend | meet | venue
+    trigger: object                # the spaCy token
+    visitors: list = field(default_factory=list)   # PersonMention
+    dests: list = field(default_factory=list)      # (ISO3, city or None)
+    host: object | None = None     # PersonMention of a host named by the cue
+    here: bool = False             # destination is the article's venue
+
+
+class Mentions:
+    """Character-offset lookups from tokens to the article's person and place mentions."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.persons = sorted(ctx.persons, key=lambda p: p.start)
+        self.places = [(i, m) for i, m in enumerate(ctx.places)]
+
+    def person_at(self, tok):
+        a = tok.idx
+        for p in self.persons:
+            if p.start <= a < p.end:
+                return p
+        return None
+
+    def persons_in(self, a, b, exclude=()):
+        return [p for p in self.persons if a <= p.start and p.end <= b and not any(x <= p.start < y for x, y in exclude)]
+
+    def place_at(self, tok):
+        a = tok.idx
+        for i, m in self.places:
+            if m.start <= a < m.end and i not in self.ctx.person_context and m.place.kind in ("city", "country", "demonym"):
+                return m
+        return None
+
+
+def _span(tok):
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
+
+
+def _chain(tok):
+    """``tok`` and the tokens coordinated with it ("X, Y and Z")."""
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj":
+            out += _chain(c)
+    return out
+
+
+def _excluded_spans(tok):
+    """Sub-spans of a noun phrase that name other people: relative clauses, 'with'/'of' phrases."""
+    out = []
+    for t in tok.subtree:
+        if t.dep_ in ("relcl", "acl") or (t.dep_ == "prep" and t.lower_ in ("with", "by", "than", "against", "including")):
+            out.append(_span(t))
+    return out
+
+
+def _people(m: Mentions, tok):
+    """People a noun phrase names: its head and conjuncts, else any person inside it."""
+    if tok is None:
+        return []
+    out = []
+    for t in _chain(tok):
+        p = m.person_at(t)
+        if p is not None and p not in out:
+            out.append(p)
+    if out:
+        return out
+    a, b = _span(tok)
+    return m.persons_in(a, b, exclude=_excluded_spans(tok))
+
+
+def subject(tok):
+    """The subject of a verb, looking up through coordination, control and participles."""
+    seen = 0
+    t = tok
+    while t is not None and seen < 6:
+        seen += 1
+        for c in t.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP") and c.lower_ not in ("that", "which"):
+                return c
+            if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who",) and t.dep_ == "relcl":
+                return t.head
+        if t.dep_ in ("relcl", "acl") and t.head.pos_ in ("PROPN", "NOUN", "PRON"):
+            return t.head
+        if t.dep_ in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "prep", "pobj", "acomp") and t.head is not t:
+            t = t.head
+            continue
+        break
+    return None
+
+
+def _dest_tokens(tok):
+    """Objects of destination prepositions under ``tok`` (one level of particles: "flew on to")."""
+    out = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in DEST_PREP:
+            out += [(c.lower_, p) for p in c.children if p.dep_ == "pobj"]
+        elif c.dep_ in ("prt", "advmod", "prep") and c.lower_ in PARTICLES:
+            out += [(g.lower_, p) for g in c.children if g.dep_ == "prep" and g.lower_ in DEST_PREP
+                    for p in g.children if p.dep_ == "pobj"]
+    return out
+
+
+def _place_of(m: Mentions, tok, g):
+    """(ISO3, city) for a noun phrase naming a place ("Kazan", "the Indian capital", "Oyo, the town of ...")."""
+    for t in _chain(tok):
+        pm = m.place_at(t)
+        if pm is None:
+            # the head is "capital"/"city" with a demonym/country modifier, or a place inside a short NP
+            a, b = _span(t)
+            if b - a <= 40:
+                kinds = ("city", "country", "demonym") if t.lower_ == "capital" else ("city", "country")
+                inside = [x for _, x in m.places if a <= x.start and x.end <= b and x.place.kind in kinds]
+                if inside:
+                    pm = inside[0]
+        if pm is None:
+            continue
+        if pm.place.kind == "demonym":
+            if t.lower_ == "capital" and g.capitals.get(pm.place.code):
+                yield pm.place.code, g.capitals[pm.place.code], pm
+            continue
+        if pm.place.kind == "country" and t.lower_ == "capital" and g.capitals.get(pm.place.code):
+            yield pm.place.code, g.capitals[pm.place.code], pm  # "the capital of Kenya"
+            continue
+        yield pm.place.code, (pm.place.name if pm.place.kind == "city" else None), pm
+
+
+def _to_list(m: Mentions, sent, after_tok, g):
+    """Later "to <place>" phrases of the same sentence: the legs of a tour listed in one sentence."""
+    out = []
+    for t in sent:
+        if t.i <= after_tok.i or t.lower_ != "to" or t.dep_ not in ("prep", "conj"):
+            continue
+        prev = t.doc[t.i - 1] if t.i > 0 else None
+        if prev is not None and prev.lower_ not in (",", ";", "and", "then", "on", "-", "–") and prev.i != after_tok.i:
+            continue
+        for p in t.children:
+            if p.dep_ == "pobj":
+                out += list(_place_of(m, p, g))
+    return out
+
+
+def _clause_hypothetical(tok) -> bool:
+    t = tok
+    for _ in range(6):
+        for c in t.children:
+            if c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARK:
+                return True
+        if t.head is t:
+            break
+        t = t.head
+    return False
+
+
+def _negated(tok) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children
+                                                             if tok.dep_ in ("xcomp",))
+
+
+def _background(tok) -> bool:
+    """A trip told inside a "when"/"since" clause of another statement ("the goal set when Key visited Beijing")."""
+    t = tok
+    for _ in range(3):
+        if any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARK for c in t.children) and t.tag_ in ("VBD", "VBN"):
+            return True
+        if t.dep_ not in ("conj",) or t.head is t:
+            break
+        t = t.head
+    return False
+
+
+def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
+    """All trip frames of one sentence. ``venue`` is where a trip with no place of its own goes
+    ("flew in on Sunday", "Putin's state visit"): the place the sentence opens with ("In Kabul, ..."),
+    else the article's focus (see :func:`article_venue`), as (ISO3, city) or None."""
+    m = Mentions(ctx)
+    s, e = sent_span
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return []
+    venue = _sentence_venue(m, span, g) or venue
+    out: list[Frame] = []
+    for tok in span:
+        lem = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") and _clause_hypothetical(tok):
+            continue
+        if tok.pos_ == "VERB" and _negated(tok):
+            continue
+        if (tok.pos_ == "VERB" and lem in MOVE) or (tok.lower_ == "due" and tok.pos_ == "ADJ"):
+            f = _move_frame(m, tok, lem, span, venue, g)
+        elif tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in TRIP_NOUN | {"visits"} and lem in TRIP_NOUN:
+            f = _noun_frame(m, tok, span, venue, g)
+        elif tok.pos_ == "VERB" and lem in HOST | {"play"}:
+            f = _host_frame(m, tok, lem, venue, g)
+        elif tok.pos_ == "VERB" and (lem in ATTEND or (lem == "take" and any(c.lower_ == "part" for c in tok.children))
+                                     or (lem == "lead" and any(c.lower_ in ("delegation", "delegations") for c in tok.children))):
+            f = _attend_frame(m, tok, lem, venue, g)
+        elif (tok.pos_ == "VERB" and lem in MEET) or (tok.lower_ == "talks" and tok.dep_ in ("dobj", "pobj")):
+            f = _meet_frame(m, tok, g)
+        else:
+            continue
+        if f is not None and f.visitors and f.dests and not _background(tok):
+            out.append(f)
+    return out
+
+
+def _move_frame(m, tok, lem, sent, venue, g):
+    subj = subject(tok)
+    visitors = _people(m, subj) if subj is not None else []
+    if subj is not None and subj.lower_ in ("visit", "trip", "tour", "swing", "journey") :
+        # "his five-day swing took him to Cairo": the possessor travels
+        visitors = [p for c in subj.children if c.dep_ == "poss" for p in [m.person_at(c)] if p]
+        visitors += [p for c in tok.children if c.dep_ == "dobj" for p in _people(m, c)]
+    dests = []
+    if lem == "visit":
+        for c in tok.children:
+            if c.dep_ in ("dobj", "attr"):
+                dests += list(_place_of(m, c, g))
+    for prep, p in _dest_tokens(tok):
+        if lem == "leave" and prep != "for":
+            continue
+        if prep in ("at",) and lem not in ("arrive", "land"):
+            continue
+        if prep == "in" and lem not in ("arrive", "land", "stop", "set", "tour", "visit", "due", "spend"):
+            continue
+        dests += list(_place_of(m, p, g))
+    if not dests and lem in ("leave",):
+        return None
+    if dests or lem in ("arrive", "land", "fly", "come", "visit"):
+        dests += _to_list(m, sent, tok, g)
+    here = False
+    if not dests and venue and lem in ("arrive", "land", "fly", "come") and _no_place_after(m, tok):
+        dests = [venue]
+        here = True
+    if lem in MOVE_NEEDS_TO and not dests:
+        return None
+    if subj is not None and subj.lower_ in ("men", "leaders", "sides", "presidents", "delegations") and not visitors:
+        # "Both men flew in on Sunday - Kim ..., Trump ...": the people named after the verb
+        visitors = [p for p in m.persons_in(tok.idx, sent.end_char) if p.kind == "name"]
+    return Frame("move", tok, visitors, _dedupe(dests), here=here)
+
+
+def _sentence_venue(m, span, g):
+    """A place the sentence opens with: "In Kabul, ...", "In Male on Sunday, ..."."""
+    first = span[0]
+    if first.lower_ not in ("in", "at") or first.dep_ != "prep":
+        return None
+    for p in first.children:
+        if p.dep_ == "pobj":
+            for code, city, _ in _place_of(m, p, g):
+                return code, city
+    return None
+
+
+def _no_place_after(m, tok):
+    """"flew in", "arrived on Tuesday", "came here": a movement verb with no place of its own."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("from",):
+            continue
+        if c.dep_ in ("prep", "dobj") and any(m.place_at(t) for t in c.subtree):
+            return False
+    return True
+
+
+def _noun_frame(m, tok, sent, venue, g):
+    visitors = []
+    for c in tok.children:
+        if c.dep_ == "poss":
+            p = m.person_at(c)
+            if p:
+                visitors.append(p)
+        if c.dep_ == "prep" and c.lower_ in ("by", "of"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    visitors += [x for x in _people(m, p) if x not in visitors]
+        if c.dep_ == "compound" and m.person_at(c):
+            visitors.append(m.person_at(c))
+    if not visitors:
+        head = tok.head
+        for _ in range(3):
+            if head.pos_ in ("VERB", "AUX"):
+                subj = subject(head)
+                if subj is not None:
+                    visitors = _people(m, subj)
+                break
+            if head.head is head:
+                break
+            head = head.head
+    dests = []
+    for prep, p in _dest_tokens(tok):
+        if prep in ("to", "in", "into"):
+            dests += list(_place_of(m, p, g))
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod", "nmod"):
+            pm = m.place_at(c)
+            if pm is not None and pm.place.kind in ("country", "city"):
+                dests.append((pm.place.code, pm.place.name if pm.place.kind == "city" else None, pm))
+    if dests:
+        dests += _to_list(m, sent, tok, g)
+    here = False
+    if tok.head.dep_ == "prep" and tok.head.lower_ in ("from", "after") or tok.dep_ == "pobj" and tok.head.lower_ in ("from", "after"):
+        return None  # "arrived from a stop in ...": where the trip came from
+    if not dests and venue and any(c.dep_ == "poss" for c in tok.children) and tok.lower_ in ("visit", "trip", "tour"):
+        dests = [venue]
+        here = True
+    return Frame("noun", tok, visitors, _dedupe(dests), here=here)
+
+
+def _host_frame(m, tok, lem, venue, g):
+    if lem == "play":
+        if not any(c.lower_ == "host" for c in tok.children):
+            return None
+        objs = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "to" for p in c.children if p.dep_ == "pobj"]
+    else:
+        objs = [c for c in tok.children if c.dep_ in ("dobj",)]
+        if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
+            # "X was received by Y": the subject is the visitor, the agent the host
+            objs = [c for c in tok.children if c.dep_ == "nsubjpass"]
+    visitors = [p for o in objs for p in _people(m, o)]
+    subj = subject(tok) if lem != "play" or True else None
+    if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
+        agent = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        subj = agent[0] if agent else None
+    host = m.person_at(subj) if subj is not None else None
+    dests = []
+    for prep, p in _dest_tokens(tok):
+        if prep in ("in", "at"):
+            dests += list(_place_of(m, p, g))
+    if not dests:
+        # "received him for lunch at Kramar's Villa in Prague": a city anywhere in the clause
+        a, b = _span(tok)
+        skip = [_span(c) for c in tok.children if c.dep_ in ("conj", "advcl", "nsubj", "nsubjpass", "dobj")]
+        for _, x in m.places:
+            if a <= x.start < b and x.place.kind == "city" and not any(u <= x.start < v for u, v in skip) \
+                    and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", m.ctx.text[max(0, x.start - 8):x.start]):
+                dests.append((x.place.code, x.place.name, x))
+                break
+    if not dests and subj is not None:
+        dests = list(_place_of(m, subj, g))  # "Bled played host to his talks"
+    if not dests and host is not None and host.person.code:
+        dests = [(host.person.code, None, None)]
+    visitors = [v for v in visitors if host is None or v.person is not host.person]
+    f = Frame("host", tok, visitors, _dedupe(dests), host=host)
+    return f
+
+
+def _attend_frame(m, tok, lem, venue, g):
+    subj = subject(tok)
+    if lem == "represent":
+        if not any(c.dep_ == "auxpass" for c in tok.children):
+            return None
+        agents = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        visitors = [p for a in agents for p in _people(m, a)]
+    else:
+        visitors = _people(m, subj) if subj is not None else []
+    dests = []
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "prep")] if lem != "take" else \
+        [c for c in tok.children if c.dep_ == "prep"]
+    for o in objs:
+        a, b = _span(o)
+        inside = [x for _, x in m.places if a <= x.start and x.end <= b and x.place.kind in ("city", "country")
+                  and not re.search(r"\b(?:from|of)\s+(?:the\s+)?$", m.ctx.text[max(0, x.start - 10):x.start])]
+        if inside:
+            x = inside[0]
+            dests.append((x.place.code, x.place.name if x.place.kind == "city" else None, x))
+    if lem == "lead":
+        for prep, p in _dest_tokens(tok):
+            dests += list(_place_of(m, p, g))
+    here = False
+    if not dests and venue:
+        words = {t.lower_ for o in objs for t in o.subtree} | {t.lower_ for t in tok.children}
+        if words & EVENT_NOUN or lem in ("represent", "participate") or tok.lower_ in ("attended", "attending", "attends"):
+            dests = [venue]
+            here = True
+    return Frame("attend", tok, visitors, _dedupe(dests), here=here)
+
+
+def _meet_frame(m, tok, g):
+    verb = tok if tok.pos_ == "VERB" else tok.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    subj = subject(verb)
+    visitors = _people(m, subj) if subj is not None else []
+    for c in list(verb.children) + list(tok.children):
+        if c.dep_ == "dobj" and c is not tok:
+            visitors += _people(m, c)
+        if c.dep_ == "prep" and c.lower_ == "with":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    visitors += _people(m, p)
+    dests = []
+    for t in {verb, tok}:
+        for prep, p in _dest_tokens(t):
+            if prep == "in":
+                dests += [d for d in _place_of(m, p, g) if d[1]]  # a named city only
+    visitors = [v for v in visitors if v.person.code]  # a local counterpart is often named without a country
+    return Frame("meet", tok, visitors, _dedupe(dests))
+
+
+def _dedupe(dests):
+    out, seen = [], set()
+    for d in dests:
+        code, city = d[0], d[1]
+        if not code:
+            continue
+        key = (code, city)
+        if key in seen:
+            continue
+        # a city of a country already listed replaces the bare country
+        out = [x for x in out if not (x[0] == code and x[1] is None and city)]
+        if any(x[0] == code and x[1] and city is None for x in out):
+            continue
+        seen.add(key)
+        out.append((code, city))
+    return out
+
+
+_SUMMIT_IN = re.compile(r"\b(summit|conference|meeting|forum|talks|session|gathering|games|COP\d*)\b[^.;]{0,40}?\b(?:in|at)\s+$",
+                        re.I)
+
+
+def article_venue(ctx, g):
+    """Where the article's events take place: its dateline city, else the city its summit is held in."""
+    if ctx.dateline is not None and ctx.dateline.place.code and ctx.dateline.place.kind in ("city", "country"):
+        pl = ctx.dateline.place
+        return pl.code, (pl.name if pl.kind == "city" else None)
+    counts: dict = {}
+    for _, mm in ctx.places_in(0, len(ctx.text)):
+        if mm.place.kind == "city" and _SUMMIT_IN.search(ctx.text[max(0, mm.start - 60):mm.start]):
+            key = (mm.place.code, mm.place.name)
+            counts[key] = counts.get(key, 0) + 1
+    if counts:
+        return max(counts, key=counts.get)
+    return None
