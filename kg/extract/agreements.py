@@ -14,6 +14,7 @@ import re
 from . import dates
 from .common import evidence_fields
 from .money import find_money
+from .signing import actor_tokens, hyphen_pairs, predicate, status_of
 from kg.records import Agreement
 
 HEAD = re.compile(
@@ -217,13 +218,24 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue  # "free to deal with": a verb
             if head_word.startswith("protocol") and re.search(r"\b(?:with|of|breaking|broke|break)\s+$", text[max(s, a0 - 10):a0]):
                 continue  # "a break with protocol": etiquette
+            frame = _frame(htok, prev_sign)
+            if frame is None or "following" in words:
+                continue  # a document only mentioned, with no act of concluding it (or a list's header)
+            pred, rel, status = frame
+            if _background_date(ctx, pred, pub):
+                continue
             count = next((NUMBER_WORDS.get(w) or int(w) for w in words if w in NUMBER_WORDS or w.isdigit()), None)
             titles: list[str]
+            batch = False
             if plural or count:
                 items = _list_items(tail)
-                if not items or (count and len(items) != count) or any(w in QUANT - set(NUMBER_WORDS) for w in words):
+                if items and not (count and len(items) != count):
+                    titles = [f"{head_txt} on {it}" for it in items]
+                elif count or any(w in ("other", "further", "additional", "remaining") for w in words):
+                    titles = [np_text.strip()]  # a batch: "27 cooperation documents", "28 further documents"
+                    batch = True
+                else:
                     continue
-                titles = [f"{head_txt} on {it}" for it in items]
             else:
                 if any(w.isdigit() for w in words):
                     continue
@@ -233,11 +245,16 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 content = _tokens(np_text) - {head_word}
                 if not content or any(h == head_word for h, _ in heads_seen):
                     continue
-            parties = _parties(ctx, np_a, np_b, s, e, last_parties)
+            parties = _signatories(ctx, pred, rel, htok, np_text, last_parties)
+            if len(parties) < 2:
+                parties = _parties(ctx, np_a, np_b, s, e, last_parties)
             if len(parties) < 2:
                 continue
-            launched = bool(AGREED_VERB.search(sent)) and not SIGN.search(sent)
-            status = _status(sent, prev_sign, launched)
+            if status == "signed" and pred.lemma_ in ("agree", "launch", "establish", "create", "announce", "upgrade",
+                                                       "elevate", "raise", "lift", "set", "forge", "welcome"):
+                status = "agreed"
+            if status == "signed" and REPORTED.search(sent):
+                status = "reported"
             for t in titles:
                 title = re.sub(r"\s+", " ", t).strip(" ,;:.")
                 title = re.sub(r"^(?:an?|the)\s+", "", title, flags=re.I)
@@ -255,6 +272,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                                date=_date_for(ctx, si, pub), status=status,
                                **evidence_fields(ctx, (s, e), original))
                 ag._head = head_word  # type: ignore[attr-defined]
+                ag._batch = batch  # type: ignore[attr-defined]
+                ag.confidence = 0.85 if rel in ("object", "subject", "noun", "participle") else 0.7
                 found.append(ag)
                 made_here.append(ag)
                 heads_seen.append((head_word, ag))
@@ -276,9 +295,138 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             made_here.append(ag)
         if made_here and all(ctx.gaz.is_country(p) for p in made_here[-1].parties):
             last_parties = made_here[-1].parties
-        prev_sign = bool(SIGN.search(sent))
+        # a signing sentence opens a list context that enumerated items and "These include ..." continue
+        if SIGN.search(sent) or made_here:
+            prev_sign = True
+        elif not (_ENUM.match(sent) or re.match(r"\s*(?:these|they|those|among them|the (?:documents|agreements))\b", sent, re.I)):
+            prev_sign = False
     _fill_dates(ctx, found, pub)
     return found
+
+
+_ENUM = re.compile(r"^\s*(?:\(?[ivx]+\)|\(?\d{1,2}[.)]|[a-h]\)|[-•*])\s+")
+
+
+def _frame(htok, prev_sign):
+    """(predicate, relation, status) for a document head, or None when it is no event."""
+    if htok is None:
+        return None
+    f = predicate(htok)
+    if f is None and prev_sign and not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in htok.sent):
+        return htok, "list", "signed"  # "(iii) Executive Programme for cooperation in sports": an item of a signing list
+    if f is None:
+        return None
+    pred, rel = f
+    if rel == "list" and not prev_sign:
+        return None
+    status = status_of(pred, rel)
+    if status is None:
+        return None
+    return pred, rel, status
+
+
+def _resolve_actor(ctx, tok):
+    """Party keys named by one actor token and its conjuncts: ISO3 for states (people give their
+    country), the short name for known organisations, the entity text for firms; "PAIR" for
+    "the two sides", "both countries", "they"."""
+    out = []
+    seen = set()
+
+    def add(k):
+        if k and k not in seen:
+            seen.add(k)
+            out.append(k)
+
+    stack = [tok]
+    while stack:
+        t = stack.pop(0)
+        stack += [c for c in t.children if c.dep_ == "conj"]
+        low = t.lower_
+        if low in ("they", "we", "both") or (low in PAIR_NOUNS and any(c.lower_ in ("two", "both") for c in t.children)):
+            add("PAIR")
+            continue
+        # the token's own noun phrase, without clauses and prepositional phrases other than "of"
+        a, b = t.idx, t.idx + len(t.text)
+        for c in t.subtree:
+            if c.i < t.i and c.dep_ not in ("relcl", "acl", "punct", "cc", "conj") and not any(
+                    x.dep_ in ("conj", "relcl", "acl") for x in [c] + list(c.ancestors) if x.i != t.i and x.i > c.i and x in t.subtree):
+                a = min(a, c.idx)
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                b = max(b, c.right_edge.idx + len(c.right_edge.text))
+        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        places = [mm for _, mm in ctx.places_in(a, b)]
+        persons = ctx.persons_in(a, b)
+        org_words = ("ministry", "government", "department", "cabinet", "presidency", "office")
+        if any(mm.place.kind == "org" for mm in places):
+            add(next(mm.place.name for mm in places if mm.place.kind == "org"))
+        elif ent is not None and ent.label_ == "ORG" and not any(w in ent.text.lower() for w in org_words) \
+                and not any(mm.start >= ent.start_char and mm.end <= ent.end_char and mm.text == ent.text.strip()
+                            for mm in places):
+            name = re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip())
+            add(name)
+        elif places:
+            code = next((mm.place.code for mm in places if mm.place.code), None)
+            add(code)
+        elif persons and persons[0].person.code:
+            add(persons[0].person.code)
+        elif ent is not None and ent.label_ == "ORG":
+            add(re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()))
+    return out
+
+
+PAIR_NOUNS = {"sides", "countries", "leaders", "governments", "nations", "ministers", "presidents", "states", "parties",
+              "men", "delegations", "premiers", "heads"}
+
+
+def _signatories(ctx, pred, rel, htok, title, last):
+    parties: list[str] = []
+    for t in actor_tokens(pred, rel, htok):
+        for k in _resolve_actor(ctx, t):
+            if k not in parties:
+                parties.append(k)
+    g = ctx.gaz
+    for k in hyphen_pairs(title, lambda w: (g.forms[w].code or g.forms[w].name) if w in g.forms else None):
+        if k not in parties:
+            parties.append(k)
+    if "PAIR" in parties:
+        parties.remove("PAIR")
+        parties += [p for p in _pair(ctx, pred.sent, last) if p not in parties]
+    if len(parties) == 1 and g.is_country(parties[0]):
+        p = ctx.partner_of(parties[0])
+        if p:
+            parties.append(p)
+    return parties
+
+
+def _pair(ctx, sent, last):
+    """"The two sides": the states this sentence names (people give theirs), completed from the article."""
+    codes: list[str] = []
+    for _, mm in ctx.places_in(sent.start_char, sent.end_char):
+        if mm.place.kind in ("city", "country", "demonym") and mm.place.code and mm.place.code not in codes:
+            codes.append(mm.place.code)
+    for p in ctx.persons_in(sent.start_char, sent.end_char):
+        if p.person.code and p.person.code not in codes:
+            codes.append(p.person.code)
+    if len(codes) >= 2:
+        return codes[:2]
+    if len(codes) == 1:
+        other = [c for c in (last or []) if c != codes[0]] or ([ctx.partner_of(codes[0])] if ctx.partner_of(codes[0]) else [])
+        return codes + other[:1]
+    return list(last) if last else ctx.ranked_countries()[:2]
+
+
+def _background_date(ctx, pred, pub) -> bool:
+    """The predicate's clause dates the act well before publication ("signed in 2008", "in February")."""
+    if pub is None:
+        return False
+    a = min(t.idx for t in pred.subtree)
+    b = max(t.idx + len(t.text) for t in pred.subtree)
+    for x, y, d1, d2 in dates.find_dates(ctx.text[a:b], pub):
+        d = dates.parse_iso(d1)
+        if d is not None and (pub - d).days > 60:
+            return True
+    return False
 
 
 def _fill_dates(ctx, found, pub):

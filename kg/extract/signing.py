@@ -1,0 +1,181 @@
+"""Agreement frames from the dependency parse: which predicate makes a document an event, and who signs.
+
+A document noun ("agreement", "memorandum", "joint statement") is only an event when a predicate of
+concluding governs it: it is the object of "signed", "adopted", "issued", "concluded", "reached";
+the subject of "was signed"; the noun of "the signing of"; or an item listed after a signing
+("Among them were an accord on ..."). A document only mentioned ("governed by the Association
+Agreement", "a revived nuclear deal would leave them exposed", "the stalled trade agreement") has
+no such predicate and is background. The predicate also carries the status (negated, hypothetical,
+future, reported, denied) and the signatories: its subject, the "with" and "between" phrases, and
+hyphenated names in the title ("the Japan-India Joint Statement").
+"""
+from __future__ import annotations
+
+import re
+
+CONCLUDE = {"sign", "conclude", "adopt", "issue", "ink", "seal", "exchange", "finalise", "finalize", "reach",
+            "strike", "initial", "endorse", "approve", "release", "unveil", "agree", "clinch", "announce",
+            "witness", "launch", "establish", "create", "forge", "hammer", "complete", "renew", "extend",
+            "upgrade", "elevate", "raise", "lift", "cement", "enter", "produce", "deliver", "welcome", "hail",
+            "include", "be", "list", "cover", "comprise", "feature", "emerge", "yield"}
+LIST_VERBS = {"include", "be", "list", "cover", "comprise", "feature"}   # "Among them were ...": needs a signing before
+SIGN_NOUN = {"signing", "conclusion", "adoption", "exchange", "issuance", "signature", "finalisation", "launch"}
+FUTURE_AUX = {"will", "shall", "'ll"}
+MODAL_HEDGE = {"could", "might", "may", "would", "should", "must", "can"}
+PLAN_WORDS = {"expect", "plan", "due", "set", "schedule", "hope", "aim", "intend", "prepare", "ready", "want", "seek",
+              "propose", "try", "wish", "look"}
+REPORT_WORDS = {"report", "reportedly", "say", "claim", "allege", "rumour", "rumor", "speculate", "leak"}
+DENY_WORDS = {"deny", "reject", "dismiss", "refute", "rebuff"}
+FAIL_WORDS = {"fail", "refuse", "decline", "block", "veto", "oppose", "stall", "collapse", "scrap", "abandon",
+              "suspend", "cancel", "withdraw", "quit", "breach", "violate", "torpedo", "derail", "resist",
+              "postpone", "delay", "shelve", "urge", "demand", "call", "push", "press", "negotiate", "discuss",
+              "consider", "seek", "want"}
+
+
+def _ancestors(tok, n=6):
+    t = tok
+    for _ in range(n):
+        if t.head is t:
+            return
+        t = t.head
+        yield t
+
+
+def predicate(head):
+    """The verb (or signing noun) that makes the document at ``head`` an event, or None.
+
+    Returns (predicate token, relation) where relation is "object" (signed X), "subject" (X was signed,
+    X was adopted), "noun" (the signing of X), "list" (Among them were X), "participle" (X, signed on ...).
+    """
+    t = head
+    # climb through coordination and appositions: "an accord ... and a memorandum", "a joint declaration, X"
+    while t.dep_ in ("conj", "appos") and t.head is not t:
+        t = t.head
+    dep, up = t.dep_, t.head
+    if dep in ("dobj", "attr", "oprd") and up.pos_ in ("VERB", "AUX") and up.lemma_ in CONCLUDE:
+        return up, "list" if up.lemma_ in LIST_VERBS else "object"
+    if dep == "nsubjpass" and up.lemma_ in CONCLUDE - LIST_VERBS:
+        return up, "subject"
+    if dep == "nsubj" and up.lemma_ in ("emerge", "be") and up.lemma_ != "be":
+        return up, "subject"
+    if dep == "pobj" and up.dep_ == "prep":
+        noun = up.head
+        if noun.lower_ in SIGN_NOUN or noun.lemma_ in SIGN_NOUN:
+            return noun, "noun"
+        if up.lower_ in ("on", "to", "in") and noun.pos_ == "VERB" and noun.lemma_ in ("agree", "sign", "enter"):
+            return noun, "object"  # "agreed on a roadmap", "signed on to the declaration"
+        if up.lower_ == "to" and noun.lemma_ in ("upgrade", "elevate", "raise", "lift"):
+            return noun, "object"  # "raised their relationship to a comprehensive strategic partnership"
+    for c in t.children:
+        if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.lemma_ in CONCLUDE:
+            return c, "participle"  # "the declaration, adopted at the close of the summit"
+        if c.dep_ == "relcl" and c.lemma_ in ("sign", "adopt", "conclude", "issue"):
+            # "the agreement, which both presidents signed" — signed by the clause's subject
+            return c, "relcl"
+    # "eight documents were exchanged ..., among them a memorandum on ...": a signing verb above
+    for a in _ancestors(t, 4):
+        if a.pos_ == "VERB" and a.lemma_ in STRONG_CONCLUDE:
+            return a, "object"
+    return None
+
+
+STRONG_CONCLUDE = {"sign", "conclude", "adopt", "issue", "ink", "seal", "exchange", "finalise", "finalize", "initial",
+                   "clinch", "witness"}
+
+
+def _has(tok, deps, words=None):
+    return [c for c in tok.children if c.dep_ in deps and (words is None or c.lower_ in words or c.lemma_ in words)]
+
+
+def status_of(pred, rel) -> str | None:
+    """Status from the predicate's clause, or None when the clause says it is no event
+    (negated, hypothetical, failed, demanded, only discussed)."""
+    chain = [pred] + list(_ancestors(pred, 4))
+    verb = pred
+    if verb.pos_ == "NOUN":
+        # "witnessed the signing of", "after the signing of": the noun's own verb
+        verb = next((a for a in chain if a.pos_ in ("VERB", "AUX")), pred)
+    for a in [verb] + list(_ancestors(verb, 3)):
+        if _has(a, ("neg",)):
+            if a.lemma_ in DENY_WORDS:
+                return "denied"
+            return None
+        if _has(a, ("mark",), {"if", "whether", "unless"}):
+            return None
+        if a.lemma_ in DENY_WORDS:
+            return "denied"
+        if a.lemma_ in FAIL_WORDS and a is not pred:
+            return None
+        if a.dep_ in ("ROOT",):
+            break
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux & MODAL_HEDGE - {"would"}:
+        return None
+    if "would" in aux:
+        return "planned" if _reported_speech(verb) else None
+    if verb.lemma_ in PLAN_WORDS or any(a.lemma_ in PLAN_WORDS for a in _ancestors(verb, 2)) or aux & FUTURE_AUX:
+        return "planned"
+    if verb.tag_ == "VB" and _has(verb, ("aux",), {"to"}):
+        head = verb.head
+        if head.lemma_ in PLAN_WORDS or head.lemma_ in ("be",):
+            return "planned"
+        if head.lemma_ in FAIL_WORDS or head.lemma_ in ("need", "have"):
+            return None
+    if any(a.lemma_ in REPORT_WORDS and a.lemma_ != "say" for a in [verb] + list(_ancestors(verb, 3))) or \
+            any(c.lower_ in ("reportedly",) for c in verb.children):
+        return "reported"
+    return "signed"
+
+
+def _reported_speech(verb) -> bool:
+    return any(a.lemma_ in ("say", "announce", "state", "tell") for a in _ancestors(verb, 2))
+
+
+_PAIR = re.compile(r"\b([A-Z][\w.']+(?: [A-Z][\w.']+)?)-([A-Z][\w.']+(?: [A-Z][\w.']+)?)\b")
+
+
+def hyphen_pairs(text, resolve):
+    """"Japan-India", "EU-Egypt", "UK-Argentina" in a title: both sides are parties."""
+    out = []
+    for m in _PAIR.finditer(text):
+        a, b = resolve(m.group(1)), resolve(m.group(2))
+        if a and b and a != b:
+            out += [a, b]
+    return out
+
+
+def actor_tokens(pred, rel, head):
+    """Tokens naming the signatories around the predicate: subject(s), agent, "with" and "between" objects."""
+    out = []
+    verb = pred
+    if rel == "noun":
+        # "the signing of X between A and B", "A and B witnessed the signing of"
+        for c in pred.children:
+            if c.dep_ == "prep" and c.lower_ in ("between", "by", "with"):
+                out += [p for p in c.children if p.dep_ == "pobj"]
+        verb = next((a for a in _ancestors(pred, 3) if a.pos_ in ("VERB", "AUX")), None)
+        if verb is None:
+            return out
+    if rel == "relcl":
+        out += [c for c in pred.children if c.dep_ in ("nsubj",) and c.tag_ not in ("WDT", "WP")]
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP") and c.i != head.i and \
+                not (rel == "subject" and c.dep_ == "nsubjpass"):
+            out.append(c)
+        if c.dep_ == "agent":
+            out += [p for p in c.children if p.dep_ == "pobj"]
+        if c.dep_ == "prep" and c.lower_ in ("with", "between"):
+            out += [p for p in c.children if p.dep_ == "pobj"]
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children):
+        # conjoined verbs share a subject: "X held talks and signed ..."
+        up = verb
+        while up.dep_ == "conj" and up.head is not up:
+            up = up.head
+            subj = [c for c in up.children if c.dep_ in ("nsubj",)]
+            if subj:
+                out += subj
+                break
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ in ("with", "between", "among", "by"):
+            out += [p for p in c.children if p.dep_ == "pobj"]
+    return out
