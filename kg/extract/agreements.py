@@ -218,6 +218,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue  # "free to deal with": a verb
             if head_word.startswith("protocol") and re.search(r"\b(?:with|of|breaking|broke|break)\s+$", text[max(s, a0 - 10):a0]):
                 continue  # "a break with protocol": etiquette
+            if htok is not None and htok.dep_ == "appos" and any(getattr(o, "_tok", None) == htok.head.i for o in made_here):
+                continue  # 'a joint declaration, "A Joint Vision for 2030"': one document
             frame = _frame(htok, prev_sign)
             if frame is None or "following" in words:
                 continue  # a document only mentioned, with no act of concluding it (or a list's header)
@@ -273,28 +275,14 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                                **evidence_fields(ctx, (s, e), original))
                 ag._head = head_word  # type: ignore[attr-defined]
                 ag._batch = batch  # type: ignore[attr-defined]
+                ag._tok = htok.i if htok is not None else None  # type: ignore[attr-defined]
                 ag.confidence = 0.85 if rel in ("object", "subject", "noun", "participle") else 0.7
                 found.append(ag)
                 made_here.append(ag)
                 heads_seen.append((head_word, ag))
-        # joint commitments with no document named
-        for m in COMMIT.finditer(sent):
-            subj = sent[:m.start()]
-            if not COMMIT_SUBJECT.search(subj) and len(ctx.persons_in(s, s + m.start())) < 2:
-                continue
-            clause = sent[m.start():]
-            if find_money(clause) or made_here:
-                continue
-            parties = _parties(ctx, s + m.start(), s + m.start(), s, e, last_parties)
-            if len(parties) < 2:
-                continue
-            title = re.split(r"[,;]| - ", clause[m.end() - m.start():].strip())[0][:90]
-            ag = Agreement(parties=parties, title=title, topics=[], date=_date_for(ctx, si, pub), status="agreed",
-                           **evidence_fields(ctx, (s, e), original))
-            found.append(ag)
-            made_here.append(ag)
-        if made_here and all(ctx.gaz.is_country(p) for p in made_here[-1].parties):
-            last_parties = made_here[-1].parties
+        # joint commitments with no document named ("agreed to hold joint exercises", "decided to ...")
+        if not made_here:
+            made_here += _commitments(ctx, doc, s, e, si, pub, original, last_parties, found)
         # a signing sentence opens a list context that enumerated items and "These include ..." continue
         if SIGN.search(sent) or made_here:
             prev_sign = True
@@ -358,8 +346,10 @@ def _resolve_actor(ctx, tok):
         places = [mm for _, mm in ctx.places_in(a, b)]
         persons = ctx.persons_in(a, b)
         org_words = ("ministry", "government", "department", "cabinet", "presidency", "office")
-        if any(mm.place.kind == "org" for mm in places):
-            add(next(mm.place.name for mm in places if mm.place.kind == "org"))
+        org = next((mm for mm in places if mm.place.kind == "org"), None)
+        if org is not None and not (ent is not None and ent.label_ == "ORG" and len(ent.text) > len(org.text) + 3
+                                    and ent.start_char <= org.start and org.end <= ent.end_char):
+            add(org.place.name)
         elif ent is not None and ent.label_ == "ORG" and not any(w in ent.text.lower() for w in org_words) \
                 and not any(mm.start >= ent.start_char and mm.end <= ent.end_char and mm.text == ent.text.strip()
                             for mm in places):
@@ -367,11 +357,17 @@ def _resolve_actor(ctx, tok):
             add(name)
         elif places:
             code = next((mm.place.code for mm in places if mm.place.code), None)
-            add(code)
+            if not (out and out[-1] != "PAIR" and not ctx.gaz.is_country(out[-1]) and t.dep_ in ("conj", "appos")
+                    and t.doc[t.i - 1].text == ","):
+                add(code)  # else "the National Judicial Academy, India": the country only qualifies the body
         elif persons and persons[0].person.code:
             add(persons[0].person.code)
         elif ent is not None and ent.label_ == "ORG":
             add(re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()))
+        elif t.pos_ == "PROPN" and t.dep_ in ("nsubj", "conj", "pobj", "appos") and t.text[:1].isupper():
+            # a proper name that is no person or place: a firm or body ("Engie", "the phosphates group OCP")
+            add(" ".join(x.text for x in t.subtree if x.i <= t.i and x.pos_ == "PROPN" and x.dep_ in ("compound",)
+                         or x.i == t.i))
     return out
 
 
@@ -397,6 +393,47 @@ def _signatories(ctx, pred, rel, htok, title, last):
         if p:
             parties.append(p)
     return parties
+
+
+COMMIT_VERBS = {"agree", "decide", "pledge", "commit", "resolve", "vow", "undertake", "consent"}
+
+
+def _commitments(ctx, doc, s, e, si, pub, original, last, found):
+    """Agreements with status "agreed" read off a commitment verb with a to-infinitive, whose subject
+    names two or more parties ("X and Y agreed to ...", "the two sides decided to ...")."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    out = []
+    if span is None:
+        return out
+    for tok in span:
+        if tok.pos_ != "VERB" or tok.lemma_ not in COMMIT_VERBS:
+            continue
+        comp = next((c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+        if comp is None and tok.lemma_ == "commit":
+            comp = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"
+                         for p in c.children if p.dep_ in ("pobj", "pcomp")), None)
+        if comp is None:
+            continue  # "agreed that <opinion>", "agreed with": no joint act
+        status = status_of(tok, "object")
+        if status is None or status == "denied":
+            continue
+        if find_money(ctx.text[comp.idx:e]):
+            continue  # a trade figure: a TradeTarget
+        parties = _signatories(ctx, tok, "object", comp, "", last)
+        subj_people = [p for t in actor_tokens(tok, "object", comp) for p in _resolve_actor(ctx, t)]
+        if len(parties) < 2 or len(subj_people) < 1:
+            continue
+        a = comp.idx
+        b = max(t.idx + len(t.text) for t in comp.subtree)
+        title = re.split(r"[,;]| - ", ctx.text[a:b])[0][:90].strip()
+        if any(sorted(o.parties) == sorted(parties) and o.title == title for o in found):
+            continue
+        ag = Agreement(parties=parties, title=title, topics=[], date=_date_for(ctx, si, pub),
+                       status="planned" if status == "planned" else "agreed", **evidence_fields(ctx, (s, e), original))
+        ag.confidence = 0.6
+        out.append(ag)
+        found.append(ag)
+    return out
 
 
 def _pair(ctx, sent, last):
