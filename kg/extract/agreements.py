@@ -347,7 +347,8 @@ def _resolve_actor(ctx, tok):
         persons = ctx.persons_in(a, b)
         org_words = ("ministry", "government", "department", "cabinet", "presidency", "office")
         org = next((mm for mm in places if mm.place.kind == "org"), None)
-        if org is not None and not (ent is not None and ent.label_ == "ORG" and len(ent.text) > len(org.text) + 3
+        ent_name = re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()) if ent is not None else ""
+        if org is not None and not (ent is not None and ent.label_ == "ORG" and len(ent_name) > len(org.text) + 3
                                     and ent.start_char <= org.start and org.end <= ent.end_char):
             add(org.place.name)
         elif ent is not None and ent.label_ == "ORG" and not any(w in ent.text.lower() for w in org_words) \

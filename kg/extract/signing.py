@@ -17,7 +17,7 @@ CONCLUDE = {"sign", "conclude", "adopt", "issue", "ink", "seal", "exchange", "fi
             "strike", "initial", "endorse", "approve", "release", "unveil", "agree", "clinch", "announce",
             "witness", "launch", "establish", "create", "forge", "hammer", "complete", "renew", "extend",
             "upgrade", "elevate", "raise", "lift", "cement", "enter", "produce", "deliver", "welcome", "hail",
-            "include", "be", "list", "cover", "comprise", "feature", "emerge", "yield"}
+            "include", "be", "list", "cover", "comprise", "feature", "emerge", "yield", "make"}
 LIST_VERBS = {"include", "be", "list", "cover", "comprise", "feature"}   # "Among them were ...": needs a signing before
 SIGN_NOUN = {"signing", "conclusion", "adoption", "exchange", "issuance", "signature", "finalisation", "launch"}
 FUTURE_AUX = {"will", "shall", "'ll"}
@@ -56,8 +56,16 @@ def predicate(head):
         return up, "list" if up.lemma_ in LIST_VERBS else "object"
     if dep == "nsubjpass" and up.lemma_ in CONCLUDE - LIST_VERBS:
         return up, "subject"
+    if dep in ("nsubj", "nsubjpass"):
+        # "an agreement ... was to be made", "the deal is expected to be signed"
+        x = next((c for c in up.children if c.dep_ == "xcomp" and c.lemma_ in CONCLUDE - LIST_VERBS
+                  and any(a.dep_ == "auxpass" for a in c.children)), None)
+        if x is not None:
+            return x, "subject"
     if dep == "nsubj" and up.lemma_ in ("emerge", "be") and up.lemma_ != "be":
         return up, "subject"
+    if dep == "pobj" and up.lower_ == "to" and up.head.lower_ == "according":
+        return up.head, "source"  # "According to the final declaration, ...": the document was issued
     if dep == "pobj" and up.dep_ == "prep":
         noun = up.head
         if noun.lower_ in SIGN_NOUN or noun.lemma_ in SIGN_NOUN:
@@ -115,10 +123,11 @@ def status_of(pred, rel) -> str | None:
         return "planned" if _reported_speech(verb) else None
     if verb.lemma_ in PLAN_WORDS or any(a.lemma_ in PLAN_WORDS for a in _ancestors(verb, 2)) or aux & FUTURE_AUX:
         return "planned"
-    if verb.tag_ == "VB" and _has(verb, ("aux",), {"to"}):
+    reported = any(a.lemma_ in REPORT_WORDS and a.lemma_ != "say" for a in [verb] + list(_ancestors(verb, 3)))
+    if verb.tag_ in ("VB", "VBN") and _has(verb, ("aux",), {"to"}):
         head = verb.head
         if head.lemma_ in PLAN_WORDS or head.lemma_ in ("be",):
-            return "planned"
+            return "reported" if reported else "planned"
         if head.lemma_ in FAIL_WORDS or head.lemma_ in ("need", "have"):
             return None
     if any(a.lemma_ in REPORT_WORDS and a.lemma_ != "say" for a in [verb] + list(_ancestors(verb, 3))) or \
