@@ -19,7 +19,7 @@ AWARD_NP = re.compile(r"((?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,5}?"
                       r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*)?", re.I)
 NAMED = re.compile(r"\b(?:(?:Honorary|Grand|Supreme|National|Royal)\s+)*(?:[A-Z][\w'-]+\s+)*(?:Order|Medal|Award|Legion|"
                    r"Prize|Cross)\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*|St\.?)(?:\s+(?:of\s+(?:the\s+)?|the\s+)?[A-Z][\w'-]*)*)?")
-SKIP = re.compile(r"\b(number of|tally|only foreign|set up in|instituted|previously|earlier awards?)\b", re.I)
+SKIP = re.compile(r"\b(number of|tally|only foreign|previously|earlier awards?|guard of honou?r|in honou?r of)\b", re.I)
 PLANNED = re.compile(r"\b(is to|are to|to present|will present on|due to)\b", re.I)
 ANNOUNCED = re.compile(r"\b(will|announced|to confer|to bestow|plans to)\b", re.I)
 
@@ -74,6 +74,51 @@ def _award_name(ctx, phrase: str, conferrer_code):
     return None, None
 
 
+def _parse_roles(ctx, pos):
+    """(recipients, conferrer) from the dependency parse of the conferral verb at ``pos``, or None.
+
+    "X conferred Y on Z" / "X awarded Z Y" / "X presented Z with Y" / "Z was decorated with Y by X" /
+    "X made Z a knight" / "Z received Y from X"."""
+    from .trips import Mentions, _people
+    doc = ctx.doc
+    span = doc.char_span(pos, pos + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    verb = span[0]
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    m = Mentions(ctx)
+    lem = verb.lemma_.lower()
+    kids = list(verb.children)
+    passive = any(c.dep_ == "auxpass" for c in kids)
+
+    def pobj(words):
+        return [p for c in kids if c.dep_ in ("prep", "dative") and c.lower_ in words for p in c.children if p.dep_ == "pobj"]
+
+    subj = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass")]
+    agent = [p for c in kids if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    rec, conf = [], None
+    if lem == "receive":
+        rec = [p for t in subj for p in _people(m, t)]
+        src = [p for t in pobj(("from",)) for p in _people(m, t)]
+        conf = src[0] if src else None
+    elif passive:
+        rec = [p for t in subj for p in _people(m, t)]
+        ag = [p for t in agent for p in _people(m, t)]
+        conf = ag[0] if ag else None
+    else:
+        targets = pobj(("on", "upon", "to"))
+        targets += [c for c in kids if c.dep_ == "dative"]
+        if not targets:
+            targets = [c for c in kids if c.dep_ in ("dobj", "nsubj") and c.dep_ == "dobj"]
+            targets += [g for c in kids if c.dep_ in ("ccomp", "oprd", "xcomp") for g in c.children if g.dep_ == "nsubj"]
+        rec = [p for t in targets for p in _people(m, t)]
+        cs = [p for t in subj for p in _people(m, t)]
+        conf = cs[0] if cs else None
+    rec = [r for r in rec if conf is None or r.person is not conf.person]
+    return rec, conf
+
+
 def extract_awards(ctx, original: str, pub) -> list[Award]:
     g = ctx.gaz
     text = ctx.text
@@ -87,7 +132,9 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
             am = AWARD_NP.search(clause)
             if not vm or not am:
                 continue
-            if vm.group(1).lower() == "made" and not re.search(r"\bmade\s+\S+(\s+\S+)?\s+an?\s+(Grand|Knight|Companion|Commander|Honorary|Member)", clause):
+            if vm.group(1).lower() == "made" and not re.search(
+                    r"\bmade\s+(?:\S+\s+){0,3}?an?\s+(?:honorary\s+)?(grand|knight|companion|commander|honorary|member|dame|officer)",
+                    clause, re.I):
                 continue
             ce = cs + len(clause)
             vpos = cs + vm.start()
@@ -110,6 +157,16 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
                 before = [p for p in persons if p.start < vpos]
                 conferrer = before[-1] if before else None
                 recipients = [p for p in persons if p.start > vpos and (conferrer is None or p.person is not conferrer.person)][:1]
+            roles = _parse_roles(ctx, cs + vm.start())
+            if roles is not None:
+                pr, pc = roles
+                if pr:
+                    recipients = pr
+                    conferrer = pc if pc is not None else (conferrer if conferrer is not None and
+                                                             conferrer.person not in [r.person for r in pr] else None)
+            # a recipient is never the award's own name ("conferred the Amir Amanullah Khan Award on ...")
+            names = [(cs + x.start(), cs + x.end()) for x in NAMED.finditer(clause) if len(x.group(0).split()) >= 2]
+            recipients = [r for r in recipients if not any(a0 <= r.start < a1 for a0, a1 in names)]
             if not recipients:
                 continue
             # the conferring state: the conferrer's country, else a country subject ("Nigeria made ...")

@@ -178,8 +178,8 @@ def _raw_person_spans(text: str, doc, g: Gazetteer) -> list[tuple[int, int, str]
         spans.append((m.start(1), m.end(1), m.group(1)))
     out = []
     for a, b, s in spans:
-        if "\n" in s:
-            continue
+        if "\n" in s or text[b:b + 1] == "-":
+            continue  # "Oscar-winning": a modifier, not a person
         name = _clean_name(s)
         if not name or name in g.forms or name in g.orgs or name.lower() in HONORIFICS:
             continue
@@ -340,7 +340,8 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
             ss = sent_start(a)
             here = [x for x in named if ss <= x.start < a]
             if s.lower() in ("him", "her") and here:
-                here = []  # an object pronoun does not point back to its own clause's subject
+                # an object pronoun does not point back to its own clause's subject (the nearest name)
+                here = [x for x in here if x.person is not here[-1].person]
             if here:
                 target = here[0].person
             else:
