@@ -20,6 +20,7 @@ from kg.records import Agreement
 HEAD = re.compile(
     r"(?i:\b(memorand(?:um|a|ums) of understanding|MoUs?|memorand(?:um|a|ums)|agreements?|accords?|treat(?:y|ies)|"
     r"joint (?:vision )?statements?|joint declarations?|declarations?|contracts?|pacts?|deals?|arrangements?|"
+    r"ceasefires?|cease-fires?|truces?|consensus|"
     r"(?:cooperation |action |development )?plan|conventions?|protocols?)\b)"
     r"|\b((?:[A-Z][\w-]+ )+(?:Partnership|Programme|Program|Vision|Framework|Roadmap|Statement|Declaration|Charter))\b")
 _CASE_SENSITIVE_HEADS = ("Partnership", "Programme", "Program", "Vision", "Framework", "Roadmap", "Charter")
@@ -255,8 +256,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             if status == "signed" and pred.lemma_ in ("agree", "launch", "establish", "create", "announce", "upgrade",
                                                        "elevate", "raise", "lift", "set", "forge", "welcome"):
                 status = "agreed"
-            if status == "signed" and REPORTED.search(sent):
-                status = "reported"
+            if status == "signed" and REPORTED.search(sent) and not re.search(r",\s+(?:the\s+)?[\w.\s-]{2,40}\s+reported\.?\s*$", sent):
+                status = "reported"  # "..., the BTA reported": a wire's attribution, not an unconfirmed report
             for t in titles:
                 title = re.sub(r"\s+", " ", t).strip(" ,;:.")
                 title = re.sub(r"^(?:an?|the)\s+", "", title, flags=re.I)
@@ -410,8 +411,9 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
         if tok.pos_ != "VERB" or tok.lemma_ not in COMMIT_VERBS:
             continue
         comp = next((c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
-        if comp is None and tok.lemma_ == "commit":
-            comp = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"
+        if comp is None and tok.lemma_ in ("commit", "agree"):
+            # "committed to ...", "agreed to a ceasefire", "agreed on a six-month extension"
+            comp = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("to", "on", "upon")
                          for p in c.children if p.dep_ in ("pobj", "pcomp")), None)
         if comp is None:
             continue  # "agreed that <opinion>", "agreed with": no joint act

@@ -5,7 +5,7 @@ import re
 
 NEGATION = re.compile(r"\b(not|never|none of|no longer|neither|nor)\b", re.I)
 HEDGED = re.compile(r"\b(if|whether|could|might|may|hypothetical(ly)?|would have)\b", re.I)
-BACKGROUND = re.compile(r"\b(previously|already been|several times|in the past|earlier visits?|has been to|"
+BACKGROUND = re.compile(r"\b(previously(?! un)|already been|several times|in the past|earlier visits?|has been to|"
                         r"have been to|once again|repeatedly|many times|on several occasions|frequently|regularly|"
                         r"had visited|had travelled|had traveled|had been to)\b", re.I)
 

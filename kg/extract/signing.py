@@ -25,8 +25,8 @@ MODAL_HEDGE = {"could", "might", "may", "would", "should", "must", "can"}
 PLAN_WORDS = {"expect", "plan", "due", "set", "schedule", "hope", "aim", "intend", "prepare", "ready", "want", "seek",
               "propose", "try", "wish", "look"}
 REPORT_WORDS = {"report", "reportedly", "say", "claim", "allege", "rumour", "rumor", "speculate", "leak"}
-DENY_WORDS = {"deny", "reject", "dismiss", "refute", "rebuff"}
-FAIL_WORDS = {"fail", "refuse", "decline", "block", "veto", "oppose", "stall", "collapse", "scrap", "abandon",
+DENY_WORDS = {"deny", "refute"}
+FAIL_WORDS = {"fail", "refuse", "decline", "reject", "dismiss", "rebuff", "offer", "propose", "suggest", "block", "veto", "oppose", "stall", "collapse", "scrap", "abandon",
               "suspend", "cancel", "withdraw", "quit", "breach", "violate", "torpedo", "derail", "resist",
               "postpone", "delay", "shelve", "urge", "demand", "call", "push", "press", "negotiate", "discuss",
               "consider", "seek", "want"}
@@ -70,7 +70,7 @@ def predicate(head):
         noun = up.head
         if noun.lower_ in SIGN_NOUN or noun.lemma_ in SIGN_NOUN:
             return noun, "noun"
-        if up.lower_ in ("on", "to", "in") and noun.pos_ == "VERB" and noun.lemma_ in ("agree", "sign", "enter"):
+        if up.lower_ in ("on", "upon", "to", "in") and noun.pos_ == "VERB" and noun.lemma_ in ("agree", "sign", "enter"):
             return noun, "object"  # "agreed on a roadmap", "signed on to the declaration"
         if up.lower_ == "to" and noun.lemma_ in ("upgrade", "elevate", "raise", "lift"):
             return noun, "object"  # "raised their relationship to a comprehensive strategic partnership"

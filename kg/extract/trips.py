@@ -196,6 +196,8 @@ def _clause_hypothetical(tok) -> bool:
 
 
 def _negated(tok) -> bool:
+    if tok.dep_ == "pcomp" and tok.head.lower_ == "without":
+        return True  # "agreed to resign without returning to Kyrgyzstan"
     return any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children
                                                              if tok.dep_ in ("xcomp",))
 
@@ -233,7 +235,8 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
             f = _move_frame(m, tok, lem, span, venue, g)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in TRIP_NOUN | {"visits"} and lem in TRIP_NOUN:
             f = _noun_frame(m, tok, span, venue, g)
-        elif tok.pos_ == "VERB" and lem in HOST | {"play"}:
+        elif tok.pos_ == "VERB" and (lem in HOST | {"play"} or (lem in ("give", "extend", "accord") and any(
+                c.dep_ == "dobj" and c.lemma_ in ("welcome", "reception") for c in tok.children))):
             f = _host_frame(m, tok, lem, venue, g)
         elif tok.pos_ == "VERB" and (lem in ATTEND or (lem == "take" and any(c.lower_ == "part" for c in tok.children))
                                      or (lem == "lead" and any(c.lower_ in ("delegation", "delegations") for c in tok.children))):
@@ -350,10 +353,13 @@ def _noun_frame(m, tok, sent, venue, g):
 
 
 def _host_frame(m, tok, lem, venue, g):
-    if lem == "play":
-        if not any(c.lower_ == "host" for c in tok.children):
+    if lem in ("play", "give", "extend", "accord"):
+        if lem == "play" and not any(c.lower_ == "host" for c in tok.children):
             return None
-        objs = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "to" for p in c.children if p.dep_ == "pobj"]
+        # "played host to X", "gave a warm welcome to X"
+        preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"]
+        preps += [g for c in tok.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep" and g.lower_ == "to"]
+        objs = [p for c in preps for p in c.children if p.dep_ == "pobj"]
     else:
         objs = [c for c in tok.children if c.dep_ in ("dobj",)]
         if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
