@@ -29,6 +29,9 @@ MOVE = {"visit", "arrive", "fly", "travel", "land", "tour", "head", "leave", "co
 MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return", "proceed", "reach", "journey"}
 TRIP_NOUN = {"visit", "trip", "tour", "stop", "stopover", "swing", "journey", "leg", "arrival", "visits", "mission"}
 HOST = {"host", "receive", "welcome", "greet"}
+OFFICES = {"minister", "president", "premier", "chancellor", "king", "queen", "emir", "amir", "sultan", "prince",
+           "secretary", "envoy", "ambassador", "monarch", "vice-president", "governor", "speaker", "foreign minister",
+           "crown prince", "sheikh", "taoiseach"}
 ATTEND = {"attend", "participate", "represent"}
 MEET = {"meet", "talk", "confer"}
 EVENT_NOUN = {"summit", "conference", "meeting", "forum", "gathering", "session", "talks", "ceremony", "inauguration",
@@ -66,6 +69,33 @@ class Mentions:
 
     def persons_in(self, a, b, exclude=()):
         return [p for p in self.persons if a <= p.start and p.end <= b and not any(x <= p.start < y for x, y in exclude)]
+
+    def office_holder(self, tok):
+        """An unnamed office holder with a country: "Taiwan's Vice Foreign Minister", "the Emir of Qatar",
+        "the Iraqi president". A trip by a role is still a trip; the person is labelled by the role."""
+        from .mentions import Person, PersonMention
+        if tok.lemma_.lower() not in OFFICES or tok.pos_ not in ("NOUN", "PROPN"):
+            return None
+        code = None
+        for c in tok.children:
+            cands = [c] if c.dep_ in ("poss", "amod", "compound", "nmod") else \
+                [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ == "of" else []
+            for t in cands:
+                pm = self.place_at(t)
+                if pm is not None and pm.place.kind in ("country", "demonym") and self.ctx.gaz.is_country(pm.place.code):
+                    code = pm.place.code
+        if code is None:
+            return None
+        dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "amod", "advmod")}
+        if dets & {"a", "an", "first", "only", "last", "sitting", "any", "no", "every", "former", "previous"}:
+            return None  # "the first Chinese president to visit", "a sitting US president": a generic role
+        if any(p.person.code == code and p.kind == "name" for p in self.persons):
+            return None  # the article names its office holder: the name's own mentions carry the trip
+        words = [c.text for c in tok.children if c.dep_ == "compound" and c.i < tok.i and c.text[:1].isupper()
+                 and self.place_at(c) is None] + [tok.text]
+        role = " ".join(w[:1].upper() + w[1:] for w in words)
+        name = f"{role} of {self.ctx.gaz.country_name(code)}"
+        return PersonMention(tok.idx, tok.idx + len(tok.text), tok.text, Person(name, code, {role.lower()}), kind="office")
 
     def place_at(self, tok):
         a = tok.idx
@@ -109,7 +139,11 @@ def _people(m: Mentions, tok):
     if out:
         return out
     a, b = _span(tok)
-    return m.persons_in(a, b, exclude=_excluded_spans(tok))
+    inside = m.persons_in(a, b, exclude=_excluded_spans(tok))
+    if inside:
+        return inside
+    office = m.office_holder(tok)
+    return [office] if office is not None else []
 
 
 def subject(tok):
