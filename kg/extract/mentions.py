@@ -52,6 +52,7 @@ class Person:
     count: int = 0
     first: int = 0
     context_code: str | None = None
+    votes: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -298,15 +299,20 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
     for a, b, name in raw:
         p = assigned[(a, b)]
         code, role = _context_country(text, a, b, places, sent_start(a), g, used)
-        if code and g.is_country(code) and p.context_code is None:
-            p.context_code = code
+        if code and g.is_country(code):
+            p.votes[code] += 1
+            if p.context_code is None:
+                p.context_code = code
         if role:
             p.roles.add(role)
         p.count += 1
         persons.append(PersonMention(a, b, name, p))
     for p in clusters:
-        if p.context_code:
-            p.code = p.context_code
+        if p.votes:
+            # the article's own words decide, by majority; a known leader's country counts as 1.5 votes
+            if p.code and g.is_country(p.code):
+                p.votes[p.code] += 1.5
+            p.code = p.votes.most_common(1)[0][0]
 
     # descriptors ("the Indian Prime Minister", "the Amir") and pronouns, in text order
     extra: list[tuple[int, int, str, str, str | None]] = []
