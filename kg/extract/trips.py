@@ -25,7 +25,9 @@ import re
 from dataclasses import dataclass, field
 
 MOVE = {"visit", "arrive", "fly", "travel", "land", "tour", "head", "leave", "come", "go", "jet", "journey",
-        "reach", "stop", "drive", "return", "embark", "proceed", "move", "set", "spend", "due"}
+        "reach", "stop", "drive", "return", "embark", "proceed", "move", "set", "spend", "due", "begin", "start",
+        "end", "conclude", "wrap", "finish"}
+LEG_VERBS = {"begin", "start", "end", "conclude", "wrap", "finish"}   # "He began on Sunday in Dakar"
 MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return", "proceed", "reach", "journey"}
 TRIP_NOUN = {"visit", "trip", "tour", "stop", "stopover", "swing", "journey", "leg", "arrival", "visits", "mission"}
 HOST = {"host", "receive", "welcome", "greet"}
@@ -301,11 +303,15 @@ def _move_frame(m, tok, lem, sent, venue, g):
             continue
         if prep in ("at",) and lem not in ("arrive", "land"):
             continue
-        if prep == "in" and lem not in ("arrive", "land", "stop", "set", "tour", "visit", "due", "spend"):
+        if prep == "in" and lem not in {"arrive", "land", "stop", "set", "tour", "visit", "due", "spend"} | LEG_VERBS:
+            continue
+        if lem in LEG_VERBS and prep != "in":
             continue
         dests += list(_place_of(m, p, g))
-    if not dests and lem in ("leave",):
+    if not dests and lem in {"leave"} | LEG_VERBS:
         return None
+    if lem in LEG_VERBS and (not visitors or any(c.dep_ == "dobj" and c.lemma_ not in TRIP_NOUN for c in tok.children)):
+        return None  # "began talks in ...", "ended the war": no leg of a trip
     if dests or lem in ("arrive", "land", "fly", "come", "visit"):
         dests += _to_list(m, sent, tok, g)
     here = False
@@ -447,8 +453,13 @@ def _attend_frame(m, tok, lem, venue, g):
             x = inside[0]
             dests.append((x.place.code, x.place.name if x.place.kind == "city" else None, x))
     if lem == "lead":
-        for prep, p in _dest_tokens(tok):
-            dests += list(_place_of(m, p, g))
+        for prep, p in _dest_tokens(tok) + [(pp.lower_, q) for c in tok.children if c.dep_ == "dobj"
+                                             for pp in c.children if pp.dep_ == "prep" and pp.lower_ in ("in", "to", "at")
+                                             for q in pp.children if q.dep_ == "pobj"]:
+            if prep in ("in", "to", "at"):
+                dests += list(_place_of(m, p, g))
+        dests = [d for d in dests if not m.ctx.text[max(0, d[2].start - 5):d[2].start].lower().endswith("of ")] \
+            if dests and len(dests[0]) > 2 else dests
     here = False
     if not dests and venue:
         words = {t.lower_ for o in objs for t in o.subtree} | {t.lower_ for t in tok.children}
