@@ -14,7 +14,7 @@ import re
 from . import dates
 from .common import evidence_fields
 from .money import find_money
-from .signing import actor_tokens, hyphen_pairs, predicate, status_of
+from .signing import actor_tokens, hyphen_pairs, np_actor_tokens, predicate, status_of
 from kg.records import Agreement
 
 HEAD = re.compile(
@@ -327,9 +327,13 @@ def _resolve_actor(ctx, tok):
             out.append(k)
 
     stack = [tok]
+    if tok.head.lower_ == "between":
+        # "between Canada, of the one part, and the European Union ...": every name inside the phrase
+        stack += [t for t in tok.subtree if t is not tok and t.pos_ == "PROPN" and t.dep_ in ("conj", "pobj", "appos")
+                  and t.head.dep_ != "compound"]
     while stack:
         t = stack.pop(0)
-        stack += [c for c in t.children if c.dep_ == "conj"]
+        stack += [c for c in t.children if c.dep_ == "conj" and c not in stack]
         low = t.lower_
         if low in ("they", "we", "both") or (low in PAIR_NOUNS and any(c.lower_ in ("two", "both") for c in t.children)):
             add("PAIR")
@@ -364,9 +368,12 @@ def _resolve_actor(ctx, tok):
                 add(code)  # else "the National Judicial Academy, India": the country only qualifies the body
         elif persons and persons[0].person.code:
             add(persons[0].person.code)
+        elif persons or (ent is not None and ent.label_ == "PERSON"):
+            out.append("OTHER")
         elif ent is not None and ent.label_ == "ORG":
             add(re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()))
-        elif t.pos_ == "PROPN" and t.dep_ in ("nsubj", "conj", "pobj", "appos") and t.text[:1].isupper():
+        elif t.pos_ == "PROPN" and t.dep_ in ("nsubj", "conj", "pobj", "appos") and t.text[:1].isupper() \
+                and not any(x.lower_ in org_words for x in t.subtree):
             # a proper name that is no person or place: a firm or body ("Engie", "the phosphates group OCP")
             add(" ".join(x.text for x in t.subtree if x.i <= t.i and x.pos_ == "PROPN" and x.dep_ in ("compound",)
                          or x.i == t.i))
@@ -379,9 +386,11 @@ PAIR_NOUNS = {"sides", "countries", "leaders", "governments", "nations", "minist
 
 def _signatories(ctx, pred, rel, htok, title, last):
     parties: list[str] = []
-    for t in actor_tokens(pred, rel, htok):
+    local = [k for t in np_actor_tokens(htok) for k in _resolve_actor(ctx, t)]
+    tokens = np_actor_tokens(htok) if len(set(local) - {"PAIR", "OTHER"}) >= 2 else actor_tokens(pred, rel, htok)
+    for t in tokens:
         for k in _resolve_actor(ctx, t):
-            if k not in parties:
+            if k not in parties or k == "OTHER":
                 parties.append(k)
     g = ctx.gaz
     for k in hyphen_pairs(title, lambda w: (g.forms[w].code or g.forms[w].name) if w in g.forms else None):
@@ -390,6 +399,14 @@ def _signatories(ctx, pred, rel, htok, title, last):
     if "PAIR" in parties:
         parties.remove("PAIR")
         parties += [p for p in _pair(ctx, pred.sent, last) if p not in parties]
+    while "OTHER" in parties:
+        # a named official whose country the article does not give: the counterpart of the others
+        parties.remove("OTHER")
+        known = [p for p in parties if g.is_country(p)]
+        here = [c for c in _pair(ctx, pred.sent, None) if c not in parties]
+        other = next((c for c in here + ([ctx.partner_of(known[0])] if known else []) if c and c not in parties), None)
+        if other:
+            parties.append(other)
     if len(parties) == 1 and g.is_country(parties[0]):
         p = ctx.partner_of(parties[0])
         if p:

@@ -153,8 +153,20 @@ def hyphen_pairs(text, resolve):
     return out
 
 
+def np_actor_tokens(head):
+    """Signatories named inside the document's own noun phrase: "an agreement between A and B", "with X"."""
+    return [p for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "between", "among", "by")
+            for p in c.children if p.dep_ == "pobj"]
+
+
 def actor_tokens(pred, rel, head):
-    """Tokens naming the signatories around the predicate: subject(s), agent, "with" and "between" objects."""
+    """Tokens naming the signatories around the predicate: subject(s), agent, "with" and "between" objects.
+
+    The document's own phrase wins; the subject of a listing verb ("They included ...", "The White House
+    listed ...") names the documents or the lister, not the signatories."""
+    local = np_actor_tokens(head)
+    if rel == "list":
+        return local
     out = []
     verb = pred
     if rel == "noun":
@@ -184,7 +196,12 @@ def actor_tokens(pred, rel, head):
             if subj:
                 out += subj
                 break
-    for c in head.children:
-        if c.dep_ == "prep" and c.lower_ in ("with", "between", "among", "by"):
-            out += [p for p in c.children if p.dep_ == "pobj"]
+    out += local
+    # "Starwood said it had signed ...": the pronoun stands for the subject of the saying verb
+    for i, t in enumerate(out):
+        if t.lower_ in ("it", "its") and verb is not None:
+            say = next((a for a in _ancestors(verb, 3) if a.lemma_ in ("say", "announce", "confirm", "state")), None)
+            subj = next((c for c in say.children if c.dep_ == "nsubj"), None) if say is not None else None
+            if subj is not None:
+                out[i] = subj
     return out
