@@ -83,9 +83,16 @@ def organization_iri(name: str) -> URIRef:
     return URIRef(f"{BASE}organization/{slug(name)}")
 
 
+_NOT_CONTENT = ("evidence_start", "evidence_end", "confidence")
+
+
 def event_iri(article_id: str, event: Event) -> URIRef:
-    """Deterministic from the article and the event's content (offsets excluded)."""
-    content = {k: v for k, v in event_to_json(event).items() if k not in ("evidence_start", "evidence_end")}
+    """Deterministic from the article and the event's content.
+
+    Offsets and confidence are left out: they say where and how sure, not what happened, so a
+    re-extraction that only re-scores an event keeps its IRI.
+    """
+    content = {k: v for k, v in event_to_json(event).items() if k not in _NOT_CONTENT}
     return URIRef(f"{BASE}event/{article_key(article_id)}-{_digest(json.dumps(content, sort_keys=True), 12)}")
 
 
@@ -220,6 +227,9 @@ class _Builder:
             g.add((e, DIP.evidenceEnd, Literal(event.evidence_end)))
         if self.extractor:
             g.add((e, DIP.extractor, Literal(self.extractor)))
+        confidence = getattr(event, "confidence", None)
+        if confidence is not None:
+            g.add((e, DIP.confidence, decimal_literal(confidence)))
 
         def add(p, o):
             if o is not None:

@@ -49,6 +49,10 @@ class Event:
     ``evidence`` is the sentence that states the event, verbatim from the
     article; ``evidence_start``/``evidence_end`` are its character offsets in
     ``Article.text`` when known.
+
+    ``confidence`` (0..1) is how sure the extractor is of the event. Curated events have none,
+    and a reader treats None as certain (1.0): the field is a ranking aid for extracted
+    events, not a claim a human annotator makes.
     """
 
     TYPE: ClassVar[str] = "Event"
@@ -58,6 +62,7 @@ class Event:
     status: str | None = None
     evidence_start: int | None = None
     evidence_end: int | None = None
+    confidence: float | None = None
 
     @property
     def type(self) -> str:
@@ -155,7 +160,11 @@ class Article:
 
 
 def is_party_code(party: str) -> bool:
-    """True when an agreement party is a state (ISO alpha-3), not an organisation name."""
+    """True when an agreement party is shaped like an ISO alpha-3 code.
+
+    Only the shape: "SCO" or "WFP" pass too. Whether it names a state is decided against the ISO
+    table by :func:`kg.rdf.is_country_code`, which is what the graph uses.
+    """
     return bool(ISO3.match(party))
 
 
@@ -164,6 +173,15 @@ def is_party_code(party: str) -> bool:
 _EVENT_FIELDS = {name: [f.name for f in dataclasses.fields(cls)] for name, cls in EVENT_TYPES.items()}
 _LIST_FIELDS = {"parties", "topics"}
 _INT_FIELDS = {"year", "evidence_start", "evidence_end"}
+_OMIT_WHEN_NONE = ("evidence_start", "evidence_end", "confidence")  # absent from curated JSON: keep it absent
+
+
+def _confidence(v: Any, *, where: str | None, path: str) -> float:
+    """A confidence is a plain number in [0, 1]; anything else would make thresholds meaningless."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:  # NaN fails the range too
+        raise RecordError(f"must be a number from 0 to 1, not {v!r}", where=where, field=path,
+                          hint="how sure the extractor is of the event; leave it out for curated events")
+    return float(v)
 
 
 def event_from_json(obj: Any, *, where: str | None = None, path: str = "event") -> Event:
@@ -188,6 +206,8 @@ def event_from_json(obj: Any, *, where: str | None = None, path: str = "event") 
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise RecordError("must be a number (in units: 100 billion -> 100000000000)",
                                   where=where, field=f"{path}.{name}")
+        elif name == "confidence":
+            v = _confidence(v, where=where, path=f"{path}.{name}")
         elif name in _INT_FIELDS:
             if isinstance(v, bool) or not isinstance(v, int):
                 raise RecordError("must be a whole number", where=where, field=f"{path}.{name}")
@@ -208,7 +228,7 @@ def event_to_json(event: Event) -> dict[str, Any]:
     out: dict[str, Any] = {"type": event.type}
     for name in _EVENT_FIELDS[event.type]:
         v = getattr(event, name)
-        if name in ("evidence_start", "evidence_end") and v is None:
+        if name in _OMIT_WHEN_NONE and v is None:
             continue
         out[name] = list(v) if isinstance(v, list) else v
     return out

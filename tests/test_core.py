@@ -270,3 +270,52 @@ def test_a_writer_killed_before_its_version_bump_is_still_seen(tmp_path):
     subprocess.run([sys.executable, "-c", code, str(store_dir)], check=True)
     assert reader.version() != before
     assert reader.ask('ASK { <urn:x:a> <urn:x:p> "written" }')
+
+
+# --- confidence (extraction v2): optional, 0..1, absent from curated JSON ----------------------------
+
+def _visit_json(**extra) -> dict:
+    return {"type": "Visit", "visitor": "Narendra Modi", "visitor_country": "IND", "place": "Moscow",
+            "place_country": "RUS", "status": "occurred", "evidence": "Modi arrived in Moscow.", **extra}
+
+
+def test_confidence_is_parsed_and_carried_through_json():
+    from kg.records import event_from_json, event_to_json
+    ev = event_from_json(_visit_json(confidence=0.8))
+    assert ev.confidence == 0.8 and event_to_json(ev)["confidence"] == 0.8
+    assert event_from_json(_visit_json(confidence=1)).confidence == 1.0
+    assert "confidence" not in event_to_json(event_from_json(_visit_json()))
+
+
+@needs_dev
+def test_curated_gold_round_trips_without_confidence():
+    from kg.records import article_from_json, event_to_json
+    for path in sorted(DEV.glob("*.json")):
+        art = article_from_json(json.loads(path.read_text(encoding="utf-8")), where=str(path))
+        assert all(e.confidence is None and "confidence" not in event_to_json(e) for e in art.events), path
+
+
+@pytest.mark.parametrize("value", [1.5, -0.1, "high", True, float("nan"), [0.5]])
+def test_confidence_outside_0_1_names_the_field(value):
+    from kg.records import RecordError, article_from_json
+    with pytest.raises(RecordError) as err:
+        article_from_json({"id": "c", "text": "t", "events": [_visit_json(confidence=value)]}, where="c.json")
+    assert err.value.field == "events[0].confidence"
+    assert "c.json: events[0].confidence: must be a number from 0 to 1" in str(err.value)
+
+
+def test_confidence_is_written_as_a_decimal_and_keeps_the_event_iri():
+    from rdflib import Literal, Namespace
+    from rdflib.namespace import XSD
+    from kg.rdf import article_graphs, event_iri
+    from kg.records import Article, event_from_json
+    from kg.validate import validate_graph
+    dip = Namespace("https://w3id.org/dipkg/ontology#")
+    scored, plain = event_from_json(_visit_json(confidence=0.85)), event_from_json(_visit_json())
+    graphs = article_graphs(Article(id="c", text="Modi arrived in Moscow.", events=[scored]), extractor="x/1")
+    ((iri, _),) = graphs.events
+    assert graphs.graph.value(iri, dip.confidence) == Literal("0.85", datatype=XSD.decimal)
+    assert iri == event_iri("c", plain)  # re-scoring an event does not make it another event
+    assert validate_graph(graphs.validation_graph()).conforms
+    unscored = article_graphs(Article(id="c", text="t", events=[plain]))
+    assert unscored.graph.value(iri, dip.confidence) is None
