@@ -319,3 +319,20 @@ def test_confidence_is_written_as_a_decimal_and_keeps_the_event_iri():
     assert validate_graph(graphs.validation_graph()).conforms
     unscored = article_graphs(Article(id="c", text="t", events=[plain]))
     assert unscored.graph.value(iri, dip.confidence) is None
+
+
+def test_three_letter_organisations_are_not_countries(tmp_path):
+    """"SCO", "WFP" and "OAS" look like ISO codes but are organisations; as dip:Country they failed SHACL."""
+    art = {"id": "sco-test", "published": "2022-09-16", "text": "Iran signed a memorandum with the SCO.",
+           "events": [{"type": "Agreement", "parties": ["IRN", "SCO"], "status": "signed",
+                       "evidence": "Iran signed a memorandum with the SCO."},
+                      {"type": "Agreement", "parties": ["WFP", "OAS", "HTI"], "status": "agreed",
+                       "evidence": "Iran signed a memorandum with the SCO."}]}
+    store = tmp_path / "s"
+    kg(store, "import", str(write(tmp_path, "sco.json", art)))
+    out = json.loads(kg(store, "query", "--format", "json",
+                        "SELECT ?name ?class WHERE { ?e dip:party ?p . ?p a ?class ; rdfs:label ?name }").stdout)
+    kinds = {b["name"]["value"]: b["class"]["value"].rsplit("#", 1)[1] for b in out["results"]["bindings"]}
+    assert kinds == {"SCO": "Organization", "WFP": "Organization", "OAS": "Organization",
+                     "Iran": "Country", "Haiti": "Country"}
+    assert stats(store)["Country"] == 2
