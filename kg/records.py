@@ -23,6 +23,12 @@ AWARD_STATUS = ("conferred", "announced", "planned")
 AGREEMENT_STATUS = ("signed", "agreed", "reported", "planned", "denied")
 TRADE_TARGET_STATUS = ("agreed", "proposed", "reaffirmed")
 
+DEFAULT_MIN_CONFIDENCE = 0.0
+"""Extracted events with a confidence below this are not stored (``kg ingest --min-confidence``;
+``kg serve --min-confidence`` or KG_MIN_CONFIDENCE for POST /articles). An event without a
+confidence counts as 1.0. 0.0 keeps every event; the extractor's maintainers tune it on dev.
+It lives here, with the field, so the CLI can show it without importing RDF or SHACL."""
+
 
 class RecordError(ValueError):
     """A record that cannot be used, with where it came from and what to do.
