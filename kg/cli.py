@@ -330,7 +330,9 @@ def serve(obj: Context, host, port, workers, threads, timeout, access_log, min_c
 
 @main.command("eval")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--verbose", "-v", is_flag=True, help="List missed and extra events.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Group missed and extra events by cause (trigger missed, visitor, place, parties, duplicate, "
+                   "boilerplate, spurious, ...) with counts per type, and list slot errors of matched pairs.")
 @click.option("--processes", "-j", default=1, type=int, help="Worker processes for extraction and validation.")
 @click.option("--records", is_flag=True, help="Score the extractor's records directly, without the store.")
 def eval_(gold_dir, verbose, processes, records):
@@ -339,6 +341,10 @@ def eval_(gold_dir, verbose, processes, records):
     The articles' text (their gold events ignored) is ingested into a temporary embedded
     store, as `kg ingest` would store it, and the events are read back with SPARQL, so an
     event or article that SHACL rejects counts as missed. The --store option is not used.
+
+    A table first scores the events at confidence thresholds 0, 0.3, 0.5, 0.7 and 0.9 (an event
+    without a confidence counts as 1.0); the rest of the report is at
+    kg.records.DEFAULT_MIN_CONFIDENCE, marked *, the threshold kg ingest uses.
     """
     from .evaluate import evaluate, evaluate_via_store, format_report
     if processes < 1:
