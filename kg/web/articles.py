@@ -112,7 +112,7 @@ def post_articles():
             report = outcome.report
             rejected.append({"id": a.id, "iri": outcome.iri,
                              "problems": [p.to_json() for p in getattr(report, "problems", [])],
-                             "report": outcome.error})
+                             "report": outcome.error, "warnings": [d.to_json() for d in outcome.dropped]})
         else:
             prepared.append((a, graphs, outcome))
     if rejected:
