@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from .records import DEFAULT_MIN_CONFIDENCE
 from .store import DEFAULT_LOCATION, StoreError, open_store
 from .store.base import RDF_FORMATS
 
@@ -89,8 +90,14 @@ def _optimize_after(store, summary) -> None:
 
 def _report_batch(summary, noun: str) -> None:
     color = "green" if not summary.failed else "yellow"
+    left_out = []
+    if summary.dropped:
+        left_out.append(f"{summary.dropped} extracted event(s) dropped by SHACL (warnings above)")
+    if summary.below_confidence:
+        left_out.append(f"{summary.below_confidence} below --min-confidence")
     click.secho(f"{summary.stored} {noun}(s) stored with {summary.events} event(s); "
-                f"{summary.failed} failed.", fg=color, err=True)
+                f"{summary.failed} failed." + (f" Left out: {'; '.join(left_out)}." if left_out else ""),
+                fg=color, err=True)
     if summary.failed:
         click.echo("Fix the files named above and run the command again; stored articles are "
                    "replaced, not duplicated.", err=True)
@@ -100,6 +107,10 @@ def _report_batch(summary, noun: str) -> None:
 def _on_outcome(bar):
     def show(o):
         bar.update(1)
+        if o.warnings:
+            click.echo("", err=True)
+        for w in o.warnings:
+            click.secho(f"warning: {w}", fg="yellow", err=True)
         if not o.ok:
             click.echo("", err=True)
             click.secho(f"rejected {o.where or o.article_id}:", fg="red", err=True)
@@ -134,9 +145,17 @@ def import_(obj: Context, files):
 @click.option("--id", "ident", help="Article id of plain-text input (default: a hash of the text).")
 @click.option("--processes", "-j", default=None, type=int,
               help="NLP processes (default: 2 for batches of 20 or more articles, else 1).")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE,
+              show_default=True, metavar="FLOAT",
+              help="Do not store extracted events the extractor scored below this (0..1; an event without "
+                   "a score counts as 1). The default is kg.records.DEFAULT_MIN_CONFIDENCE.")
 @click.pass_obj
-def ingest(obj: Context, paths, published, title, url, ident, processes):
-    """Extract events from articles (text, HTML, article JSON/JSONL, directories) and store them."""
+def ingest(obj: Context, paths, published, title, url, ident, processes, min_confidence):
+    """Extract events from articles (text, HTML, article JSON/JSONL, directories) and store them.
+
+    An extracted event that fails the SHACL shapes is dropped with a warning and the rest of its
+    article is stored; only problems with the article itself reject it.
+    """
     from .batch import ingest_articles
     from .extract.inputs import read_inputs
     from .ingest import Outcome
@@ -162,7 +181,8 @@ def ingest(obj: Context, paths, published, title, url, ident, processes):
         show = _on_outcome(bar)
         for e in errors:
             show(Outcome(None, e.where, error=str(e)))
-        summary = ingest_articles(store, articles, processes=n_process, on_outcome=show)
+        summary = ingest_articles(store, articles, processes=n_process, on_outcome=show,
+                                  min_confidence=min_confidence)
     summary.outcomes.extend(Outcome(None, e.where, error=str(e)) for e in errors)
     _optimize_after(store, summary)
     _report_batch(summary, "article")
@@ -284,8 +304,11 @@ def validate(obj: Context):
 @click.option("--timeout", default=None, type=float,
               help="Query timeout in seconds (default: $KG_QUERY_TIMEOUT or 10).")
 @click.option("--access-log", is_flag=True, help="Log every request to stderr.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="FLOAT",
+              help="POST /articles: do not store extracted events scored below this (0..1; default: "
+                   f"$KG_MIN_CONFIDENCE or {DEFAULT_MIN_CONFIDENCE}, kg.records.DEFAULT_MIN_CONFIDENCE).")
 @click.pass_obj
-def serve(obj: Context, host, port, workers, threads, timeout, access_log):
+def serve(obj: Context, host, port, workers, threads, timeout, access_log, min_confidence):
     """Serve the store over HTTP: SPARQL 1.1 Protocol (/sparql), Graph Store (/graph), ingest (/articles).
 
     Writes need KG_TOKEN set in the environment (clients send 'Authorization: Bearer <token>');
@@ -300,14 +323,16 @@ def serve(obj: Context, host, port, workers, threads, timeout, access_log):
         _fail("--workers and --threads must be at least 1", 2)
     try:
         run(obj.location, host=host, port=port, workers=workers, threads=threads, timeout=timeout,
-            access_log=access_log)
+            access_log=access_log, min_confidence=min_confidence)
     except StoreError as e:
         _fail(str(e))
 
 
 @main.command("eval")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--verbose", "-v", is_flag=True, help="List missed and extra events.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Group missed and extra events by cause (trigger missed, visitor, place, parties, duplicate, "
+                   "boilerplate, spurious, ...) with counts per type, and list slot errors of matched pairs.")
 @click.option("--processes", "-j", default=1, type=int, help="Worker processes for extraction and validation.")
 @click.option("--records", is_flag=True, help="Score the extractor's records directly, without the store.")
 def eval_(gold_dir, verbose, processes, records):
@@ -316,6 +341,10 @@ def eval_(gold_dir, verbose, processes, records):
     The articles' text (their gold events ignored) is ingested into a temporary embedded
     store, as `kg ingest` would store it, and the events are read back with SPARQL, so an
     event or article that SHACL rejects counts as missed. The --store option is not used.
+
+    A table first scores the events at confidence thresholds 0, 0.3, 0.5, 0.7 and 0.9 (an event
+    without a confidence counts as 1.0); the rest of the report is at
+    kg.records.DEFAULT_MIN_CONFIDENCE, marked *, the threshold kg ingest uses.
     """
     from .evaluate import evaluate, evaluate_via_store, format_report
     if processes < 1:

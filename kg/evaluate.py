@@ -12,6 +12,11 @@ evaluation directory at run time:
   or amount (within 2%);
 * precision/recall/F1 are micro-averaged per type and overall; slot accuracy is measured on
   matched pairs only.
+
+Predicted events may carry a ``confidence`` (None counts as 1.0). The headline score keeps the
+events ``kg ingest`` would store (confidence >= kg.records.DEFAULT_MIN_CONFIDENCE); the
+``thresholds`` table scores the same predictions at each of :data:`THRESHOLDS`, so the default
+can be tuned on a dev corpus.
 """
 from __future__ import annotations
 
@@ -22,12 +27,13 @@ import re
 import unicodedata
 from typing import Any
 
-from kg.records import article_from_json, event_to_json
+from kg.records import DEFAULT_MIN_CONFIDENCE, article_from_json, event_to_json
 
 TYPES = ("Visit", "Award", "Agreement", "TradeTarget")
 SLOTS = {"Visit": ["host_country", "start", "end", "status"], "Award": ["conferrer_country", "date", "status"],
          "Agreement": ["date", "status"], "TradeTarget": ["amount", "currency", "year"]}
 _STOP = {"the", "of", "and", "a", "an", "on", "for", "in", "to"}
+THRESHOLDS = (0.0, 0.3, 0.5, 0.7, 0.9)
 
 
 def norm(s: Any) -> str:
@@ -151,12 +157,46 @@ def score(golds: list[dict], predicted: dict[str, list[dict]]) -> dict:
     return result
 
 
+def confidence_of(event: dict) -> float:
+    """An event's confidence; one without (curated, or an extractor that does not score) counts as certain."""
+    c = event.get("confidence")
+    return 1.0 if c is None else float(c)
+
+
+def at_threshold(predicted: dict[str, list[dict]], threshold: float) -> dict[str, list[dict]]:
+    """The predicted events scored at least ``threshold``, by article."""
+    return {aid: [e for e in evs if confidence_of(e) >= threshold] for aid, evs in predicted.items()}
+
+
+def threshold_scores(golds: list[dict], predicted: dict[str, list[dict]],
+                     thresholds=THRESHOLDS) -> list[dict]:
+    """Micro precision/recall/F1 (and tp, pred, gold counts) when only events scored >= t are kept."""
+    rows = []
+    for t in sorted(set(thresholds)):
+        r = score(golds, at_threshold(predicted, t))
+        c = {k: sum(r["types"][x][k] for x in TYPES) for k in ("tp", "pred", "gold")}
+        rows.append({"threshold": t, **c, "precision": r["precision"], "recall": r["recall"], "f1": r["f1"]})
+    return rows
+
+
+def score_with_thresholds(golds: list[dict], predicted: dict[str, list[dict]]) -> dict:
+    """The headline score at DEFAULT_MIN_CONFIDENCE (what kg ingest stores), plus the thresholds table,
+    plus why each miss and extra happened (kg.eval_causes)."""
+    from .eval_causes import explain
+    kept = at_threshold(predicted, DEFAULT_MIN_CONFIDENCE)
+    result = score(golds, kept)
+    result["thresholds"] = threshold_scores(golds, predicted, THRESHOLDS + (DEFAULT_MIN_CONFIDENCE,))
+    result["min_confidence"] = DEFAULT_MIN_CONFIDENCE
+    result["causes"] = explain(golds, kept)
+    return result
+
+
 def evaluate(gold_dir: str, extractor, n_process: int = 1) -> dict:
     """Run ``extractor`` over the gold articles (their events ignored) and score its records directly."""
     golds, arts = _load_golds(gold_dir)
     predicted = {art.id: [event_to_json(e) for e in events]
                  for art, events in extractor.extract_many(arts, n_process=n_process)}
-    return score(golds, predicted)
+    return score_with_thresholds(golds, predicted)
 
 
 # --- through the store ----------------------------------------------------------------------
@@ -239,6 +279,9 @@ def read_events(store) -> dict[str, list[dict]]:
         st = one(props, _DIP + "status")
         d = {"type": t, "iri": e, "status": re.split(r"[#/]", str(st))[-1].lower() if st is not None else None}
         get = lambda p: one(props, _DIP + p)  # noqa: E731
+        conf, start = get("confidence"), get("evidenceStart")
+        d.update(evidence=str(get("evidence") or ""), evidence_start=int(start) if start is not None else None,
+                 confidence=float(conf) if conf is not None else None)
         s = lambda p: (str(get(p)) if get(p) is not None else None)  # noqa: E731
         if t == "Visit":
             v, h, pl = get("visitor"), get("host"), get("place")
@@ -266,7 +309,10 @@ def read_events(store) -> dict[str, list[dict]]:
 def evaluate_via_store(gold_dir: str, processes: int = 1) -> dict:
     """Ingest the gold articles' text (events stripped) into a temporary embedded store with
     :func:`kg.batch.ingest_articles`, read the events back with SPARQL and score them, so events
-    that SHACL rejects (and articles that fail) count as misses."""
+    that SHACL rejects (and articles that fail) count as misses.
+
+    Everything is stored (min_confidence 0) and thresholds are applied when scoring, so one run
+    gives the score at every threshold."""
     import tempfile
 
     from .batch import ingest_articles
@@ -276,31 +322,50 @@ def evaluate_via_store(gold_dir: str, processes: int = 1) -> dict:
     with tempfile.TemporaryDirectory(prefix="kg-eval-") as tmp:
         store = open_store(os.path.join(tmp, "store"))
         try:
-            summary = ingest_articles(store, arts, processes=processes)
+            summary = ingest_articles(store, arts, processes=processes, min_confidence=0.0)
             predicted = read_events(store)
         finally:
             store.close()
-    result = score(golds, predicted)
+    result = score_with_thresholds(golds, predicted)
     result["failed"] = [o.error for o in summary.outcomes if not o.ok]
+    result["dropped"] = [w for o in summary.outcomes for w in o.warnings]
     return result
 
 
 def format_report(result: dict, verbose: bool = False) -> str:
-    lines = [f"{'type':<12}{'gold':>6}{'pred':>6}{'tp':>5}{'P':>7}{'R':>7}{'F1':>7}   slot accuracy on matched pairs"]
+    """The thresholds table first, so the per-type table and the micro line stay the last lines."""
+    lines = format_thresholds(result["thresholds"], result.get("min_confidence")) if result.get("thresholds") else []
+    lines += [f"{'type':<12}{'gold':>6}{'pred':>6}{'tp':>5}{'P':>7}{'R':>7}{'F1':>7}   slot accuracy on matched pairs"]
     for t in TYPES:
         c = result["types"][t]
         sl = ", ".join(f"{s} {v[0]}/{v[1]}" for s, v in c["slots"].items())
         lines.append(f"{t:<12}{c['gold']:>6}{c['pred']:>6}{c['tp']:>5}{c['precision']:>7.2f}{c['recall']:>7.2f}"
                      f"{c['f1']:>7.2f}   {sl}")
-    if verbose:
-        skip = {"evidence", "evidence_start", "evidence_end", "iri"}
+    if verbose and result.get("causes"):
+        from .eval_causes import format_causes
+        lines += format_causes(result["causes"])
+    elif verbose:
+        skip = {"evidence", "evidence_start", "evidence_end", "iri", "confidence"}
         for kind in ("misses", "extras"):
             for e in result[kind]:
                 lines.append(f"  {kind[:-2].upper() if kind == 'misses' else 'EXTRA'} "
                              f"{json.dumps({k: v for k, v in e.items() if k not in skip}, ensure_ascii=False)}")
     for err in result.get("failed") or []:
         lines.append(f"  NOT STORED {err}")
+    for w in result.get("dropped") or []:
+        lines.append(f"  DROPPED {w}")
     lines.append(f"micro P {result['precision']:.2f} R {result['recall']:.2f} F1 {result['f1']:.2f}; "
                  f"slot accuracy {result['slot_accuracy']:.2f} "
                  + " ".join(f"{t} {result['types'][t]['f1']:.2f}" for t in TYPES))
     return "\n".join(lines)
+
+
+def format_thresholds(rows: list[dict], current: float | None = None) -> list[str]:
+    """The thresholds table; ``*`` marks the one the headline score (and kg ingest) uses."""
+    lines = [f"{'confidence >=':<15}{'pred':>6}{'tp':>5}{'P':>7}{'R':>7}{'F1':>7}"]
+    for r in rows:
+        mark = " *" if current is not None and r["threshold"] == current else ""
+        lines.append(f"{r['threshold']:<15.2f}{r['pred']:>6}{r['tp']:>5}{r['precision']:>7.2f}{r['recall']:>7.2f}"
+                     f"{r['f1']:>7.2f}{mark}")
+    lines.append("  (an event without a confidence counts as 1.0; * = kg.records.DEFAULT_MIN_CONFIDENCE)")
+    return lines

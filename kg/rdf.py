@@ -27,8 +27,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from .records import (Agreement, Article, Award, Event, TradeTarget, Visit, event_to_json,
-                      is_party_code)
+from .records import Agreement, Article, Award, Event, TradeTarget, Visit, event_to_json
 
 DIP = Namespace("https://w3id.org/dipkg/ontology#")
 SCHEMA = Namespace("https://schema.org/")
@@ -83,9 +82,16 @@ def organization_iri(name: str) -> URIRef:
     return URIRef(f"{BASE}organization/{slug(name)}")
 
 
+_NOT_CONTENT = ("evidence_start", "evidence_end", "confidence")
+
+
 def event_iri(article_id: str, event: Event) -> URIRef:
-    """Deterministic from the article and the event's content (offsets excluded)."""
-    content = {k: v for k, v in event_to_json(event).items() if k not in ("evidence_start", "evidence_end")}
+    """Deterministic from the article and the event's content.
+
+    Offsets and confidence are left out: they say where and how sure, not what happened, so a
+    re-extraction that only re-scores an event keeps its IRI.
+    """
+    content = {k: v for k, v in event_to_json(event).items() if k not in _NOT_CONTENT}
     return URIRef(f"{BASE}event/{article_key(article_id)}-{_digest(json.dumps(content, sort_keys=True), 12)}")
 
 
@@ -95,6 +101,15 @@ def country_names() -> dict[str, str]:
     text = (Path(__file__).parent / "data" / "countries.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
     return {r[0]: r[2] for r in rows[1:]}
+
+
+def is_country_code(party: str) -> bool:
+    """True when a party is an ISO 3166-1 alpha-3 code in kg/data/countries.tsv.
+
+    Three capital letters are not enough: "SCO", "WFP" and "OAS" are organisations, and a
+    dip:Country with an unknown code fails SHACL (and, before, took its whole article with it).
+    """
+    return party in country_names()
 
 
 # --- records -> graphs -----------------------------------------------------------------
@@ -191,7 +206,8 @@ class _Builder:
         return None
 
     def party(self, party: str) -> URIRef:
-        return self.country(party) if is_party_code(party) else self.organization(party)
+        """A state when the party is a known ISO alpha-3 code, else an organisation named so."""
+        return self.country(party) if is_country_code(party) else self.organization(party)
 
     # article and events ---------------------------------------------------------
     def build_article(self) -> None:
@@ -220,6 +236,9 @@ class _Builder:
             g.add((e, DIP.evidenceEnd, Literal(event.evidence_end)))
         if self.extractor:
             g.add((e, DIP.extractor, Literal(self.extractor)))
+        confidence = getattr(event, "confidence", None)
+        if confidence is not None:
+            g.add((e, DIP.confidence, decimal_literal(confidence)))
 
         def add(p, o):
             if o is not None:

@@ -23,6 +23,12 @@ AWARD_STATUS = ("conferred", "announced", "planned")
 AGREEMENT_STATUS = ("signed", "agreed", "reported", "planned", "denied")
 TRADE_TARGET_STATUS = ("agreed", "proposed", "reaffirmed")
 
+DEFAULT_MIN_CONFIDENCE = 0.0
+"""Extracted events with a confidence below this are not stored (``kg ingest --min-confidence``;
+``kg serve --min-confidence`` or KG_MIN_CONFIDENCE for POST /articles). An event without a
+confidence counts as 1.0. 0.0 keeps every event; the extractor's maintainers tune it on dev.
+It lives here, with the field, so the CLI can show it without importing RDF or SHACL."""
+
 
 class RecordError(ValueError):
     """A record that cannot be used, with where it came from and what to do.
@@ -49,6 +55,10 @@ class Event:
     ``evidence`` is the sentence that states the event, verbatim from the
     article; ``evidence_start``/``evidence_end`` are its character offsets in
     ``Article.text`` when known.
+
+    ``confidence`` (0..1) is how sure the extractor is of the event. Curated events have none,
+    and a reader treats None as certain (1.0): the field is a ranking aid for extracted
+    events, not a claim a human annotator makes.
     """
 
     TYPE: ClassVar[str] = "Event"
@@ -58,6 +68,7 @@ class Event:
     status: str | None = None
     evidence_start: int | None = None
     evidence_end: int | None = None
+    confidence: float | None = None
 
     @property
     def type(self) -> str:
@@ -155,7 +166,11 @@ class Article:
 
 
 def is_party_code(party: str) -> bool:
-    """True when an agreement party is a state (ISO alpha-3), not an organisation name."""
+    """True when an agreement party is shaped like an ISO alpha-3 code.
+
+    Only the shape: "SCO" or "WFP" pass too. Whether it names a state is decided against the ISO
+    table by :func:`kg.rdf.is_country_code`, which is what the graph uses.
+    """
     return bool(ISO3.match(party))
 
 
@@ -164,6 +179,15 @@ def is_party_code(party: str) -> bool:
 _EVENT_FIELDS = {name: [f.name for f in dataclasses.fields(cls)] for name, cls in EVENT_TYPES.items()}
 _LIST_FIELDS = {"parties", "topics"}
 _INT_FIELDS = {"year", "evidence_start", "evidence_end"}
+_OMIT_WHEN_NONE = ("evidence_start", "evidence_end", "confidence")  # absent from curated JSON: keep it absent
+
+
+def _confidence(v: Any, *, where: str | None, path: str) -> float:
+    """A confidence is a plain number in [0, 1]; anything else would make thresholds meaningless."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v <= 1.0:  # NaN fails the range too
+        raise RecordError(f"must be a number from 0 to 1, not {v!r}", where=where, field=path,
+                          hint="how sure the extractor is of the event; leave it out for curated events")
+    return float(v)
 
 
 def event_from_json(obj: Any, *, where: str | None = None, path: str = "event") -> Event:
@@ -188,6 +212,8 @@ def event_from_json(obj: Any, *, where: str | None = None, path: str = "event") 
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise RecordError("must be a number (in units: 100 billion -> 100000000000)",
                                   where=where, field=f"{path}.{name}")
+        elif name == "confidence":
+            v = _confidence(v, where=where, path=f"{path}.{name}")
         elif name in _INT_FIELDS:
             if isinstance(v, bool) or not isinstance(v, int):
                 raise RecordError("must be a whole number", where=where, field=f"{path}.{name}")
@@ -208,7 +234,7 @@ def event_to_json(event: Event) -> dict[str, Any]:
     out: dict[str, Any] = {"type": event.type}
     for name in _EVENT_FIELDS[event.type]:
         v = getattr(event, name)
-        if name in ("evidence_start", "evidence_end") and v is None:
+        if name in _OMIT_WHEN_NONE and v is None:
             continue
         out[name] = list(v) if isinstance(v, list) else v
     return out

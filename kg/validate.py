@@ -63,6 +63,24 @@ class Problem:
     focus_type: str | None = None  # "Visit", "Country", ... (the node's dip:/schema: class), if typed
     shape: str | None = None       # the shape that failed, e.g. "dipsh:Visit-visitor-count"
 
+    def to_json(self) -> dict:
+        """The problem as JSON for HTTP clients (unset fields left out)."""
+        d = {k: getattr(self, k) for k in ("focus", "focus_type", "path", "message", "value", "severity", "shape")}
+        return {k: v for k, v in d.items() if v is not None}
+
+    def line(self) -> str:
+        """``event <event/...> (Visit): dip:visitor: <message> (found <value>)``: one line of Report.text."""
+        parts = [_describe_node(self.focus, self.focus_type)]
+        if self.path:
+            parts.append(_compact(self.path))
+        msg = self.message
+        if self.value is not None:
+            msg += f" (found {self.value})"
+        if self.severity != "Violation":
+            msg = f"[{self.severity}] {msg}"
+        parts.append(msg)
+        return ": ".join(parts)
+
 
 @dataclass
 class Report:
@@ -76,17 +94,7 @@ class Report:
         if not self.problems:
             return f"{head}: conforms" if self.conforms else f"{head}: does not conform (no details)"
         lines = [f"{head}: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}"]
-        for p in self.problems:
-            parts = [f"{head}: {_describe_node(p.focus, p.focus_type)}"]
-            if p.path:
-                parts.append(_compact(p.path))
-            msg = p.message
-            if p.value is not None:
-                msg += f" (found {p.value})"
-            if p.severity != "Violation":
-                msg = f"[{p.severity}] {msg}"
-            parts.append(msg)
-            lines.append(": ".join(parts))
+        lines += [f"{head}: {p.line()}" for p in self.problems]
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -21,9 +21,9 @@ needs_dev = pytest.mark.skipif(not DEV.is_dir() or not SCORER.is_file(),
                                reason=f"the shared dev corpus and scorer are not at {SHARED}")
 
 
-def kg(store, *args, input=None, check=True):
+def kg(store, *args, input=None, check=True, env=None):
     """Run the real CLI in a fresh process (so persistence across processes is exercised too)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     env.pop("KG_STORE", None)
     proc = subprocess.run([*KG, "--store", str(store), *args], capture_output=True, text=True,
                           input=input, env=env, cwd=ROOT)
@@ -270,3 +270,176 @@ def test_a_writer_killed_before_its_version_bump_is_still_seen(tmp_path):
     subprocess.run([sys.executable, "-c", code, str(store_dir)], check=True)
     assert reader.version() != before
     assert reader.ask('ASK { <urn:x:a> <urn:x:p> "written" }')
+
+
+# --- confidence (extraction v2): optional, 0..1, absent from curated JSON ----------------------------
+
+def _visit_json(**extra) -> dict:
+    return {"type": "Visit", "visitor": "Narendra Modi", "visitor_country": "IND", "place": "Moscow",
+            "place_country": "RUS", "status": "occurred", "evidence": "Modi arrived in Moscow.", **extra}
+
+
+def test_confidence_is_parsed_and_carried_through_json():
+    from kg.records import event_from_json, event_to_json
+    ev = event_from_json(_visit_json(confidence=0.8))
+    assert ev.confidence == 0.8 and event_to_json(ev)["confidence"] == 0.8
+    assert event_from_json(_visit_json(confidence=1)).confidence == 1.0
+    assert "confidence" not in event_to_json(event_from_json(_visit_json()))
+
+
+@needs_dev
+def test_curated_gold_round_trips_without_confidence():
+    from kg.records import article_from_json, event_to_json
+    for path in sorted(DEV.glob("*.json")):
+        art = article_from_json(json.loads(path.read_text(encoding="utf-8")), where=str(path))
+        assert all(e.confidence is None and "confidence" not in event_to_json(e) for e in art.events), path
+
+
+@pytest.mark.parametrize("value", [1.5, -0.1, "high", True, float("nan"), [0.5]])
+def test_confidence_outside_0_1_names_the_field(value):
+    from kg.records import RecordError, article_from_json
+    with pytest.raises(RecordError) as err:
+        article_from_json({"id": "c", "text": "t", "events": [_visit_json(confidence=value)]}, where="c.json")
+    assert err.value.field == "events[0].confidence"
+    assert "c.json: events[0].confidence: must be a number from 0 to 1" in str(err.value)
+
+
+def test_confidence_is_written_as_a_decimal_and_keeps_the_event_iri():
+    from rdflib import Literal, Namespace
+    from rdflib.namespace import XSD
+    from kg.rdf import article_graphs, event_iri
+    from kg.records import Article, event_from_json
+    from kg.validate import validate_graph
+    dip = Namespace("https://w3id.org/dipkg/ontology#")
+    scored, plain = event_from_json(_visit_json(confidence=0.85)), event_from_json(_visit_json())
+    graphs = article_graphs(Article(id="c", text="Modi arrived in Moscow.", events=[scored]), extractor="x/1")
+    ((iri, _),) = graphs.events
+    assert graphs.graph.value(iri, dip.confidence) == Literal("0.85", datatype=XSD.decimal)
+    assert iri == event_iri("c", plain)  # re-scoring an event does not make it another event
+    assert validate_graph(graphs.validation_graph()).conforms
+    unscored = article_graphs(Article(id="c", text="t", events=[plain]))
+    assert unscored.graph.value(iri, dip.confidence) is None
+
+
+def test_three_letter_organisations_are_not_countries(tmp_path):
+    """"SCO", "WFP" and "OAS" look like ISO codes but are organisations; as dip:Country they failed SHACL."""
+    art = {"id": "sco-test", "published": "2022-09-16", "text": "Iran signed a memorandum with the SCO.",
+           "events": [{"type": "Agreement", "parties": ["IRN", "SCO"], "status": "signed",
+                       "evidence": "Iran signed a memorandum with the SCO."},
+                      {"type": "Agreement", "parties": ["WFP", "OAS", "HTI"], "status": "agreed",
+                       "evidence": "Iran signed a memorandum with the SCO."}]}
+    store = tmp_path / "s"
+    kg(store, "import", str(write(tmp_path, "sco.json", art)))
+    out = json.loads(kg(store, "query", "--format", "json",
+                        "SELECT ?name ?class WHERE { ?e dip:party ?p . ?p a ?class ; rdfs:label ?name }").stdout)
+    kinds = {b["name"]["value"]: b["class"]["value"].rsplit("#", 1)[1] for b in out["results"]["bindings"]}
+    assert kinds == {"SCO": "Organization", "WFP": "Organization", "OAS": "Organization",
+                     "Iran": "Country", "Haiti": "Country"}
+    assert stats(store)["Country"] == 2
+
+
+# --- extracted events that fail SHACL are dropped, the rest of the article is stored -------------------
+
+def _extracted(*events, published="2023-10-03") -> "Article":
+    from kg.records import Article, event_from_json
+    return Article(id="extracted-x", text="t", published=published,
+                   events=[event_from_json(dict(e, evidence=e.get("evidence", "Boric arrived."))) for e in events])
+
+
+GOOD_VISIT = {"type": "Visit", "visitor": "Gabriel Boric", "visitor_country": "CHL", "place": "Lima",
+              "place_country": "PER", "status": "occurred", "evidence_start": 0, "evidence_end": 14}
+ONE_PARTY = {"type": "Agreement", "parties": ["CHL"], "status": "signed", "evidence": "Chile signed.",
+             "evidence_start": 40, "evidence_end": 53}
+BAD_HOST = {"type": "Visit", "visitor": "Dina Boluarte", "visitor_country": "PER", "host_country": "XKX",
+            "place_country": "XKX", "status": "planned", "evidence": "Boluarte will visit Kosovo."}
+
+
+def test_an_extracted_event_that_fails_shacl_is_dropped_with_a_warning():
+    from kg.ingest import prepare
+    from kg.validate import validate_graph
+    art = _extracted(GOOD_VISIT, ONE_PARTY, BAD_HOST)
+    graphs, outcome = prepare(art, extractor="spacy-rules/test", drop_invalid_events=True)
+    assert outcome.ok and graphs is not None and outcome.events == 1
+    assert [e.visitor for _, e in graphs.events] == ["Gabriel Boric"]
+    assert validate_graph(graphs.validation_graph()).conforms  # what would be stored conforms
+    assert len(art.events) == 3                                 # the caller's article is left alone
+    one_party, bad_host = outcome.dropped
+    assert (one_party.type, one_party.evidence_start) == ("Agreement", 40)
+    assert "Agreement needs at least two dip:party" in one_party.text()
+    assert one_party.text().startswith("article extracted-x: dropped the extracted Agreement event at character 40 "
+                                       "('Chile signed.')")
+    # the unknown country is a node only the second visit uses: it fails that visit
+    assert bad_host.type == "Visit" and "(offset unknown)" in bad_host.text()
+    assert {p.focus.rsplit("/", 1)[1] for p in bad_host.problems} == {"XKX"}
+    assert "dip:countryCode must be an ISO 3166-1 alpha-3 code" in bad_host.text()
+    assert bad_host.to_json()["problems"][0]["focus_type"] == "Country"
+
+
+def test_curated_articles_are_still_rejected_whole():
+    from kg.ingest import prepare
+    graphs, outcome = prepare(_extracted(GOOD_VISIT, ONE_PARTY), extractor="curated")
+    assert graphs is None and not outcome.ok and not outcome.dropped
+    assert "Agreement needs at least two dip:party" in outcome.error
+
+
+def test_a_bad_node_shared_by_two_extracted_events_drops_both():
+    from kg.ingest import prepare
+    twice = dict(BAD_HOST, status="occurred", evidence="Boluarte visited Kosovo.")
+    graphs, outcome = prepare(_extracted(GOOD_VISIT, BAD_HOST, twice), drop_invalid_events=True)
+    assert outcome.ok and outcome.events == 1 and [d.evidence for d in outcome.dropped] == [
+        "Boluarte will visit Kosovo.", "Boluarte visited Kosovo."]
+
+
+def test_a_problem_of_the_article_itself_still_rejects_it():
+    """No event to blame for an impossible publication date: the extracted article is rejected as before."""
+    from kg.ingest import prepare
+    graphs, outcome = prepare(_extracted(GOOD_VISIT, ONE_PARTY, published="2023-02-30"), drop_invalid_events=True)
+    assert graphs is None and "dcterms:issued" in outcome.error
+    assert [d.type for d in outcome.dropped] == ["Agreement"]
+
+
+# A stricter copy of the shapes (KG_SHAPES) that every Place fails: the extracted visit to Lima is then the
+# one invalid event of a real extraction, while the agreement of the same article is valid.
+STRICT_PLACE = """
+<https://w3id.org/dipkg/shapes#Test-place> a sh:NodeShape ; sh:targetClass dip:Place ;
+    sh:property [ sh:path dip:population ; sh:minCount 1 ; sh:message "test: a place needs dip:population" ] .
+"""
+BORIC = ("Chilean President Gabriel Boric arrived in Lima on Monday for a two-day visit. Boric and Peruvian "
+         "President Dina Boluarte signed a joint declaration on border cooperation on Tuesday.")
+
+
+def strict_shapes(tmp_path) -> Path:
+    p = tmp_path / "strict-shapes.ttl"
+    p.write_text((ROOT / "shapes" / "dipkg.ttl").read_text(encoding="utf-8") + STRICT_PLACE, encoding="utf-8")
+    return p
+
+
+def test_kg_ingest_warns_on_stderr_and_stores_the_rest(tmp_path):
+    store, env = tmp_path / "s", {"KG_SHAPES": str(strict_shapes(tmp_path))}
+    text = write(tmp_path, "boric.txt", BORIC)
+    proc = kg(store, "ingest", str(text), "--published", "2023-10-03", "--id", "boric", env=env)
+    assert ("warning: article boric: dropped the extracted Visit event at character 0 "
+            "('Chilean President Gabriel Boric arrived in Lima on Monday...')") in proc.stderr
+    assert "test: a place needs dip:population" in proc.stderr
+    assert "1 article(s) stored with 1 event(s); 0 failed. Left out: 1 extracted event(s) dropped by SHACL" \
+        in proc.stderr
+    counts = stats(store)
+    assert (counts["Visit"], counts["Agreement"], counts["Place"]) == (0, 1, 0)
+    assert "conform" in kg(store, "validate", env=env).stderr
+
+
+def test_kg_ingest_min_confidence(tmp_path):
+    """The rule-based extractor scores nothing yet: unscored events count as certain and pass any threshold."""
+    text = write(tmp_path, "boric.txt", BORIC)
+    proc = kg(tmp_path / "s", "ingest", str(text), "--published", "2023-10-03", "--min-confidence", "1")
+    assert "stored with 2 event(s)" in proc.stderr and "Left out" not in proc.stderr
+    bad = kg(tmp_path / "s", "ingest", str(text), "--min-confidence", "1.5", check=False)
+    assert bad.returncode == 2 and "--min-confidence" in bad.stderr
+
+
+def test_confident_events_treats_none_as_certain():
+    from kg.ingest import confident_events
+    from kg.records import event_from_json
+    evs = [event_from_json(dict(GOOD_VISIT, evidence="e", confidence=c)) for c in (0.2, 0.5, None)]
+    assert [e.confidence for e in confident_events(evs, 0.5)] == [0.5, None]
+    assert confident_events(evs, 0.0) == evs

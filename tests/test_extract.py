@@ -211,3 +211,130 @@ def test_eval_goes_through_the_store(tmp_path):
     assert r["types"]["Visit"]["tp"] == 1 and r["types"]["Agreement"]["tp"] == 1
     assert r["types"]["Award"]["gold"] == 1 and r["types"]["Award"]["tp"] == 0 and len(r["misses"]) == 1
     assert r["types"]["Visit"]["slots"]["start"] == [1, 1] and not r["failed"]
+
+
+# --- kg eval --verbose: why each miss and extra happened (kg.eval_causes) ------------------------------
+
+S1 = "Chilean President Gabriel Boric arrived in Lima on Monday for a two-day visit."
+S2 = "Boric and Peruvian President Dina Boluarte signed a joint declaration on border cooperation on Tuesday."
+S4 = "Argentina, Chile and Peru signed a fisheries memorandum."
+S5 = "Trade between Chile and Peru grew 10% last year."
+RELATED = "Related: Boluarte to visit Madrid"
+
+
+def _visit(visitor, vc, place, pc, evidence, **kw):
+    return {"type": "Visit", "visitor": visitor, "visitor_country": vc, "place": place, "place_country": pc,
+            "status": "occurred", "evidence": evidence, **kw}
+
+
+def _agreement(parties, title, evidence, **kw):
+    return {"type": "Agreement", "parties": parties, "title": title, "status": "signed", "evidence": evidence, **kw}
+
+
+TINY_GOLD = [
+    {"id": "a1", "text": "\n".join([S1, S2, RELATED, S4, S5]),
+     "not_events": ["'Trade between Chile and Peru grew': a statistic, not a target"],
+     "events": [
+         _visit("Gabriel Boric", "CHL", "Lima", "PER", S1, host_country="PER", start="2023-10-02", end="2023-10-03",
+                status="ongoing"),                                                            # matched, 2 slot errors
+         _agreement(["CHL", "PER"], "Joint declaration on border cooperation", S2, date="2023-10-03"),  # matched
+         _visit("Dina Boluarte", "PER", "Quito", "ECU", "Boluarte flew to Quito."),          # place
+         _visit("Luiz Inacio Lula da Silva", "BRA", "Lima", "PER", "Lula arrived in Lima."), # visitor
+         _agreement(["ARG", "CHL"], "fisheries memorandum", S4),                             # parties
+         {"type": "TradeTarget", "parties": ["CHL", "PER"], "amount": 10e9, "currency": "USD", "year": 2030,
+          "status": "agreed", "evidence": "They aim for $10bn of trade by 2030."},           # target
+         {"type": "Award", "recipient": "Dina Boluarte", "recipient_country": "PER", "conferrer_country": "ESP",
+          "award": "Order of Isabella the Catholic", "status": "conferred",
+          "evidence": "Spain gave Boluarte the Order of Isabella the Catholic."},           # trigger missed
+     ]},
+    {"id": "a2", "text": "India and Japan signed a pact and a memorandum.",
+     "events": [_agreement(["IND", "JPN"], "pact", "India and Japan signed a pact and a memorandum."),
+                _agreement(["IND", "JPN"], "memorandum", "India and Japan signed a pact and a memorandum.")]},
+]
+TINY_PRED = {
+    "a1": [
+        _visit("Gabriel Boric", "CHL", "Lima", "PER", S1, host_country="PER", start="2023-10-02"),
+        _agreement(["CHL", "PER"], "joint declaration", S2, date="2023-10-02"),
+        _visit("Gabriel Boric", None, "Lima", "PER", S2),                                    # duplicate
+        _visit("Dina Boluarte", "PER", "Madrid", "ESP", RELATED),                            # boilerplate (a headline)
+        _visit("Alberto Fernandez", "ARG", "Lima", "PER", "Argentine President Alberto Fernandez came to Lima."),
+        _agreement(["ARG", "CHL", "PER"], "fisheries memorandum", S4),                       # parties
+        {"type": "Award", "recipient": "Gabriel Boric", "conferrer_country": "PER", "status": "conferred",
+         "evidence": "Boric thanked Peru."},                                                 # spurious
+        {"type": "TradeTarget", "parties": ["CHL", "PER"], "status": "agreed", "evidence": S5},  # boilerplate (not_events)
+    ],
+    "a2": [_agreement(["IND", "JPN"], "pact", "India and Japan signed a pact and a memorandum.")],
+}
+
+
+def test_eval_causes_on_a_tiny_gold_and_prediction():
+    from kg.eval_causes import explain
+    r = explain(TINY_GOLD, TINY_PRED)
+    causes = lambda kind: sorted((i["type"], i["cause"]) for i in r[kind])  # noqa: E731
+    assert causes("misses") == [("Agreement", "merged"), ("Agreement", "parties"), ("Award", "trigger missed"),
+                                ("TradeTarget", "target"), ("Visit", "place"), ("Visit", "visitor")]
+    assert causes("extras") == [("Agreement", "parties"), ("Award", "spurious"), ("TradeTarget", "boilerplate"),
+                                ("Visit", "boilerplate"), ("Visit", "duplicate"), ("Visit", "visitor")]
+    assert sorted((i["type"], i["cause"], i["slot"]) for i in r["slot_errors"]) == [
+        ("Agreement", "dates", "date"), ("Visit", "dates", "end"), ("Visit", "status", "status")]
+    place = next(i for i in r["misses"] if i["cause"] == "place")
+    assert place["event"]["place"] == "Quito" and place["nearest"]["place"] == "Madrid"
+    extra_visitor = next(i for i in r["extras"] if i["cause"] == "visitor")
+    assert extra_visitor["nearest"]["visitor"] == "Luiz Inacio Lula da Silva"
+    assert r["counts"]["misses"]["visitor"] == {"Visit": 1}
+    assert r["counts"]["extras"]["boilerplate"] == {"Visit": 1, "TradeTarget": 1}
+    assert r["counts"]["slot_errors"]["dates"] == {"Visit": 1, "Agreement": 1}
+
+
+def test_eval_causes_agree_with_the_score():
+    """Every miss and extra the score counts gets exactly one cause."""
+    from kg.eval_causes import explain
+    from kg.evaluate import score
+    s, r = score(TINY_GOLD, TINY_PRED), explain(TINY_GOLD, TINY_PRED)
+    assert len(r["misses"]) == len(s["misses"]) == sum(c["gold"] - c["tp"] for c in s["types"].values())
+    assert len(r["extras"]) == len(s["extras"]) == sum(c["pred"] - c["tp"] for c in s["types"].values())
+
+
+def test_eval_verbose_report_groups_by_cause():
+    from kg.evaluate import format_report, score_with_thresholds
+    text = format_report(score_with_thresholds(TINY_GOLD, TINY_PRED), verbose=True)
+    lines = text.splitlines()
+    header = lines.index("gold events not matched (misses):") + 1
+    assert lines[header].split() == ["cause", "Visit", "Award", "Agreement", "TradeTarget", "total"]
+    assert "  visitor                    1           0           0           0       1" in lines
+    assert "MISSES: trigger missed (1)" in lines and "EXTRAS: boilerplate (2)" in lines
+    assert any(x.startswith("  Visit a1: end gold '2023-10-03', predicted None") for x in lines)
+    assert lines[-1].startswith("micro P ")
+
+
+def test_eval_scores_at_confidence_thresholds():
+    """An event without a confidence counts as 1.0; the headline score keeps what kg ingest would store."""
+    from kg.evaluate import format_report, score_with_thresholds
+    gold = [TINY_GOLD[1]]
+    pred = {"a2": [dict(TINY_PRED["a2"][0], confidence=0.4),
+                   _agreement(["IND", "JPN"], "memorandum", "x", confidence=0.8),
+                   _agreement(["IND", "USA"], "other", "y")]}
+    r = score_with_thresholds(gold, pred)
+    rows = {row["threshold"]: (row["tp"], row["pred"]) for row in r["thresholds"]}
+    assert rows == {0.0: (2, 3), 0.3: (2, 3), 0.5: (1, 2), 0.7: (1, 2), 0.9: (0, 1)}
+    assert (r["min_confidence"], r["types"]["Agreement"]["tp"]) == (0.0, 2)
+    text = format_report(r)
+    assert text.splitlines()[0].split()[:2] == ["confidence", ">="]
+    assert "0.50                2    1   0.50   0.50   0.50" in text
+
+
+def test_eval_reads_confidence_back_from_the_store(tmp_path):
+    """kg eval scores what the store holds, so dip:confidence must come back as the event's confidence."""
+    from kg.evaluate import read_events
+    from kg.ingest import ingest_many
+    from kg.records import article_from_json
+    from kg.store import open_store
+    art = article_from_json({"id": "a2", "text": TINY_GOLD[1]["text"], "published": "2024-01-01",
+                             "events": [dict(TINY_PRED["a2"][0], confidence=0.4)]})
+    store = open_store(str(tmp_path / "s"))
+    try:
+        assert ingest_many(store, [art], extractor="spacy-rules/test").stored == 1
+        (e,) = read_events(store)["a2"]
+    finally:
+        store.close()
+    assert (e["confidence"], e["parties"], e["evidence"]) == (0.4, ["IND", "JPN"], TINY_GOLD[1]["text"])

@@ -346,6 +346,48 @@ def test_articles_text_goes_to_extraction(empty_server):
                                     headers={**empty_server.auth(), "Content-Type": "text/plain"}, timeout=10), 400)
 
 
+STRICT_PLACE = """
+<https://w3id.org/dipkg/shapes#Test-place> a sh:NodeShape ; sh:targetClass dip:Place ;
+    sh:property [ sh:path dip:population ; sh:minCount 1 ; sh:message "test: a place needs dip:population" ] .
+"""
+BORIC = ("Chilean President Gabriel Boric arrived in Lima on Monday for a two-day visit. Boric and Peruvian "
+         "President Dina Boluarte signed a joint declaration on border cooperation on Tuesday.")
+
+
+def test_articles_extracted_event_failing_shacl_is_a_warning(server_factory, tmp_path):
+    """With shapes every Place fails (KG_SHAPES), the extracted visit is dropped and named in `warnings`;
+    the agreement is stored. A curated article failing the same way is still rejected whole."""
+    shapes = tmp_path / "strict.ttl"
+    shapes.write_text((Path(__file__).resolve().parents[1] / "shapes" / "dipkg.ttl").read_text(encoding="utf-8")
+                      + STRICT_PLACE, encoding="utf-8")
+    s = server_factory(token=TEST_TOKEN, KG_SHAPES=str(shapes), KG_MIN_CONFIDENCE="0.5")
+    r = requests.post(s.url + "/articles", params={"published": "2023-10-03", "id": "boric"}, data=BORIC.encode(),
+                      headers={**s.auth(), "Content-Type": "text/plain"}, timeout=120)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert [e["type"] for e in body["events"]] == ["Agreement"] and body["below_min_confidence"] == 0
+    (w,) = body["warnings"]
+    assert (w["article"], w["type"], w["evidence_start"]) == ("boric", "Visit", 0)
+    assert w["message"].startswith("article boric: dropped the extracted Visit event at character 0")
+    assert "test: a place needs dip:population" in w["message"]
+    assert {p["focus_type"] for p in w["problems"]} == {"Place"}
+    assert q(s, "ASK { ?v a dip:Visit }").json()["boolean"] is False
+    assert q(s, "ASK { ?a a dip:Agreement }").json()["boolean"] is True
+    r = requests.post(s.url + "/articles", json=[{"id": "boric-2", "text": BORIC, "published": "2023-10-03"}],
+                      headers=s.auth(), timeout=120)
+    assert r.status_code == 201 and [x["type"] for x in r.json()["warnings"]] == ["Visit"]
+    r = requests.post(s.url + "/articles", json=VALID_ARTICLE, headers=s.auth(), timeout=60)
+    assert r.status_code == 422 and "dip:population" in r.text
+
+
+def test_min_confidence_setting_is_checked(tmp_path):
+    from kg.web.app import load_config
+    assert load_config({"store": str(tmp_path / "s")})["min_confidence"] == 0.0
+    assert load_config({"store": str(tmp_path / "s"), "min_confidence": 0.7})["min_confidence"] == 0.7
+    with pytest.raises(SystemExit, match="must be a number from 0 to 1"):
+        load_config({"store": str(tmp_path / "s"), "min_confidence": 2})
+
+
 # --- limits ----------------------------------------------------------------------------------------
 
 def _session_cpu(pid: int) -> float:

@@ -211,6 +211,16 @@ CASES = [
      "dip:evidenceEnd must not be before dip:evidenceStart", "Event-evidence-offsets"),
     ("two-extractors", "", f'{VISIT} dip:extractor "spacy-rules/0.1" .',
      "dip:extractor is at most one", "Event-extractor"),
+    ("confidence-above-one", "", f"{VISIT} dip:confidence 1.5 .",
+     "dip:confidence is optional, at most one xsd:decimal from 0 to 1", "Event-confidence"),
+    ("confidence-negative", "", f"{VISIT} dip:confidence -0.1 .",
+     "dip:confidence is optional, at most one xsd:decimal from 0 to 1", "Event-confidence"),
+    ("confidence-double", "", f"{VISIT} dip:confidence 5.0E-1 .",
+     "xsd:decimal from 0 to 1", "Event-confidence"),
+    ("confidence-string", "", f'{VISIT} dip:confidence "high" .',
+     "xsd:decimal from 0 to 1", "Event-confidence"),
+    ("two-confidences", "", f"{VISIT} dip:confidence 0.5 , 0.7 .",
+     "at most one xsd:decimal", "Event-confidence"),
     # --- Visit
     ("visit-status-signed", f"{VISIT} dip:status dip:Occurred .", f"{VISIT} dip:status dip:Signed .",
      "Visit dip:status must be one of dip:Occurred, dip:Ongoing, dip:Planned, dip:Cancelled", "Visit-status"),
@@ -435,6 +445,8 @@ def test_every_shape_has_a_message_and_name():
     # planned is allowed for visits, awards and agreements
     (f"{VISIT} dip:status dip:Occurred . {AWARD} dip:status dip:Conferred . {DECL} dip:status dip:Signed .",
      f"{VISIT} dip:status dip:Planned . {AWARD} dip:status dip:Planned . {DECL} dip:status dip:Planned ."),
+    # an extracted event's confidence, at both ends of the range (curated events have none: the seed)
+    ("", f"{VISIT} dip:confidence 0.85 . {AWARD} dip:confidence 0.0 . {DECL} dip:confidence 1.0 ."),
     # no optional metadata at all
     (f'{A} dcterms:title "Putin and Modi Strengthen Cooperation – Latest News" ; dcterms:issued "2024-07-09"^^xsd:date ;'
      f' dcterms:source "https://example.org/news/putin-modi-2024"^^xsd:anyURI .', ""),
@@ -605,7 +617,8 @@ CONTRACT_STATUSES = [
     "Occurred", "Ongoing", "Planned", "Cancelled", "Conferred", "Announced",
     "Signed", "Agreed", "Reported", "Denied", "Proposed", "Reaffirmed",
 ]
-ADDED_PROPERTIES = ["dip:evidenceStart", "dip:evidenceEnd", "dip:awardText", "dip:extractor", "skos:altLabel"]
+ADDED_PROPERTIES = ["dip:evidenceStart", "dip:evidenceEnd", "dip:awardText", "dip:extractor", "skos:altLabel",
+                    "dip:confidence"]
 ADDED_CLASSES = ["dip:Actor", "dip:Status"]
 NS = {
     "dip": str(DIP), "schema": str(SCHEMA), "dcterms": str(DCTERMS), "prov": "http://www.w3.org/ns/prov#",
@@ -652,6 +665,12 @@ def test_ontology_defines_property(ont, curie):
         assert ont.value(iri, SCHEMA.rangeIncludes) is not None, f"{curie} has no schema:rangeIncludes"
         assert ont.value(iri, RDFS.domain) is None and ont.value(iri, RDFS.range) is None, \
             f"{curie}: do not assert rdfs:domain/range on a term we do not own"
+
+
+def test_confidence_is_a_decimal_on_events(ont):
+    """ONTOLOGY-CONTRACT.md (v2 additions): dip:confidence is xsd:decimal in [0, 1] on an event."""
+    assert ont.value(DIP.confidence, RDFS.range) == URIRef("http://www.w3.org/2001/XMLSchema#decimal")
+    assert ont.value(DIP.confidence, RDFS.domain) == DIP.DiplomaticEvent
 
 
 @pytest.mark.parametrize("name", CONTRACT_STATUSES)

@@ -2,7 +2,7 @@
 
 Configuration is explicit: ``create_app({"store": ..., "token": ...})`` or, for whatever the
 dict leaves out, the environment (KG_STORE, KG_TOKEN, KG_QUERY_TIMEOUT, KG_MAX_ROWS,
-KG_MAX_BODY, KG_CACHE_BYTES, KG_QUERY_PROCS, KG_METRICS_DIR).
+KG_MAX_BODY, KG_CACHE_BYTES, KG_QUERY_PROCS, KG_METRICS_DIR, KG_MIN_CONFIDENCE).
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import time
 
 from flask import Flask, current_app, g, request
 
+from ..records import DEFAULT_MIN_CONFIDENCE
 from ..store import DEFAULT_LOCATION, open_store
 from . import errors
 from .cache import ResponseCache
@@ -31,11 +32,12 @@ BLUEPRINTS = ["kg.web.sparql", "kg.web.graph_store", "kg.web.articles", "kg.web.
 OPTIONAL_BLUEPRINTS = ["kg.web.api", "kg.web.page"]
 
 DEFAULTS = {"store": DEFAULT_LOCATION, "token": None, "query_timeout": 10.0, "max_rows": 10_000,
-            "max_body": 10 * 2**20, "cache_bytes": 64 * 2**20, "query_procs": 2, "metrics_dir": None}
+            "max_body": 10 * 2**20, "cache_bytes": 64 * 2**20, "query_procs": 2, "metrics_dir": None,
+            "min_confidence": DEFAULT_MIN_CONFIDENCE}
 _ENV = {"store": ("KG_STORE", str), "token": ("KG_TOKEN", str), "query_timeout": ("KG_QUERY_TIMEOUT", float),
         "max_rows": ("KG_MAX_ROWS", int), "max_body": ("KG_MAX_BODY", int),
         "cache_bytes": ("KG_CACHE_BYTES", int), "query_procs": ("KG_QUERY_PROCS", int),
-        "metrics_dir": ("KG_METRICS_DIR", str)}
+        "metrics_dir": ("KG_METRICS_DIR", str), "min_confidence": ("KG_MIN_CONFIDENCE", float)}
 
 
 def load_config(config: dict | None = None) -> dict:
@@ -48,6 +50,9 @@ def load_config(config: dict | None = None) -> dict:
                 raise SystemExit(f"{env}={os.environ[env]!r} is not a valid {conv.__name__}") from None
     cfg.update({k: v for k, v in (config or {}).items() if v is not None})
     cfg["token"] = cfg["token"] or None
+    if not 0.0 <= float(cfg["min_confidence"]) <= 1.0:  # NaN fails too
+        raise SystemExit(f"min_confidence={cfg['min_confidence']!r} (KG_MIN_CONFIDENCE or --min-confidence) must be "
+                         "a number from 0 to 1")
     return cfg
 
 

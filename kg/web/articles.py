@@ -4,6 +4,11 @@ JSON carrying curated ``events`` (the ``kg import`` format; one article or a lis
 as given. Plain text, HTML and JSON without events are read and extracted exactly as
 ``kg ingest`` does (kg.extract.inputs, kg.batch.extract_and_prepare). Every article is
 validated against the SHACL shapes: a list is stored whole (one transaction) or not at all.
+
+Extracted events are the extractor's guesses: those scored below the service's
+``min_confidence`` are left out, and one that fails SHACL is dropped with a warning (the
+``warnings`` of the 201 answer) instead of rejecting its article. Curated events are claims,
+so a curated article that fails is rejected whole (422).
 """
 from __future__ import annotations
 
@@ -77,11 +82,6 @@ def _articles_from_json(body: bytes) -> tuple[list[tuple[Article, bool]], bool]:
     return out, isinstance(obj, list)
 
 
-def _problem(p) -> dict:
-    d = {k: getattr(p, k, None) for k in ("focus", "focus_type", "path", "message", "value", "severity", "shape")}
-    return {k: v for k, v in d.items() if v is not None}
-
-
 @bp.route("/articles", methods=["POST"])
 def post_articles():
     svc = service()
@@ -104,23 +104,27 @@ def post_articles():
         raise ApiError(400, f"article id(s) {', '.join(sorted(dup))} appear more than once in the request")
 
     prepared, rejected = [], []
+    min_confidence = float(svc.cfg["min_confidence"])
     for a, extract in items:
-        graphs, outcome = extract_and_prepare(a) if extract else prepare(a, extractor="curated", where="request")
+        graphs, outcome = (extract_and_prepare(a, min_confidence=min_confidence) if extract
+                           else prepare(a, extractor="curated", where="request"))
         if graphs is None:
             report = outcome.report
             rejected.append({"id": a.id, "iri": outcome.iri,
-                             "problems": [_problem(p) for p in getattr(report, "problems", [])],
-                             "report": outcome.error})
+                             "problems": [p.to_json() for p in getattr(report, "problems", [])],
+                             "report": outcome.error, "warnings": [d.to_json() for d in outcome.dropped]})
         else:
-            prepared.append((a, graphs))
+            prepared.append((a, graphs, outcome))
     if rejected:
         n = len(rejected)
         raise ApiError(422, f"{n} of {len(items)} article(s) do not conform to the SHACL shapes, so nothing was "
                             "stored; fix the problems listed and post again", articles=rejected)
-    svc.store.replace_articles([(str(g.iri), g.graph, g.actors) for _, g in prepared])
+    svc.store.replace_articles([(str(g.iri), g.graph, g.actors) for _, g, _ in prepared])
     out = [{"id": a.id, "iri": str(g.iri),
-            "events": [{"iri": str(e), **event_to_json(ev)} for e, ev in g.events]} for a, g in prepared]
-    body = {"articles": out} if is_list else out[0]
+            "events": [{"iri": str(e), **event_to_json(ev)} for e, ev in g.events],
+            "below_min_confidence": o.below_confidence,
+            "warnings": [d.to_json() for d in o.dropped]} for a, g, o in prepared]
+    body = {"articles": out, "warnings": [w for art in out for w in art["warnings"]]} if is_list else out[0]
     resp = jsonify(body)
     resp.status_code = 201
     if not is_list:

@@ -40,12 +40,15 @@ def _prepare_store(location: str) -> None:
 
 
 def serve(location: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4,
-          timeout: float | None = None, procs: int | None = None, access_log: bool = False) -> None:
+          timeout: float | None = None, procs: int | None = None, access_log: bool = False,
+          min_confidence: float | None = None) -> None:
+    """``min_confidence`` None leaves it to create_app (KG_MIN_CONFIDENCE, else the default)."""
     _prepare_store(location)
     metrics_dir = tempfile.mkdtemp(prefix="kg-metrics-")
     query_timeout = timeout if timeout is not None else float(os.environ.get("KG_QUERY_TIMEOUT") or 10)
     config = {"store": location, "query_timeout": query_timeout, "metrics_dir": metrics_dir,
-              "query_procs": procs or int(os.environ.get("KG_QUERY_PROCS") or threads)}
+              "query_procs": procs or int(os.environ.get("KG_QUERY_PROCS") or threads),
+              "min_confidence": min_confidence}
     options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
                "timeout": int(query_timeout + 60), "graceful_timeout": 5, "keepalive": 5,
                "limit_request_line": 8190, "limit_request_field_size": 16384,
