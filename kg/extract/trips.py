@@ -72,6 +72,14 @@ class Mentions:
     def persons_in(self, a, b, exclude=()):
         return [p for p in self.persons if a <= p.start and p.end <= b and not any(x <= p.start < y for x, y in exclude)]
 
+    def place_before(self, pos, window=600):
+        """The last city (else country) named in the text before ``pos``, within ``window`` characters."""
+        cands = [x for _, x in self.places if pos - window <= x.start < pos and x.place.kind in ("city", "country")
+                 and x.place.code]
+        cities = [x for x in cands if x.place.kind == "city"]
+        x = (cities or cands or [None])[-1]
+        return (x.place.code, x.place.name if x.place.kind == "city" else None) if x is not None else None
+
     def office_holder(self, tok):
         """An unnamed office holder with a country: "Taiwan's Vice Foreign Minister", "the Emir of Qatar",
         "the Iraqi president". A trip by a role is still a trip; the person is labelled by the role."""
@@ -138,14 +146,75 @@ def _people(m: Mentions, tok):
         p = m.person_at(t)
         if p is not None and p not in out:
             out.append(p)
+    a, b = _span(tok)
+    # coordinated names the parser attached as appositions ("X, Iranian President Y and Turkish President Z")
+    out += [p for p in m.persons_in(a, b, exclude=_excluded_spans(tok))
+            if p not in out and p.kind == "name" and not _possessor_or_of(tok, p)]
     if out:
         return out
-    a, b = _span(tok)
-    inside = m.persons_in(a, b, exclude=_excluded_spans(tok))
-    if inside:
-        return inside
     office = m.office_holder(tok)
     return [office] if office is not None else []
+
+
+def _possessor_or_of(tok, p):
+    """True when person ``p`` inside the phrase of ``tok`` only qualifies it ("Putin's envoy", "the envoy of X")."""
+    for t in tok.subtree:
+        if t.idx <= p.start < t.idx + len(t.text) or p.start <= t.idx < p.end:
+            for anc in [t] + list(t.ancestors):
+                if anc is tok:
+                    break
+                if anc.dep_ == "poss" or (anc.dep_ == "pobj" and anc.head.lower_ in ("of", "for")):
+                    return True
+    return False
+
+
+def summit_article(ctx) -> bool:
+    """An article about a multilateral gathering: its attendees travelled to it (GUIDELINES v2)."""
+    return len(_SUMMIT_WORD.findall(ctx.text)) >= 2
+
+
+_SUMMIT_WORD = re.compile(r"\b(summit|summits|conference|forum|gathering|ministerial|COP\d+|G20|G7|G-20|G-7)\b", re.I)
+PRESENCE_VERBS = {"attend", "sign", "speak", "address", "chair", "co-chair", "join", "participate", "represent", "lead",
+                  "open", "warn", "urge", "call", "tell", "use", "hold", "meet", "deliver", "present", "announce",
+                  "pledge", "propose", "say", "adopt", "criticise", "criticize", "accuse", "condemn", "welcome",
+                  "praise", "reject", "argue", "insist", "declare", "vow", "promise", "ask", "appeal", "demand"}
+
+
+def presence(ctx, doc, sent_span, venue, g) -> list[Frame]:
+    """Leaders acting at the article's summit: each a visitor to its venue (document-level reasoning).
+
+    Only in a summit article with a known venue, for named people with a leader's or minister's role
+    whose country is not the venue's, acting (subject of a verb, or "in the presence of") in a
+    sentence that places nothing elsewhere and tells nothing of the past."""
+    if venue is None:
+        return []
+    summit = summit_article(ctx)
+    m = Mentions(ctx)
+    s, e = sent_span
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return []
+    sent = ctx.text[s:e]
+    if re.search(r"\b(last year|previous|had presided|ago|earlier this year|in 20\d\d|in 19\d\d|next year)\b", sent):
+        return []
+    for _, x in m.places:
+        if s <= x.start < e and x.place.kind in ("city", "country") and x.place.code != venue[0] and \
+                re.search(r"\b(?:in|at|to|from)\s+(?:the\s+)?$", ctx.text[max(0, x.start - 9):x.start]):
+            return []
+    out = []
+    for tok in span:
+        toks = []
+        if summit and tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in PRESENCE_VERBS and tok.tag_ != "VB" and \
+                not any(c.dep_ == "aux" and c.lower_ in ("will", "would", "could", "may", "might", "should") for c in tok.children):
+            toks = [c for c in tok.children if c.dep_ in ("nsubj",)]
+            toks += [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        elif tok.lower_ == "presence" and tok.head.lower_ == "in":
+            toks = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        people = [p for t in toks for p in _people(m, t) if p.kind == "name" and p.person.code
+                  and p.person.code != venue[0] and (p.person.roles or p.person.name in g.leaders)]
+        if people:
+            out.append(Frame("presence", tok, people, [venue], here=True))
+    return out
 
 
 def subject(tok):
@@ -315,6 +384,13 @@ def _move_frame(m, tok, lem, sent, venue, g):
     if dests or lem in ("arrive", "land", "fly", "come", "visit"):
         dests += _to_list(m, sent, tok, g)
     here = False
+    adv = {c.lower_ for c in tok.children if c.dep_ == "advmod"}
+    if not dests and "there" in adv:
+        prev = m.place_before(sent.start_char)
+        if prev is not None:
+            dests = [prev]  # "Abiy flew there on Sunday": the place the text spoke of last
+    if not dests and venue and "here" in adv:
+        dests = [venue]
     if not dests and venue and lem in ("arrive", "land", "fly", "come") and _no_place_after(m, tok):
         dests = [venue]
         here = True

@@ -87,19 +87,19 @@ def _visitors(ctx, s, e, trig_start, trig_end, trig):
 
 
 _REGEX_FALLBACK = False
-CUE_CONFIDENCE = {"move": 0.9, "noun": 0.85, "host": 0.8, "attend": 0.75, "meet": 0.6, "regex": 0.7}
+CUE_CONFIDENCE = {"presence": 0.65, "move": 0.9, "noun": 0.85, "host": 0.8, "attend": 0.75, "meet": 0.6, "regex": 0.7}
 
 
 def _frame_visits(ctx, original, found):
     """Visits from the parse-based trip frames of :mod:`kg.extract.trips`."""
-    from .trips import article_venue, frames
+    from .trips import article_venue, frames, presence
     g = ctx.gaz
     venue = article_venue(ctx, g)
     for si, (s, e) in enumerate(ctx.sents):
         sent = ctx.text[s:e]
         if not sent.strip() or SKIP.search(sent) or (INVITED.search(sent) and not re.search(r"\baccept", sent)):
             continue
-        for f in frames(ctx, ctx.doc, (s, e), venue, g):
+        for f in frames(ctx, ctx.doc, (s, e), venue, g) + presence(ctx, ctx.doc, (s, e), venue, g):
             t0 = f.trigger.idx - s
             if BACKGROUND.search(sent[max(0, t0 - 80):t0 + 80]):
                 continue
