@@ -251,6 +251,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             parties = _signatories(ctx, pred, rel, htok, np_text, last_parties)
             if len(parties) < 2:
                 parties = _parties(ctx, np_a, np_b, s, e, last_parties)
+                if ctx.dyad and set(ctx.dyad) <= set(parties) and len(parties) > 2:
+                    parties = list(ctx.dyad)  # the sentence's other states are context, not signatories
             if len(parties) < 2:
                 continue
             if status == "signed" and pred.lemma_ in ("agree", "launch", "establish", "create", "announce", "upgrade",
@@ -370,7 +372,7 @@ def _resolve_actor(ctx, tok):
             add(persons[0].person.code)
         elif persons or (ent is not None and ent.label_ == "PERSON"):
             out.append("OTHER")
-        elif ent is not None and ent.label_ == "ORG":
+        elif ent is not None and ent.label_ == "ORG" and not any(w in ent.text.lower() for w in org_words):
             add(re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()))
         elif t.pos_ == "PROPN" and t.dep_ in ("nsubj", "conj", "pobj", "appos") and t.text[:1].isupper() \
                 and not any(x.lower_ in org_words for x in t.subtree):
@@ -407,11 +409,31 @@ def _signatories(ctx, pred, rel, htok, title, last):
         other = next((c for c in here + ([ctx.partner_of(known[0])] if known else []) if c and c not in parties), None)
         if other:
             parties.append(other)
-    if len(parties) == 1 and g.is_country(parties[0]):
-        p = ctx.partner_of(parties[0])
-        if p:
-            parties.append(p)
+    if len(parties) == 1:
+        parties += [c for c in _complement(ctx, pred, parties[0]) if c not in parties][:1]
     return parties
+
+
+def _complement(ctx, pred, party):
+    """The other side of a document only one of whose parties the text names.
+
+    A state's counterpart is the other state of the article's main trip, else its most mentioned
+    partner; a firm's is a state its own clause names ("a contract to build ... the Belgrade ring
+    road"), else the trip's host."""
+    g = ctx.gaz
+    dyad = ctx.dyad
+    if g.is_country(party):
+        if dyad and party in dyad:
+            return [c for c in dyad if c != party]
+        p = ctx.partner_of(party)
+        return [p] if p else []
+    a = min(t.idx for t in pred.subtree)
+    b = max(t.idx + len(t.text) for t in pred.subtree)
+    here = [mm.place.code for _, mm in ctx.places_in(a, b) if mm.place.kind in ("city", "country", "demonym")
+            and mm.place.code and not _is_venue(ctx, mm)]
+    if here:
+        return here[:1]
+    return [dyad[1]] if dyad else ctx.ranked_countries()[:1]
 
 
 COMMIT_VERBS = {"agree", "decide", "pledge", "commit", "resolve", "vow", "undertake", "consent"}

@@ -98,6 +98,7 @@ class Context:
     person_context: set[int]     # indices into places used as a person's country ("Indian" PM)
     counts: Counter
     dateline: Mention | None = None
+    dyad: tuple[str, str] | None = None   # (visitor's country, host country) of the main trip, once known
 
     def sentence_of(self, pos: int) -> int:
         starts = [s for s, _ in self.sents]

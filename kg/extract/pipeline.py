@@ -80,7 +80,9 @@ class SpacyRuleExtractor:
         ctx.doc = doc
         original = article.text or ""
         events: list[Event] = []
-        events += extract_visits(ctx, original, pub)
+        visits = extract_visits(ctx, original, pub)
+        ctx.dyad = main_dyad(visits)
+        events += visits
         events += extract_awards(ctx, original, pub)
         agreements = extract_agreements(ctx, original, pub)
         events += agreements
@@ -89,6 +91,17 @@ class SpacyRuleExtractor:
             for k in [k for k in vars(ev) if k.startswith("_")]:
                 delattr(ev, k)
         return events, people_of(ctx, events)
+
+
+def main_dyad(visits) -> tuple[str, str] | None:
+    """(visitor's country, host country) of the article's main trip: the best-attested visit, which the
+    parties of a document signed "by the two sides" or by one firm during the trip default to."""
+    scored = [(v.confidence or 0, v.visitor_country, v.place_country) for v in visits
+              if v.visitor_country and v.place_country and v.status != "cancelled"]
+    if not scored:
+        return None
+    _, a, b = max(scored)
+    return a, b
 
 
 def people_of(ctx, events: list[Event]) -> list[Person]:
