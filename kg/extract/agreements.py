@@ -20,7 +20,8 @@ from kg.records import Agreement
 HEAD = re.compile(
     r"(?i:\b(memorand(?:um|a|ums) of understanding|MoUs?|memorand(?:um|a|ums)|agreements?|accords?|treat(?:y|ies)|"
     r"joint (?:vision )?statements?|joint declarations?|declarations?|contracts?|pacts?|deals?|arrangements?|"
-    r"ceasefires?|cease-fires?|truces?|consensus|"
+    r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= for \d)|"
+    r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced) )+partnership|"
     r"(?:cooperation |action |development )?plan|conventions?|protocols?)\b)"
     r"|\b((?:[A-Z][\w-]+ )+(?:Partnership|Programme|Program|Vision|Framework|Roadmap|Statement|Declaration|Charter))\b")
 _CASE_SENSITIVE_HEADS = ("Partnership", "Programme", "Program", "Vision", "Framework", "Roadmap", "Charter")
@@ -187,6 +188,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
     for si, (s, e) in enumerate(ctx.sents):
         sent = text[s:e]
         made_here = []
+        spans_here: list[tuple[int, int]] = []
         for m in HEAD.finditer(sent):
             head_txt = m.group(0)
             if m.group(2):
@@ -194,6 +196,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             else:
                 a0 = s + m.start(1)
             head_word = head_txt.split()[-1].lower()
+            if any(x <= a0 < y for x, y in spans_here):
+                continue  # "a Joint Declaration on a Strategic Partnership": one document, named once
             np_a, np_b, htok = _np_span(doc, a0, s + m.end())
             np_text = text[np_a:np_b]
             words = [w.lower() for w in re.findall(r"[\w-]+", text[np_a:a0])]
@@ -207,7 +211,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue
             if NEGOTIATION.search(before + text[np_a:a0]) or HEDGE.search(sent):
                 continue
-            if UPGRADE.search(before) or GENERIC_NP.match(tail):
+            if GENERIC_NP.match(tail):
                 continue
             if re.search(r"\b(is|was|are|were)\s+(?:not\s+)?$", before) and head_txt[0].islower() and not m.group(2):
                 continue
@@ -279,6 +283,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 ag._head = head_word  # type: ignore[attr-defined]
                 ag._batch = batch  # type: ignore[attr-defined]
                 ag._tok = htok.i if htok is not None else None  # type: ignore[attr-defined]
+                spans_here.append((np_a, np_b))
                 ag.confidence = 0.85 if rel in ("object", "subject", "noun", "participle") else 0.7
                 found.append(ag)
                 made_here.append(ag)
@@ -303,8 +308,11 @@ def _frame(htok, prev_sign):
     if htok is None:
         return None
     f = predicate(htok)
-    if f is None and prev_sign and not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in htok.sent):
-        return htok, "list", "signed"  # "(iii) Executive Programme for cooperation in sports": an item of a signing list
+    if f is None and prev_sign and (htok.dep_ in ("conj", "appos", "dep") or
+                                    not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in htok.sent)):
+        # "(iii) Executive Programme for cooperation in sports", "... and the Framework Agreement on ...":
+        # an item of a signing list
+        return htok, "list", "signed"
     if f is None:
         return None
     pred, rel = f
@@ -337,7 +345,7 @@ def _resolve_actor(ctx, tok):
         t = stack.pop(0)
         stack += [c for c in t.children if c.dep_ == "conj" and c not in stack]
         low = t.lower_
-        if low in ("they", "we", "both") or (low in PAIR_NOUNS and any(c.lower_ in ("two", "both") for c in t.children)):
+        if low in ("they", "we", "both") or (low in PAIR_NOUNS and any(c.lower_ in ("two", "both", "the") for c in t.children)):
             add("PAIR")
             continue
         # the token's own noun phrase, without clauses and prepositional phrases other than "of"
@@ -375,11 +383,19 @@ def _resolve_actor(ctx, tok):
         elif ent is not None and ent.label_ == "ORG" and not any(w in ent.text.lower() for w in org_words):
             add(re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()))
         elif t.pos_ == "PROPN" and t.dep_ in ("nsubj", "conj", "pobj", "appos") and t.text[:1].isupper() \
+                and not (t.text.isupper() and len(t.text) > 5) and not _in_dateline(ctx, t.idx) \
                 and not any(x.lower_ in org_words for x in t.subtree):
             # a proper name that is no person or place: a firm or body ("Engie", "the phosphates group OCP")
             add(" ".join(x.text for x in t.subtree if x.i <= t.i and x.pos_ == "PROPN" and x.dep_ in ("compound",)
                          or x.i == t.i))
     return out
+
+
+def _in_dateline(ctx, pos) -> bool:
+    """Inside the "HANOI, Sept 3 (Wire) -" opening of the article."""
+    head = ctx.text[:120]
+    m = re.search(r"\s[-–—]\s", head)
+    return bool(m) and pos < m.start() and "\n" not in head[:m.start()].strip()
 
 
 PAIR_NOUNS = {"sides", "countries", "leaders", "governments", "nations", "ministers", "presidents", "states", "parties",
@@ -398,6 +414,8 @@ def _signatories(ctx, pred, rel, htok, title, last):
     for k in hyphen_pairs(title, lambda w: (g.forms[w].code or g.forms[w].name) if w in g.forms else None):
         if k not in parties:
             parties.append(k)
+    if rel == "list" and not parties:
+        parties = ["PAIR"]  # "These include ...": the signatories of the signing just told
     if "PAIR" in parties:
         parties.remove("PAIR")
         parties += [p for p in _pair(ctx, pred.sent, last) if p not in parties]
@@ -436,6 +454,7 @@ def _complement(ctx, pred, party):
     return [dyad[1]] if dyad else ctx.ranked_countries()[:1]
 
 
+DOC_NOUNS = {"agreement", "statement", "declaration", "document", "text", "deal", "accord", "treaty", "memorandum"}
 COMMIT_VERBS = {"agree", "decide", "pledge", "commit", "resolve", "vow", "undertake", "consent"}
 
 
@@ -461,10 +480,13 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
             continue
         if find_money(ctx.text[comp.idx:e]):
             continue  # a trade figure: a TradeTarget
+        if any(c.dep_ == "prep" and c.lower_ in ("in", "under") and any(p.lower_ in ("it", "which") or p.lemma_ in
+               DOC_NOUNS for p in c.children) for c in tok.children):
+            continue  # "In it the two countries commit to ...": the terms of a document already told
         parties = _signatories(ctx, tok, "object", comp, "", last)
-        subj_people = [p for t in actor_tokens(tok, "object", comp) for p in _resolve_actor(ctx, t)]
-        if len(parties) < 2 or len(subj_people) < 1:
-            continue
+        subj = {k for t in actor_tokens(tok, "object", comp) for k in _resolve_actor(ctx, t)}
+        if len(parties) < 2 or not (len(subj - {"OTHER"}) >= 2 or "PAIR" in subj):
+            continue  # one side's decision ("the president decided to cancel his visit") is no agreement
         a = comp.idx
         b = max(t.idx + len(t.text) for t in comp.subtree)
         title = re.split(r"[,;]| - ", ctx.text[a:b])[0][:90].strip()

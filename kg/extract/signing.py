@@ -18,6 +18,7 @@ CONCLUDE = {"sign", "conclude", "adopt", "issue", "ink", "seal", "exchange", "fi
             "witness", "launch", "establish", "create", "forge", "hammer", "complete", "renew", "extend",
             "upgrade", "elevate", "raise", "lift", "cement", "enter", "produce", "deliver", "welcome", "hail",
             "include", "be", "list", "cover", "comprise", "feature", "emerge", "yield", "make"}
+UPGRADE_VERBS = {"upgrade", "elevate", "raise", "lift"}  # only "raised ... to a strategic partnership" makes one
 LIST_VERBS = {"include", "be", "list", "cover", "comprise", "feature"}   # "Among them were ...": needs a signing before
 SIGN_NOUN = {"signing", "conclusion", "adoption", "exchange", "issuance", "signature", "finalisation", "launch"}
 FUTURE_AUX = {"will", "shall", "'ll"}
@@ -52,7 +53,7 @@ def predicate(head):
     while t.dep_ in ("conj", "appos") and t.head is not t:
         t = t.head
     dep, up = t.dep_, t.head
-    if dep in ("dobj", "attr", "oprd") and up.pos_ in ("VERB", "AUX") and up.lemma_ in CONCLUDE:
+    if dep in ("dobj", "attr", "oprd") and up.pos_ in ("VERB", "AUX") and up.lemma_ in CONCLUDE - UPGRADE_VERBS:
         return up, "list" if up.lemma_ in LIST_VERBS else "object"
     if dep == "nsubjpass" and up.lemma_ in CONCLUDE - LIST_VERBS:
         return up, "subject"
