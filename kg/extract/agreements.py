@@ -338,6 +338,13 @@ def _resolve_actor(ctx, tok):
 
     stack = [tok]
     if tok.head.lower_ == "between":
+        # "between Canada, of the one part, and the European Union ...": the parser often loses the second
+        # side, so every state or organisation named up to the end of the document's phrase counts
+        head = tok.head.head
+        end = max(x.idx + len(x.text) for x in head.subtree)
+        for _, mm in ctx.places_in(tok.head.idx, end):
+            if mm.place.kind in ("country", "org", "demonym") and not _is_venue(ctx, mm):
+                add(mm.place.name if mm.place.kind == "org" else mm.place.code)
         # "between Canada, of the one part, and the European Union ...": every name inside the phrase
         stack += [t for t in tok.subtree if t is not tok and t.pos_ == "PROPN" and t.dep_ in ("conj", "pobj", "appos")
                   and t.head.dep_ != "compound"]
@@ -345,7 +352,8 @@ def _resolve_actor(ctx, tok):
         t = stack.pop(0)
         stack += [c for c in t.children if c.dep_ == "conj" and c not in stack]
         low = t.lower_
-        if low in ("they", "we", "both") or (low in PAIR_NOUNS and any(c.lower_ in ("two", "both", "the") for c in t.children)):
+        if low in ("they", "we", "both") or (low in PAIR_NOUNS and t.text.islower()
+                                             and any(c.lower_ in ("two", "both", "the") for c in t.children)):
             add("PAIR")
             continue
         # the token's own noun phrase, without clauses and prepositional phrases other than "of"
