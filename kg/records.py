@@ -23,10 +23,12 @@ AWARD_STATUS = ("conferred", "announced", "planned")
 AGREEMENT_STATUS = ("signed", "agreed", "reported", "planned", "denied")
 TRADE_TARGET_STATUS = ("agreed", "proposed", "reaffirmed")
 
-DEFAULT_MIN_CONFIDENCE = 0.0
+DEFAULT_MIN_CONFIDENCE = 0.5
 """Extracted events with a confidence below this are not stored (``kg ingest --min-confidence``;
 ``kg serve --min-confidence`` or KG_MIN_CONFIDENCE for POST /articles). An event without a
-confidence counts as 1.0. 0.0 keeps every event; the extractor's maintainers tune it on dev.
+confidence counts as 1.0. Chosen on the dev corpus (kg eval's threshold table, 2026-12): F1 is
+flat from 0.0 to 0.5 (0.80) and falls above it (0.77 at 0.7, 0.26 at 0.9), so 0.5 drops only
+the weakest cues at no cost in recall.
 It lives here, with the field, so the CLI can show it without importing RDF or SHACL."""
 
 

@@ -15,8 +15,11 @@ import pytest
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 # floors set from the first measurement, below it by a margin
-FLOORS = {"Visit": 0.0, "Award": 0.0, "Agreement": 0.0, "TradeTarget": 0.0}
-MICRO_FLOOR = 0.0  # floors set from the first measurement, below it by a margin
+# Floors set from the first measurements, below them by a margin: the extractor of 34096ed scored micro
+# 0.61 (written blind, before any look), extraction v2 0.64 (Visit 0.78, Award 0.77, Agreement 0.41,
+# TradeTarget 0.71). Nobody tuned on these articles: read only the aggregate figures.
+FLOORS = {"Visit": 0.70, "Award": 0.60, "Agreement": 0.33, "TradeTarget": 0.55}
+MICRO_FLOOR = 0.58
 TYPES = ("Visit", "Award", "Agreement", "TradeTarget")
 STATUSES = {
     "Visit": {"occurred", "ongoing", "planned", "cancelled"},

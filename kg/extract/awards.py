@@ -202,5 +202,7 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
                             if getattr(dup, k) is None and getattr(aw, k) is not None:
                                 setattr(dup, k, getattr(aw, k))
                         continue
+                    # a named order and a parsed recipient make the surest awards
+                    aw.confidence = round((0.85 if aw.award else 0.7) + (0.1 if roles and roles[0] else 0.0), 2)
                     found.append(aw)
     return found

@@ -13,7 +13,9 @@ SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln":
           "crore": 1e7, "crores": 1e7, "cr": 1e7}
 PREFIX = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP", "¥": "JPY",
           "jpy": "JPY", "rs": "INR", "rs.": "INR", "inr": "INR", "₹": "INR", "cny": "CNY", "rmb": "CNY",
-          "a$": "AUD", "aud": "AUD", "c$": "CAD", "sar": "SAR", "aed": "AED", "rub": "RUB", "₽": "RUB", "krw": "KRW",
+          "a$": "AUD", "aud": "AUD", "c$": "CAD", "nz$": "NZD", "nzd": "NZD", "hk$": "HKD", "s$": "SGD",
+          "r$": "BRL", "brl": "BRL", "cad": "CAD", "zar": "ZAR", "egp": "EGP", "ngn": "NGN", "kes": "KES", "mxn": "MXN",
+          "pkr": "PKR", "bdt": "BDT", "idr": "IDR", "vnd": "VND", "sar": "SAR", "aed": "AED", "rub": "RUB", "₽": "RUB", "krw": "KRW",
           "₩": "KRW", "chf": "CHF", "try": "TRY"}
 SUFFIX = {"dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
           "pounds sterling": "GBP", "yen": "JPY", "rupees": "INR", "rupee": "INR", "yuan": "CNY", "renminbi": "CNY",
@@ -23,7 +25,7 @@ SUFFIX = {"dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR"
 
 _NUM = r"(\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(lakh\s+crores?|thousand\s+crores?|thousand|million|billion|trillion|lakhs?|crores?|mn|bn|tn|trn|mln|bln|cr|[kmb])"
-_PRE = r"(us\$|a\$|c\$|\$|€|£|¥|₹|₽|₩|rs\.?|usd|eur|gbp|jpy|inr|cny|rmb|aud|sar|aed|rub|krw|chf)"
+_PRE = r"(us\$|nz\$|hk\$|a\$|c\$|s\$|r\$|\$|€|£|¥|₹|₽|₩|rs\.?|usd|eur|gbp|jpy|inr|cny|rmb|aud|sar|aed|rub|krw|chf|nzd|brl|cad|zar|egp|ngn|kes|mxn|pkr|bdt|idr|vnd)"
 _SUF = "|".join(sorted((re.escape(s) for s in SUFFIX), key=len, reverse=True))
 MONEY = re.compile(
     r"(?<![\w$€£¥₹])" + _PRE + r"\s?" + _NUM + r"(?:\s?" + _SCALE + r"\b)?(?:\s+(" + _SUF + r")\b)?"
@@ -54,7 +56,7 @@ def find_money(text: str) -> list[Money]:
         if m.group(1):
             pre, num, scale, suf = m.group(1), m.group(2), m.group(3), m.group(4)
             cur = SUFFIX.get((suf or "").lower()) or PREFIX.get(pre.lower())
-            if pre.lower() in ("a$", "c$"):
+            if pre.lower() in ("a$", "c$", "nz$", "hk$", "s$", "r$"):
                 cur = PREFIX[pre.lower()]
         else:
             num, scale, suf = m.group(5), m.group(6), m.group(7)

@@ -15,7 +15,7 @@ from kg.records import TradeTarget
 
 GOAL = re.compile(r"\b(target|goal|aim(?:s|ed)?|objective|ambition|task|eye|eyes|pledg\w+|"
                   r"(?:lift|rais|increas|tak|boost|doubl|expand|bring|push|realis|realiz|achiev)\w*\b[^.;$]{0,60}?\bto\b|"
-                  r"realise|realize|reach)\b", re.I)
+                  r"realis\w*|realiz\w*|reach)\b", re.I)
 STAT = re.compile(r"\b(was worth|were worth|worth about|worth|reached|fell|rose|grew|stood at|was about|was around|"
                   r"totall?ed|amounted|invested|value at|valued|had been met|was met|set in \d{4}|loans?)\b", re.I)
 METRIC = re.compile(r"((?:bilateral |two-way |annual |non-oil |total )*(?:trade|investment|turnover|exports|imports)"
@@ -40,6 +40,9 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
             coordinated = prev_goal_end is not None and re.search(r"\band\b[^.;$]{0,60}\bto\s*(?:about\s+|around\s+)?$", between)
             if not GOAL.search(window) and not coordinated:
                 continue
+            old = re.search(r"\bin ((?:19|20)\d\d)\b", left)
+            if old and pub is not None and int(old.group(1)) < pub.year - 1:
+                continue  # "The UAE said in 2015 that it aimed to ...": an old goal, background
             if STAT.search(left[-45:]) or re.search(r"\b(in|last) (?:year|\d{4})", sent[mo.end:mo.end + 12]):
                 continue
             if re.search(r"\b(in|since) (19|20)\d\d\b", sent[mo.end:mo.end + 20]) and not re.search(r"\bby\b", sent[mo.end:mo.end + 10]):
@@ -74,5 +77,6 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
             if dup is not None:
                 dup.year = dup.year or t.year
                 continue
+            t.confidence = 0.85 if year else 0.65  # a goal without a target year is often a package or pledge
             found.append(t)
     return found
