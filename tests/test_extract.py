@@ -319,7 +319,9 @@ def test_eval_scores_at_confidence_thresholds():
     r = score_with_thresholds(gold, pred)
     rows = {row["threshold"]: (row["tp"], row["pred"]) for row in r["thresholds"]}
     assert rows == {0.0: (2, 3), 0.3: (2, 3), 0.5: (1, 2), 0.7: (1, 2), 0.9: (0, 1)}
-    assert (r["min_confidence"], r["types"]["Agreement"]["tp"]) == (0.0, 2)
+    from kg.records import DEFAULT_MIN_CONFIDENCE
+    # the headline row is the default threshold: at 0.5 the 0.4 event is not stored
+    assert (r["min_confidence"], r["types"]["Agreement"]["tp"]) == (DEFAULT_MIN_CONFIDENCE, rows[0.5][0])
     text = format_report(r)
     assert text.splitlines()[0].split()[:2] == ["confidence", ">="]
     assert "0.50                2    1   0.50   0.50   0.50" in text
