@@ -113,6 +113,7 @@ def _frame_visits(ctx, original, found):
                               **evidence_fields(ctx, (s, e), original))
                     v._sents = {si}  # type: ignore[attr-defined]
                     v._conf = conf  # type: ignore[attr-defined]
+                    v._kinds = {f.kind}  # type: ignore[attr-defined]
                     _merge(found, v)
 
 
@@ -121,6 +122,7 @@ def _merge(found, v):
     old = next((x for x in found if key(x) == key(v)), None)
     if old is not None:
         old._conf = max(getattr(old, "_conf", 0), getattr(v, "_conf", 0))
+        old._kinds = getattr(old, "_kinds", set()) | getattr(v, "_kinds", set())
         if old.place is None and v.place is not None:
             old.place = v.place
     merge_into(found, v, key=key)
@@ -171,7 +173,62 @@ def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
     for v in found:
         _finish(ctx, v, pub)
         v.confidence = round(getattr(v, "_conf", 0.7), 2)
+    _earlier_legs_are_over(found)
     return found
+
+
+CALLED_OFF = re.compile(r"\b(?:had been|was|were) (?:due|expected|scheduled|set|supposed) to\b|\bwas to have\b", re.I)
+PAST_ARRIVAL = re.compile(r"\b(arrived|landed|flew|paid|visited|was received|touched down|began|was welcomed)\b", re.I)
+PRESENT_MOVE = re.compile(r"\b(flies|travels|leaves|heads|goes|moves) (?:on )?(?:to|for)\b", re.I)
+TRIP_OVER = re.compile(r"\b(ended|left|concluded|wrapped up|departed|returned home|flew home|flew out|at the end of)\b", re.I)
+
+
+def _status(v, texts, own_texts, pub, kinds) -> str:
+    """planned / ongoing / occurred from dates against the publication day, then tense and aspect.
+
+    News about a trip is mostly written while it lasts: a trip that began within three days of
+    publication, and that no sentence says is over, is ongoing (GUIDELINES: status at publication)."""
+    p = pub.isoformat() if pub else None
+    alltext = " ".join(texts)
+    own = " ".join(own_texts)
+    if p and v.start and v.start[:10] > p:
+        return "planned"
+    if (PRESENT_MOVE.search(own) or PLANNED.search(own)) and not PAST_ARRIVAL.search(own) and \
+            not (p and v.start and len(v.start) == 10 and v.start < p):
+        return "planned"
+    if p and v.end and len(v.end) == 10:
+        if v.end == p and re.search(r"\b(paid|visited|concluded|ended|wrapped up)\b", own):
+            return "occurred"  # a readout issued on the last day of the visit it reports
+        return "ongoing" if v.end >= p else "occurred"
+    if PRESENT.search(alltext):
+        return "ongoing"
+    recent = False
+    if pub and v.start and len(v.start) == 10:
+        recent = 0 <= (pub - dates.parse_iso(v.start)).days <= 3
+    elif pub and not v.start:
+        near = [dates.parse_iso(d1) for t in own_texts for _, _, d1, _ in dates.find_dates(t, pub) if len(d1) == 10]
+        recent = any(d and 0 <= (pub - d).days <= 3 for d in near) or ("presence" in kinds and not near)
+    if recent and not TRIP_OVER.search(alltext):
+        return "ongoing"
+    if PLANNED.search(alltext) and not PAST_ARRIVAL.search(alltext):
+        return "planned"
+    return "occurred"
+
+
+def _earlier_legs_are_over(found):
+    """On a tour, a leg the visitor has left for a later one is over: only the last leg
+    (latest start, else last told) can still be ongoing."""
+    by_visitor: dict = {}
+    for v in found:
+        by_visitor.setdefault(v.visitor, []).append(v)
+    for legs in by_visitor.values():
+        current = [v for v in legs if v.status == "ongoing"]
+        if len(current) < 2:
+            continue
+        last = max(current, key=lambda v: (v.start or "", v.evidence_start or 0))
+        for v in current:
+            if v is not last:
+                v.status = "occurred"
 
 
 def _finish(ctx, v: Visit, pub):
@@ -198,6 +255,7 @@ def _finish(ctx, v: Visit, pub):
                   and m.place.code and m.place.code != v.place_country}
         if about and not others and not CANCEL.search(sent):
             extra.add(si)
+    own_texts = [ctx.text[a:b] for a, b in (ctx.sents[i] for i in sorted(own))]
     for si in sorted(own | extra):
         s, e = ctx.sents[si]
         sent = ctx.text[s:e]
@@ -234,18 +292,7 @@ def _finish(ctx, v: Visit, pub):
         v.end = None
     if v.status == "cancelled":
         return
-    alltext = " ".join(texts)
-    if any(CANCEL.search(t) for t in texts):
+    if any(CANCEL.search(t) or CALLED_OFF.search(t) for t in texts):
         v.status = "cancelled"
         return
-    p = pub.isoformat() if pub else None
-    if p and v.start and v.start[:10] > p:
-        v.status = "planned"
-    elif p and v.end and len(v.end) == 10 and v.end > p:
-        v.status = "ongoing"
-    elif PRESENT.search(alltext) and not (p and v.end and v.end < p):
-        v.status = "ongoing"
-    elif PLANNED.search(alltext) and not re.search(r"\b(arrived|landed|flew|paid|visited|was received)\b", alltext):
-        v.status = "planned"
-    else:
-        v.status = "occurred"
+    v.status = _status(v, texts, own_texts, pub, getattr(v, "_kinds", set()))
