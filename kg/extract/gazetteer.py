@@ -26,6 +26,80 @@ def _forms(cell: str | None) -> list[str]:
     return [f.strip() for f in (cell or "").split("|") if f.strip()]
 
 
+# A form starts with a capital not preceded by a word character or hyphen, and ends before a non-word
+# character: the same boundaries the single alternation regex over all forms used to have.
+_START = re.compile(r"(?<![\w-])[A-ZÀ-Ö]")
+_NONWORD = re.compile(r"\W")
+
+
+class _Match:
+    """What :meth:`FormMatcher.finditer` yields: the part of ``re.Match`` the rules use."""
+    __slots__ = ("_start", "_end", "_text")
+
+    def __init__(self, start: int, end: int, text: str):
+        self._start, self._end, self._text = start, end, text
+
+    def start(self, group: int = 0) -> int:
+        return self._start
+
+    def end(self, group: int = 0) -> int:
+        return self._end
+
+    def span(self, group: int = 0) -> tuple[int, int]:
+        return self._start, self._end
+
+    def group(self, group: int = 0) -> str:
+        if group:
+            raise IndexError("no such group")
+        return self._text
+
+    __getitem__ = group
+
+    def __repr__(self) -> str:
+        return f"<match span=({self._start}, {self._end}) {self._text!r}>"
+
+
+class FormMatcher:
+    """Finds the known surface forms in a text, longest first, like ``re.compile("|".join(forms))``.
+
+    One regex alternation over thousands of forms is slow to compile and to run (measured on the dev
+    articles at ~9,700 forms: 0.17 s to compile and 2.1 ms per article, against 0.35 ms for this). This
+    looks up the word at each capitalised position (its "head", up to the first non-word character) in
+    a dict, and only then tries the forms starting with that head, longest first, at the following word
+    boundaries.
+    """
+
+    def __init__(self, forms):
+        self.forms = set(forms)
+        self.heads: dict[str, int] = {}   # first word of a form -> length of the longest form starting with it
+        for f in self.forms:
+            m = _NONWORD.search(f, 1)
+            head = f[:m.start()] if m else f
+            self.heads[head] = max(self.heads.get(head, 0), len(f))
+
+    def finditer(self, text: str):
+        n = len(text)
+        pos = 0
+        for sm in _START.finditer(text):
+            p = sm.start()
+            if p < pos:
+                continue
+            m = _NONWORD.search(text, p + 1)
+            b = m.start() if m else n
+            longest = self.heads.get(text[p:b])
+            if longest is None:
+                continue
+            limit = min(n, p + longest)
+            ends = [b] + [x.start() for x in _NONWORD.finditer(text, b + 1, limit + 1)]
+            if n <= limit and ends[-1] != n:
+                ends.append(n)
+            for e in reversed(ends):
+                if e - p <= longest and text[p:e] in self.forms:
+                    pos = e
+                    yield _Match(p, e, text[p:e])
+                    break
+
+
 @dataclass(frozen=True)
 class Place:
     """A surface form found in text that points to a state: ``kind`` tells how."""
@@ -54,7 +128,7 @@ class Gazetteer:
     state_kinds: dict[str, set[str]] = field(default_factory=dict)  # "kingdom" -> {SAU, THA, ...}
     titles: list[str] = field(default_factory=list)
     title_words: set[str] = field(default_factory=set)
-    pattern: re.Pattern | None = None
+    pattern: FormMatcher | None = None   # .finditer(text): matches whose group(0) is a key of ``forms``
     leader_pattern: re.Pattern | None = None
 
     def country_name(self, code: str | None) -> str | None:
@@ -119,9 +193,7 @@ def load() -> Gazetteer:
                 g.leaders.setdefault(v, (full, code, role))
     g.titles = sorted((t for (t,) in _rows(GAZ / "titles.txt")), key=len, reverse=True)
     g.title_words = {w for t in g.titles for w in t.split()}
-    alts = sorted(g.forms, key=len, reverse=True)
-    # every form starts with a capital: the lookahead lets the engine skip other positions fast
-    g.pattern = re.compile(r"(?<![\w-])(?=[A-ZÀ-Ö])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
+    g.pattern = FormMatcher(g.forms)
     lalts = sorted(g.leaders, key=len, reverse=True)
     g.leader_pattern = re.compile(r"(?<![\w])(?=[A-ZÀ-Ö])(?:" + "|".join(re.escape(a) for a in lalts) + r")(?![\w])")
     return g
