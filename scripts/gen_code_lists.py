@@ -2,7 +2,7 @@
 """Rewrite the generated ISO code lists in shapes/dipkg.ttl from kg/data/*.tsv.
 
 The SHACL shapes check dip:countryCode against ISO 3166-1 alpha-3 (kg/data/countries.tsv, column
-``alpha3``) and schema:currency against ISO 4217 (kg/data/currencies.tsv, column ``code``) with sh:in
+``alpha3``, itself written from pycountry by scripts/gen_gazetteer.py) and schema:currency against ISO 4217 (kg/data/currencies.tsv, column ``code``) with sh:in
 lists. Those lists live between the ``# BEGIN GENERATED CODE LISTS`` and ``# END GENERATED CODE LISTS``
 lines of the shapes file; this script rewrites only that block.
 
