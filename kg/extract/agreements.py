@@ -201,7 +201,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             np_a, np_b, htok = _np_span(doc, a0, s + m.end())
             np_text = text[np_a:np_b]
             words = [w.lower() for w in re.findall(r"[\w-]+", text[np_a:a0])]
-            plural = head_word.endswith("s") and head_word not in ("mous",) or head_word in ("memoranda", "treaties", "mous")
+            plural = (head_word.endswith("s") and not head_word.endswith(("us", "ss")) and head_word not in ("mous",)) \
+                or head_word in ("memoranda", "treaties", "mous")
             if head_word in ("mous",):
                 plural = True
             before = text[max(s, np_a - 70):np_a]
@@ -253,6 +254,9 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 if not content or any(h == head_word for h, _ in heads_seen):
                     continue
             parties = _signatories(ctx, pred, rel, htok, np_text, last_parties)
+            if head_word.startswith(("declaration", "statement")) and "joint" not in np_text.lower() and \
+                    len(set(k for t in actor_tokens(pred, rel, htok) for k in _resolve_actor(ctx, t)) - {"OTHER"}) == 1:
+                continue  # one side's declaration or statement is no agreement
             if len(parties) < 2:
                 parties = _parties(ctx, np_a, np_b, s, e, last_parties)
                 if ctx.dyad and set(ctx.dyad) <= set(parties) and len(parties) > 2:

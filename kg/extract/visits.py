@@ -99,9 +99,11 @@ def _status(v, texts, own_texts, pub, kinds) -> str:
     own = " ".join(own_texts)
     if p and v.start and v.start[:10] > p:
         return "planned"
-    if (PRESENT_MOVE.search(own) or PLANNED.search(own)) and not PAST_ARRIVAL.search(own) and \
+    if PLANNED.search(own) and not PAST_ARRIVAL.search(own):
+        return "planned"  # "will visit", "is due in": the date may be when it was said
+    if PRESENT_MOVE.search(own) and not PAST_ARRIVAL.search(own) and \
             not (p and v.start and len(v.start) == 10 and v.start < p):
-        return "planned"
+        return "planned"  # "flies to Hangzhou on Saturday night"
     if p and v.end and len(v.end) == 10:
         if v.end == p and re.search(r"\b(paid|visited|concluded|ended|wrapped up)\b", own):
             return "occurred"  # a readout issued on the last day of the visit it reports
