@@ -201,8 +201,11 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             np_a, np_b, htok = _np_span(doc, a0, s + m.end())
             np_text = text[np_a:np_b]
             words = [w.lower() for w in re.findall(r"[\w-]+", text[np_a:a0])]
-            plural = (head_word.endswith("s") and not head_word.endswith(("us", "ss")) and head_word not in ("mous",)) \
-                or head_word in ("memoranda", "treaties", "mous")
+            first = head_txt.split()[0].lower()
+            if first not in ("memorandums", "memoranda", "mous", "agreements", "treaties", "letters", "statements"):
+                first = head_word  # only a document noun can make "memorandums of understanding" plural
+            plural = any((w.endswith("s") and not w.endswith(("us", "ss")) and w != "mous") or w in ("memoranda", "treaties", "mous")
+                         for w in {head_word, first})
             if head_word in ("mous",):
                 plural = True
             before = text[max(s, np_a - 70):np_a]
@@ -224,7 +227,9 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue  # "free to deal with": a verb
             if head_word.startswith("protocol") and re.search(r"\b(?:with|of|breaking|broke|break)\s+$", text[max(s, a0 - 10):a0]):
                 continue  # "a break with protocol": etiquette
-            if htok is not None and htok.dep_ == "appos" and any(getattr(o, "_tok", None) == htok.head.i for o in made_here):
+            if htok is not None and htok.dep_ == "appos" and made_here and (
+                    any(getattr(o, "_tok", None) == htok.head.i for o in made_here)
+                    or not set(w.lower() for w in re.findall(r"[\w-]+", text[np_a:a0])) - {"a", "an", "the"}):
                 continue  # 'a joint declaration, "A Joint Vision for 2030"': one document
             frame = _frame(htok, prev_sign)
             if frame is None or "following" in words:
@@ -255,7 +260,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                     continue
             parties = _signatories(ctx, pred, rel, htok, np_text, last_parties)
             if head_word.startswith(("declaration", "statement")) and "joint" not in np_text.lower() and \
-                    len(set(k for t in actor_tokens(pred, rel, htok) for k in _resolve_actor(ctx, t)) - {"OTHER"}) == 1:
+                    len({k for t in actor_tokens(pred, rel, htok) for k in _resolve_actor(ctx, t)
+                         if not k.startswith("OTHER:")}) == 1:
                 continue  # one side's declaration or statement is no agreement
             if len(parties) < 2:
                 parties = _parties(ctx, np_a, np_b, s, e, last_parties)
@@ -390,8 +396,10 @@ def _resolve_actor(ctx, tok):
                 add(code)  # else "the National Judicial Academy, India": the country only qualifies the body
         elif persons and persons[0].person.code:
             add(persons[0].person.code)
-        elif persons or (ent is not None and ent.label_ == "PERSON"):
-            out.append("OTHER")
+        elif persons:
+            out.append("OTHER:" + persons[0].text)
+        elif ent is not None and ent.label_ == "PERSON" and len(ent) == 1 and t.pos_ == "PROPN":
+            add(ent.text)  # a one-word name the parser calls a person but no mention resolves: a firm ("Ericsson")
         elif ent is not None and ent.label_ == "ORG" and not any(w in ent.text.lower() for w in org_words):
             add(re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()))
         elif t.pos_ == "PROPN" and t.dep_ in ("nsubj", "conj", "pobj", "appos") and t.text[:1].isupper() \
@@ -417,10 +425,11 @@ PAIR_NOUNS = {"sides", "countries", "leaders", "governments", "nations", "minist
 def _signatories(ctx, pred, rel, htok, title, last):
     parties: list[str] = []
     local = [k for t in np_actor_tokens(htok) for k in _resolve_actor(ctx, t)]
-    tokens = np_actor_tokens(htok) if len(set(local) - {"PAIR", "OTHER"}) >= 2 else actor_tokens(pred, rel, htok)
+    tokens = np_actor_tokens(htok) if len({k for k in local if k != "PAIR" and not k.startswith("OTHER:")}) >= 2 \
+        else actor_tokens(pred, rel, htok)
     for t in tokens:
         for k in _resolve_actor(ctx, t):
-            if k not in parties or k == "OTHER":
+            if k not in parties:
                 parties.append(k)
     g = ctx.gaz
     for k in hyphen_pairs(title, lambda w: (g.forms[w].code or g.forms[w].name) if w in g.forms else None):
@@ -431,14 +440,18 @@ def _signatories(ctx, pred, rel, htok, title, last):
     if "PAIR" in parties:
         parties.remove("PAIR")
         parties += [p for p in _pair(ctx, pred.sent, last) if p not in parties]
-    while "OTHER" in parties:
-        # a named official whose country the article does not give: the counterpart of the others
-        parties.remove("OTHER")
+    for o in [p for p in parties if p.startswith("OTHER:")]:
+        # a named official whose country the article does not give: the counterpart of the others;
+        # a one-word "person" nothing else places is a firm the parser took for one ("Ericsson")
+        parties.remove(o)
         known = [p for p in parties if g.is_country(p)]
         here = [c for c in _pair(ctx, pred.sent, None) if c not in parties]
         other = next((c for c in here + ([ctx.partner_of(known[0])] if known else []) if c and c not in parties), None)
+        name = o.split(":", 1)[1]
         if other:
             parties.append(other)
+        elif len(name.split()) == 1:
+            parties.append(name)
     if len(parties) == 1:
         parties += [c for c in _complement(ctx, pred, parties[0]) if c not in parties][:1]
     return parties
@@ -496,8 +509,8 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
                DOC_NOUNS for p in c.children) for c in tok.children):
             continue  # "In it the two countries commit to ...": the terms of a document already told
         parties = _signatories(ctx, tok, "object", comp, "", last)
-        subj = {k for t in actor_tokens(tok, "object", comp) for k in _resolve_actor(ctx, t)}
-        if len(parties) < 2 or not (len(subj - {"OTHER"}) >= 2 or "PAIR" in subj):
+        subj = {k for t in actor_tokens(tok, "object", comp) for k in _resolve_actor(ctx, t) if not k.startswith("OTHER:")}
+        if len(parties) < 2 or not (len(subj) >= 2 or "PAIR" in subj):
             continue  # one side's decision ("the president decided to cancel his visit") is no agreement
         a = comp.idx
         b = max(t.idx + len(t.text) for t in comp.subtree)

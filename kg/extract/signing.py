@@ -84,6 +84,8 @@ def predicate(head):
     # "eight documents were exchanged ..., among them a memorandum on ...": a signing verb above
     for a in _ancestors(t, 4):
         if a.pos_ == "VERB" and a.lemma_ in STRONG_CONCLUDE:
+            if any(c.dep_ in ("nsubj", "nsubjpass") and t in c.subtree for c in a.children):
+                return None  # "the World Food Programme signed ...": a signatory, not a document
             return a, "object"
     return None
 

@@ -473,7 +473,7 @@ def _host_frame(m, tok, lem, venue, g):
         if lem == "play" and not any(c.lower_ == "host" for c in tok.children):
             return None
         # "played host to X", "gave a warm welcome to X"
-        preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"]
+        preps = [c for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"]
         preps += [g for c in tok.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep" and g.lower_ == "to"]
         objs = [p for c in preps for p in c.children if p.dep_ == "pobj"]
     else:
