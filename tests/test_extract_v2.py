@@ -172,3 +172,17 @@ def test_award_conferred_on_a_pronoun(ex):
             "Ghanaian President Nana Akufo-Addo conferred on him the Order of the Star of Ghana.")
     (a,) = events(ex, text, kind=Award)
     assert a.recipient == "William Ruto"
+
+
+def test_summit_declaration_parties_are_the_members_of_the_year():
+    from kg.extract.gazetteer import load
+    g = load()
+    assert "IRN" not in g.members("SCO", 2022) and "IRN" in g.members("SCO", 2023)
+    assert "SYR" not in g.members("Arab League", 2015) and "SYR" in g.members("Arab League", 2024)
+
+
+def test_leaders_adopting_a_declaration_at_an_organisation_summit(ex):
+    text = ("GCC leaders met in Doha on Tuesday for the annual summit of the Gulf Cooperation Council. "
+            "At the close of the summit the leaders adopted the Doha Declaration on regional security.")
+    (a,) = events(ex, text, "2023-12-06", Agreement)
+    assert sorted(a.parties) == ["ARE", "BHR", "KWT", "OMN", "QAT", "SAU"]

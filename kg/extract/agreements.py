@@ -259,9 +259,9 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 if not content or any(h == head_word for h, _ in heads_seen):
                     continue
             parties = _signatories(ctx, pred, rel, htok, np_text, last_parties)
+            actors = {k for t in actor_tokens(pred, rel, htok) for k in _resolve_actor(ctx, t)}
             if head_word.startswith(("declaration", "statement")) and "joint" not in np_text.lower() and \
-                    len({k for t in actor_tokens(pred, rel, htok) for k in _resolve_actor(ctx, t)
-                         if not k.startswith("OTHER:")}) == 1:
+                    len(actors) == 1 and not actors & {"PAIR", "MEMBERS"} and not next(iter(actors)).startswith("OTHER:"):
                 continue  # one side's declaration or statement is no agreement
             if len(parties) < 2:
                 parties = _parties(ctx, np_a, np_b, s, e, last_parties)
@@ -362,6 +362,10 @@ def _resolve_actor(ctx, tok):
         t = stack.pop(0)
         stack += [c for c in t.children if c.dep_ == "conj" and c not in stack]
         low = t.lower_
+        if low in ("leaders", "members", "heads", "participants") and not any(c.lower_ in ("two", "both") for c in t.children) \
+                and not [c for c in t.children if c.dep_ == "prep"]:
+            add("MEMBERS")  # "the leaders adopted ...": at a summit, every member
+            continue
         if low in ("they", "we", "both") or (low in PAIR_NOUNS and t.text.islower()
                                              and any(c.lower_ in ("two", "both", "the") for c in t.children)):
             add("PAIR")
@@ -437,6 +441,12 @@ def _signatories(ctx, pred, rel, htok, title, last):
             parties.append(k)
     if rel == "list" and not parties:
         parties = ["PAIR"]  # "These include ...": the signatories of the signing just told
+    if not parties and rel == "participle":
+        parties = ["MEMBERS"]  # "the declaration, adopted at the close of the summit"
+    if "MEMBERS" in parties:
+        parties.remove("MEMBERS")
+        side = summit_parties(ctx)
+        parties += [p for p in (side or ["PAIR"]) if p not in parties]
     if "PAIR" in parties:
         parties.remove("PAIR")
         parties += [p for p in _pair(ctx, pred.sent, last) if p not in parties]
@@ -523,6 +533,23 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
         out.append(ag)
         found.append(ag)
     return out
+
+
+def summit_parties(ctx) -> list[str]:
+    """Who "the leaders" are at a summit: the two organisations of a summit between two
+    (EU-AU), else the member states of the one organisation whose summit it is (memberships.tsv),
+    as of the publication year; [] when the article is no summit of a known organisation."""
+    counts: dict[str, int] = {}
+    for _, mm in ctx.places_in(0, len(ctx.text)):
+        if mm.place.kind == "org":
+            counts[mm.place.name] = counts.get(mm.place.name, 0) + 1
+    orgs = sorted(counts, key=lambda o: -counts[o])
+    if len(orgs) >= 2 and counts[orgs[1]] >= 2 and orgs[0] not in ctx.gaz.memberships and \
+            orgs[1] not in ctx.gaz.memberships:
+        return orgs[:2]
+    year = ctx.pub.year if getattr(ctx, "pub", None) else None
+    with_members = [o for o in orgs if year and ctx.gaz.members(o, year)]
+    return ctx.gaz.members(with_members[0], year) if with_members else []
 
 
 def _pair(ctx, sent, last):

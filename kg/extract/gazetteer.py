@@ -153,7 +153,8 @@ class Gazetteer:
     orders: list[Order] = field(default_factory=list)
     orgs: dict[str, str] = field(default_factory=dict)             # surface form -> short name
     leaders: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # form -> (full, ISO3, role)
-    state_kinds: dict[str, set[str]] = field(default_factory=dict)  # "kingdom" -> {SAU, THA, ...}
+    state_kinds: dict[str, set[str]] = field(default_factory=dict)
+    memberships: dict[str, list[tuple[str, int, int | None]]] = field(default_factory=dict)  # org -> (ISO3, from, to)  # "kingdom" -> {SAU, THA, ...}
     titles: list[str] = field(default_factory=list)
     title_words: set[str] = field(default_factory=set)
     pattern: FormMatcher | None = None   # .finditer(text): matches whose group(0) is a key of ``forms``
@@ -161,6 +162,10 @@ class Gazetteer:
 
     def country_name(self, code: str | None) -> str | None:
         return self.countries.get(code or "")
+
+    def members(self, org: str, year: int) -> list[str]:
+        """The member states of organisation ``org`` in ``year`` (memberships.tsv), in table order."""
+        return [c for c, a, b in self.memberships.get(org, []) if a <= year and (b is None or year < b)]
 
     def is_country(self, code: str | None) -> bool:
         return bool(code) and code in self.countries
@@ -212,6 +217,9 @@ def load() -> Gazetteer:
             g.forms.setdefault(f, Place("", "org", short))
     for row in _rows(GAZ / "state_orders.tsv"):
         g.orders.append(Order(row[0], int(row[1]), row[2], tuple(_forms(row[3] if len(row) > 3 else ""))))
+    for row in _rows(GAZ / "memberships.tsv"):
+        g.memberships.setdefault(row[0], []).append(
+            (row[1], int(row[2]), int(row[3]) if len(row) > 3 and row[3] else None))
     for kind, cell in _rows(GAZ / "state_kinds.tsv"):
         g.state_kinds[kind] = set(_forms(cell))
     for row in _rows(GAZ / "leaders.tsv"):

@@ -99,6 +99,7 @@ class Context:
     counts: Counter
     dateline: Mention | None = None
     dyad: tuple[str, str] | None = None   # (visitor's country, host country) of the main trip, once known
+    pub: object | None = None             # the publication date (datetime.date), for date-dependent tables
 
     def sentence_of(self, pos: int) -> int:
         starts = [s for s, _ in self.sents]

@@ -78,6 +78,7 @@ class SpacyRuleExtractor:
         pub = parse_iso(article.published)
         ctx = build_context(text, doc, self.gaz, sents, dateline_city(normalise_quotes(article.text or "")))
         ctx.doc = doc
+        ctx.pub = pub
         original = article.text or ""
         events: list[Event] = []
         visits = extract_visits(ctx, original, pub)

@@ -106,7 +106,10 @@ def status_of(pred, rel) -> str | None:
     if verb.pos_ == "NOUN":
         # "witnessed the signing of", "after the signing of": the noun's own verb
         verb = next((a for a in chain if a.pos_ in ("VERB", "AUX")), pred)
-    for a in [verb] + list(_ancestors(verb, 3)):
+    # a participle or relative clause ("the declaration, adopted at the close of ...") is the whole act:
+    # the verb above it says what the document does, not whether it was concluded
+    scope = [verb] if rel in ("participle", "relcl") else [verb] + list(_ancestors(verb, 3))
+    for a in scope:
         if _has(a, ("neg",)):
             if a.lemma_ in DENY_WORDS:
                 return "denied"
