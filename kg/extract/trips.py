@@ -511,22 +511,30 @@ def _host_frame(m, tok, lem, venue, g):
 
 def _attend_frame(m, tok, lem, venue, g):
     subj = subject(tok)
-    if lem == "represent":
-        if not any(c.dep_ == "auxpass" for c in tok.children):
-            return None
+    passive_rep = lem == "represent" and any(c.dep_ == "auxpass" for c in tok.children)
+    if passive_rep:
         agents = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         visitors = [p for a in agents for p in _people(m, a)]
     else:
         visitors = _people(m, subj) if subj is not None else []
     dests = []
-    objs = [c for c in tok.children if c.dep_ in ("dobj", "prep")] if lem != "take" else \
-        [c for c in tok.children if c.dep_ == "prep"]
+    if lem == "represent" and not passive_rep:
+        # "X will represent the United States at the APEC summit in Bangkok": only the venue phrase
+        objs = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("at", "in")]
+        if not objs:
+            return None
+    else:
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "prep")] if lem != "take" else \
+            [c for c in tok.children if c.dep_ == "prep"]
     for o in objs:
         a, b = _span(o)
-        inside = [x for _, x in m.places if a <= x.start and x.end <= b and x.place.kind in ("city", "country")
-                  and not re.search(r"\b(?:from|of)\s+(?:the\s+)?$", m.ctx.text[max(0, x.start - 10):x.start])]
-        if inside:
-            x = inside[0]
+        # every place the event phrase locates: "the G20 summit in Seoul ... and the APEC summit in Yokohama"
+        for x in [x for _, x in m.places if a <= x.start and x.end <= b and x.place.kind in ("city", "country")]:
+            before = m.ctx.text[max(0, x.start - 10):x.start]
+            if re.search(r"\b(?:from|of)\s+(?:the\s+)?$", before):
+                continue
+            if dests and not re.search(r"\b(?:in|at)\s+(?:the\s+)?$|,\s*$", before):
+                continue
             dests.append((x.place.code, x.place.name if x.place.kind == "city" else None, x))
     if lem == "lead":
         for prep, p in _dest_tokens(tok) + [(pp.lower_, q) for c in tok.children if c.dep_ == "dobj"
