@@ -29,7 +29,7 @@ _LEAD = re.compile(r"^.*\b(?:with|upon|on|to|him|her|them|awarded|awards|conferr
 
 
 def award_words(np: str) -> str:
-    """The words naming the award: "presented Johnson with the Order of Liberty" -> "the Order of Liberty"."""
+    """The words naming the award: "presented X with the Order of Merit" -> "the Order of Merit"."""
     head = re.search(r"\b(order|medal|award|honou?r|decoration|prize|legion|grand commander|cross)\b", np, re.I)
     if not head:
         return np.strip()
