@@ -311,7 +311,8 @@ def _background(tok) -> bool:
     """A trip told inside a "when"/"since" clause of another statement ("the goal set when Key visited Beijing")."""
     t = tok
     for _ in range(3):
-        if any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARK for c in t.children) and t.tag_ in ("VBD", "VBN"):
+        if any(c.dep_ in ("mark", "advmod") and c.lower_ in BACKGROUND_MARK for c in t.children) and t.tag_ in ("VBD", "VBN") \
+                and t.dep_ in ("advcl", "relcl", "conj"):
             return True
         if t.dep_ not in ("conj",) or t.head is t:
             break
@@ -502,8 +503,8 @@ def _host_frame(m, tok, lem, venue, g):
                 break
     if not dests and subj is not None:
         dests = list(_place_of(m, subj, g))  # "Bled played host to his talks"
-    if not dests and host is not None and host.person.code:
-        dests = [(host.person.code, None, None)]
+    if not dests and host is not None and host.person.code and (lem != "greet" or tok.dep_ in ("ROOT", "conj")):
+        dests = [(host.person.code, None, None)]  # not for "... to greet X": the traveller greets too
     visitors = [v for v in visitors if host is None or v.person is not host.person]
     f = Frame("host", tok, visitors, _dedupe(dests), host=host)
     return f
