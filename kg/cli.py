@@ -1,4 +1,4 @@
-"""`kg`: the command-line face of dipkg. A thin click layer over kg.ingest, kg.store and friends.
+"""`kg`: the command-line face of dipkg. A thin click layer over the public API (:mod:`kg`).
 
 Every command takes the store from the global ``--store`` option (or
 ``$KG_STORE``; default ``./kg-data``), placed before the command name::
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import click
 
+from . import StoreError, open_store
 from .records import DEFAULT_MIN_CONFIDENCE
-from .store import DEFAULT_LOCATION, StoreError, open_store
+from .store import DEFAULT_LOCATION
 from .store.base import RDF_FORMATS
 
 
@@ -127,8 +128,7 @@ def import_(obj: Context, files):
     Each article is validated against the SHACL shapes and stored whole, or
     rejected with a report; re-importing an article id replaces it.
     """
-    from .ingest import ingest_many
-    from .readers import read_annotated
+    from . import ingest_many, read_annotated
     store = obj.store()
     items = list(read_annotated(files))  # JSONL files hold many articles: count them for the progress bar
     with click.progressbar(length=len(items), label="importing", file=sys.stderr) as bar:
@@ -156,10 +156,7 @@ def ingest(obj: Context, paths, published, title, url, ident, processes, min_con
     An extracted event that fails the SHACL shapes is dropped with a warning and the rest of its
     article is stored; only problems with the article itself reject it.
     """
-    from .batch import ingest_articles
-    from .extract.inputs import read_inputs
-    from .ingest import Outcome
-    from .records import RecordError
+    from . import Outcome, RecordError, ingest_articles, read_inputs
 
     if ident and len(paths) > 1:
         _fail("--id names one article: give one file with it, or let each file get its own id", 2)
@@ -195,7 +192,7 @@ def ingest(obj: Context, paths, published, title, url, ident, processes, min_con
 @click.pass_obj
 def export(obj: Context, fmt, articles, output):
     """Export the store (or some articles) as Turtle, TriG, N-Quads, N-Triples, JSON-LD or RDF/XML."""
-    from .export import export_store
+    from . import export_store
     store = obj.store()
     try:
         if output:
@@ -216,7 +213,8 @@ def export(obj: Context, fmt, articles, output):
 @click.pass_obj
 def query(obj: Context, sparql, fmt):
     """Run a SPARQL query (text, or @FILE). The usual prefixes (dip:, dcterms:, prov:, ...) are predeclared."""
-    from .query import run_query, render_table
+    from . import run_query
+    from .query import render_table
     if sparql.startswith("@"):
         try:
             sparql = Path(sparql[1:]).read_text(encoding="utf-8")
@@ -281,7 +279,7 @@ def optimize(obj: Context):
 @click.pass_obj
 def validate(obj: Context):
     """Validate every stored article against the SHACL shapes."""
-    from .validate import validate_graph
+    from . import validate_graph
     store = obj.store()
     iris = store.article_iris()
     bad = 0
@@ -350,7 +348,7 @@ def eval_(gold_dir, verbose, processes, records):
     if processes < 1:
         _fail("--processes must be at least 1", 2)
     if records:
-        from .extract import default_extractor
+        from . import default_extractor
         result = evaluate(gold_dir, default_extractor(), n_process=processes)
     else:
         result = evaluate_via_store(gold_dir, processes=processes)
