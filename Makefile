@@ -1,4 +1,4 @@
-# dipkg: two commands on a fresh machine: `make run` and `make test`.
+# dipkg: two commands on a fresh machine: `make run` and `make test`. `make test-fast` is the edit loop.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -7,7 +7,7 @@ PORT   ?= 8000
 STORE  ?= kg-data
 BENCH_ARGS ?=
 
-.PHONY: install run load test bench docs clean
+.PHONY: install run load test test-fast bench docs clean
 
 $(BIN)/kg: pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ run: load
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# the tests not marked slow (see [tool.pytest.ini_options] markers in pyproject.toml): core, CLI, shapes,
+# extraction, server and API; the engines, browser, crash/concurrency/fuzz/abuse trials, backups, W3C suites
+# and the wheel build are left to `make test`.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: install
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)

@@ -1,4 +1,4 @@
-"""`kg`: the command-line face of dipkg. A thin click layer over kg.ingest, kg.store and friends.
+"""`kg`: the command-line face of dipkg. A thin click layer over the public API (:mod:`kg`).
 
 Every command takes the store from the global ``--store`` option (or
 ``$KG_STORE``; default ``./kg-data``), placed before the command name::
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import click
 
+from . import StoreError, open_store
 from .records import DEFAULT_MIN_CONFIDENCE
-from .store import DEFAULT_LOCATION, StoreError, open_store
+from .store import DEFAULT_LOCATION
 from .store.base import RDF_FORMATS
 
 
@@ -31,8 +32,20 @@ class Context:
         self.options = options
         self._store = None
 
-    def store(self, **kw):
+    @property
+    def remote(self) -> bool:
+        return self.location.startswith(("http://", "https://"))
+
+    def store(self, *, existing: bool = False, **kw):
+        """The store, opened on first use. ``existing``: the command only reads (or deletes), so a local
+        store that is not there is an error, not a new empty store (``kg --store typo stats``)."""
         if self._store is None:
+            if existing and not self.remote and not Path(self.location).is_dir():
+                where = Path(self.location)
+                shown = repr(self.location) + ("" if where.is_absolute() else f" ({where.absolute()})")
+                _fail(f"no store at {shown}; check --store (or $KG_STORE), or create the store by loading articles "
+                      f"into it: 'kg --store {self.location} import FILE.json...' (curated) or "
+                      f"'kg --store {self.location} ingest FILE...' (extracted)")
             try:
                 self._store = open_store(self.location, **{**self.options, **kw})
             except StoreError as e:
@@ -127,8 +140,7 @@ def import_(obj: Context, files):
     Each article is validated against the SHACL shapes and stored whole, or
     rejected with a report; re-importing an article id replaces it.
     """
-    from .ingest import ingest_many
-    from .readers import read_annotated
+    from . import ingest_many, read_annotated
     store = obj.store()
     items = list(read_annotated(files))  # JSONL files hold many articles: count them for the progress bar
     with click.progressbar(length=len(items), label="importing", file=sys.stderr) as bar:
@@ -156,10 +168,7 @@ def ingest(obj: Context, paths, published, title, url, ident, processes, min_con
     An extracted event that fails the SHACL shapes is dropped with a warning and the rest of its
     article is stored; only problems with the article itself reject it.
     """
-    from .batch import ingest_articles
-    from .extract.inputs import read_inputs
-    from .ingest import Outcome
-    from .records import RecordError
+    from . import Outcome, RecordError, ingest_articles, read_inputs
 
     if ident and len(paths) > 1:
         _fail("--id names one article: give one file with it, or let each file get its own id", 2)
@@ -195,8 +204,8 @@ def ingest(obj: Context, paths, published, title, url, ident, processes, min_con
 @click.pass_obj
 def export(obj: Context, fmt, articles, output):
     """Export the store (or some articles) as Turtle, TriG, N-Quads, N-Triples, JSON-LD or RDF/XML."""
-    from .export import export_store
-    store = obj.store()
+    from . import export_store
+    store = obj.store(existing=True, read_only=True)
     try:
         if output:
             with open(output, "wb") as out:
@@ -216,14 +225,15 @@ def export(obj: Context, fmt, articles, output):
 @click.pass_obj
 def query(obj: Context, sparql, fmt):
     """Run a SPARQL query (text, or @FILE). The usual prefixes (dip:, dcterms:, prov:, ...) are predeclared."""
-    from .query import run_query, render_table
+    from . import run_query
+    from .query import render_table
     if sparql.startswith("@"):
         try:
             sparql = Path(sparql[1:]).read_text(encoding="utf-8")
         except OSError as e:
             _fail(f"cannot read the query file: {e}")
     try:
-        res = run_query(obj.store(), sparql, "json" if fmt == "table" else fmt)
+        res = run_query(obj.store(existing=True, read_only=True), sparql, "json" if fmt == "table" else fmt)
     except (SyntaxError, ValueError, StoreError) as e:
         _fail(f"the query was rejected: {e}\nCheck the syntax near the position named above.")
     if fmt == "table" and res.kind in ("select", "ask"):
@@ -238,7 +248,7 @@ def query(obj: Context, sparql, fmt):
 @click.pass_obj
 def stats(obj: Context, as_json):
     """Counts of articles, events by type, actors and quads."""
-    s = obj.store().stats()
+    s = obj.store(existing=True, read_only=True).stats()
     if as_json:
         click.echo(json.dumps(s, indent=1))
         return
@@ -257,7 +267,7 @@ def stats(obj: Context, as_json):
 def delete(obj: Context, article_ids):
     """Delete articles (their graphs and events); shared actors stay."""
     from .rdf import article_iri
-    store = obj.store()
+    store = obj.store(existing=True)
     missing = [a for a in article_ids if not store.delete_article(str(article_iri(a)))]
     for a in article_ids:
         if a not in missing:
@@ -270,7 +280,7 @@ def delete(obj: Context, article_ids):
 @click.pass_obj
 def optimize(obj: Context):
     """Compact the embedded store after large loads; queries get faster (about 1.7x measured)."""
-    store = obj.store()
+    store = obj.store(existing=True)
     if not hasattr(store, "optimize"):
         _fail("this store is a remote engine; optimise it with the engine's own tools")
     store.optimize()
@@ -281,8 +291,8 @@ def optimize(obj: Context):
 @click.pass_obj
 def validate(obj: Context):
     """Validate every stored article against the SHACL shapes."""
-    from .validate import validate_graph
-    store = obj.store()
+    from . import validate_graph
+    store = obj.store(existing=True, read_only=True)
     iris = store.article_iris()
     bad = 0
     with click.progressbar(iris, label="validating", file=sys.stderr) as bar:
@@ -350,7 +360,7 @@ def eval_(gold_dir, verbose, processes, records):
     if processes < 1:
         _fail("--processes must be at least 1", 2)
     if records:
-        from .extract import default_extractor
+        from . import default_extractor
         result = evaluate(gold_dir, default_extractor(), n_process=processes)
     else:
         result = evaluate_via_store(gold_dir, processes=processes)
@@ -366,12 +376,10 @@ def eval_(gold_dir, verbose, processes, records):
 def dump(obj: Context, file):
     """Dump the whole store to FILE as N-Quads (gzip when FILE ends in .gz), from one consistent snapshot."""
     from .backup import BackupError, dump as run
-    if obj.location.startswith(("http://", "https://")):
+    if obj.remote:
         _fail("kg dump reads an embedded store (--store DIR); for a remote engine use "
               "'kg export --format nquads' or the engine's own backup tool")
-    if not Path(obj.location).is_dir():
-        _fail(f"no store at {obj.location!r}; check --store")
-    store = obj.store(read_only=True)
+    store = obj.store(existing=True, read_only=True)
     try:
         total = len(store.ox)
         with click.progressbar(length=total, label="dumping", file=sys.stderr) as bar:

@@ -176,6 +176,14 @@ def blame_events(graphs: ArticleGraphs, report: Report) -> dict[URIRef, list[Pro
     return blamed
 
 
+def validate_article(article: Article, *, extractor: str | None = None) -> Report:
+    """The SHACL report of ``article`` as it would be stored (its graph plus the actor nodes it uses).
+
+    Nothing is stored; :func:`ingest_article` validates the same way before it writes.
+    """
+    return validate_graph(article_graphs(article, extractor=extractor).validation_graph())
+
+
 def ingest_article(store: Store, article: Article, *, extractor: str | None = None,
                    where: str | None = None) -> Outcome:
     """Validate and store one article (replacing an earlier version with the same id)."""

@@ -8,14 +8,19 @@ The shapes and the ontology are parsed once per process (and the pyshacl shapes 
 thread); :func:`validate_graph` is then cheap enough to call for every article on import
 (see bench/bench_validate.py).
 
-Files are found relative to the repository root; ``KG_SHAPES`` / ``KG_ONTOLOGY`` override the paths.
+The two files live at the top level of the repository (``shapes/``, ``ontology/``) and travel in the
+wheel as ``kg/resources/shapes/`` and ``kg/resources/ontology/`` (pyproject.toml maps the directories into
+the package). :func:`shapes_path` / :func:`ontology_path` look in the package first, through
+importlib.resources, then at the top level of a checkout; ``KG_SHAPES`` / ``KG_ONTOLOGY`` override both.
 """
 from __future__ import annotations
 
 import os
 import threading
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
@@ -24,7 +29,10 @@ from pyshacl.graph_abstraction import RdfLibDataGraph
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 
-ROOT = Path(__file__).resolve().parents[1]
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+ROOT = Path(__file__).resolve().parents[1]  # the checkout, when kg is not installed from a wheel
 RESOURCE_BASE = "https://w3id.org/dipkg/resource/"
 DIP = rdflib.Namespace("https://w3id.org/dipkg/ontology#")
 
@@ -42,12 +50,23 @@ _EVENT_CLASSES = (DIP.Visit, DIP.Award, DIP.Agreement, DIP.TradeTarget)
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
-def shapes_path() -> Path:
-    return Path(os.environ.get("KG_SHAPES") or ROOT / "shapes" / "dipkg.ttl")
+def _resource(kind: str) -> Traversable:
+    """``<kind>/dipkg.ttl``: from the installed package (kg/resources/<kind>/, where the wheel puts it), else
+    from the top level of the checkout this module runs from (where the design keeps it)."""
+    packaged = resources.files("kg") / "resources" / kind / "dipkg.ttl"
+    return packaged if packaged.is_file() else ROOT / kind / "dipkg.ttl"
 
 
-def ontology_path() -> Path:
-    return Path(os.environ.get("KG_ONTOLOGY") or ROOT / "ontology" / "dipkg.ttl")
+def shapes_path() -> Traversable:
+    """The SHACL shapes file: ``$KG_SHAPES``, else the packaged or checkout ``shapes/dipkg.ttl``."""
+    env = os.environ.get("KG_SHAPES")
+    return Path(env) if env else _resource("shapes")
+
+
+def ontology_path() -> Traversable:
+    """The ontology file: ``$KG_ONTOLOGY``, else the packaged or checkout ``ontology/dipkg.ttl``."""
+    env = os.environ.get("KG_ONTOLOGY")
+    return Path(env) if env else _resource("ontology")
 
 
 @dataclass
@@ -151,8 +170,9 @@ def _load() -> _Loaded:
     if _loaded is None:
         with _lock:
             if _loaded is None:
-                shapes = rdflib.Graph().parse(shapes_path(), format="turtle")
-                ont = rdflib.Graph().parse(ontology_path(), format="turtle")
+                # read_bytes(): a Traversable need not be a file on disk (a zipped install)
+                shapes = rdflib.Graph().parse(data=shapes_path().read_bytes(), format="turtle")
+                ont = rdflib.Graph().parse(data=ontology_path().read_bytes(), format="turtle")
                 named = (URIRef,)
                 axioms = [(s, p, o) for p in _AXIOMS for s, o in ont.subject_objects(p)
                           if isinstance(s, named) and isinstance(o, named)]

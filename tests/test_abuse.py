@@ -19,6 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 from conftest import TEST_TOKEN, start_server  # noqa: E402
 
+pytestmark = pytest.mark.slow  # not in `make test-fast`; `make test` runs it
+
 TIMEOUT = 2.0
 P = "<https://w3id.org/dipkg/ontology#party>"
 TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"

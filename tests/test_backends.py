@@ -29,6 +29,8 @@ from kg.store.embedded import EmbeddedStore
 from kg.store.remote import RemoteStore, default_endpoints, detect_engine, query_kind
 from kg.store.terms import to_ox
 
+pytestmark = pytest.mark.slow  # not in `make test-fast`; `make test` runs it
+
 ROOT = Path(__file__).resolve().parents[1]
 SCORER = ROOT.parent / "shared" / "eval" / "score.py"
 SAMPLES = sorted((ROOT / "samples" / "annotated").glob("*.json"))
@@ -486,7 +488,6 @@ def test_oxigraph_killed_mid_batch_leaves_only_whole_articles(fresh_oxigraph, tm
     _kill_mid_batch(eng, restart, tmp_path)
 
 
-@pytest.mark.slow
 def test_virtuoso_killed_mid_batch_leaves_only_whole_articles(fresh_virtuoso, tmp_path):
     eng = fresh_virtuoso
 

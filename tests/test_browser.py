@@ -46,7 +46,7 @@ if _why and os.environ.get("CI") == "true":  # CI installs both: missing there i
     raise RuntimeError(f"browser test cannot run on CI: {_why}; {INSTALL}")
 if not _why and not CORPUS.is_dir():  # data, not software: the page test needs the shared dev corpus
     _why = f"the shared dev corpus is not at {CORPUS} (the page test loads it)"
-pytestmark = pytest.mark.skipif(_why is not None, reason=_why or "")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(_why is not None, reason=_why or "")]  # slow: not in make test-fast
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.concurrency import run, setup  # noqa: E402
 from conftest import start_server  # noqa: E402
+
+pytestmark = pytest.mark.slow  # not in `make test-fast`; `make test` runs it
 
 
 def test_readers_and_writers_together(tmp_path):

@@ -21,12 +21,12 @@ needs_dev = pytest.mark.skipif(not DEV.is_dir() or not SCORER.is_file(),
                                reason=f"the shared dev corpus and scorer are not at {SHARED}")
 
 
-def kg(store, *args, input=None, check=True, env=None):
+def kg(store, *args, input=None, check=True, env=None, cwd=ROOT):
     """Run the real CLI in a fresh process (so persistence across processes is exercised too)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     env.pop("KG_STORE", None)
     proc = subprocess.run([*KG, "--store", str(store), *args], capture_output=True, text=True,
-                          input=input, env=env, cwd=ROOT)
+                          input=input, env=env, cwd=cwd)
     if check and proc.returncode != 0:
         raise AssertionError(f"kg {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -112,6 +112,33 @@ def test_persistence_across_processes_and_delete(tmp_path):
     assert s["quads"] < quads_before
     missing = kg(store, "delete", "no-such-article", check=False)
     assert missing.returncode != 0 and "no article with id 'no-such-article'" in missing.stderr
+
+
+@pytest.mark.parametrize("args", [["stats"], ["stats", "--json"], ["query", "ASK {}"], ["export"],
+                                  ["validate"], ["dump", "out.nq"], ["delete", "x"], ["optimize"]],
+                         ids=lambda a: " ".join(a))
+def test_commands_that_read_never_create_a_store(tmp_path, args):
+    """`kg --store typo stats` names the path and how to make a store, exits non-zero, creates nothing."""
+    proc = kg("typo", *args, check=False, cwd=tmp_path)
+    assert proc.returncode != 0
+    assert f"no store at 'typo' ({tmp_path / 'typo'})" in proc.stderr, proc.stderr
+    assert "kg --store typo import" in proc.stderr and "kg --store typo ingest" in proc.stderr
+    assert list(tmp_path.iterdir()) == [], "a failed read left something behind"
+
+
+def test_read_commands_open_a_store_read_only(tmp_path):
+    """Reads leave an existing store's data unchanged, and a directory that is no store stays empty."""
+    store = tmp_path / "s"
+    kg(store, "import", str(SAMPLES[0]))
+    before = stats(store)
+    kg(store, "query", "SELECT * { ?s ?p ?o } LIMIT 1")
+    kg(store, "export", "-o", str(tmp_path / "out.trig"))
+    kg(store, "validate")
+    assert stats(store) == before
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert kg(empty, "stats", check=False).returncode != 0
+    assert list(empty.iterdir()) == []
 
 
 # --- rejection: nothing written -----------------------------------------------------------

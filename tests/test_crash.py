@@ -7,11 +7,15 @@ import random
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.crash_trials import (Check, Totals, article_dicts, build_reference, cli_rounds,  # noqa: E402
                                 write_jsonl)
+
+pytestmark = pytest.mark.slow  # not in `make test-fast`; `make test` runs it
 
 
 def test_import_killed_three_times(tmp_path):

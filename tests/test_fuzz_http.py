@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from conftest import TEST_TOKEN
 
+pytestmark = pytest.mark.slow  # not in `make test-fast`; `make test` runs it
+
 FRAGMENTS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "?s", "?p", "?o", "<http://ex/a>",
              "FILTER(", ")", "GRAPH", "OPTIONAL", "UNION", "SERVICE", "LOAD", "FROM", "NAMED", "LIMIT 5",
              "\"str\"", "'''long'''", "# comment\n", "PREFIX ex: <http://ex/>", "ex:x", "dip:Visit", ".", ";",

@@ -7,12 +7,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.fuzz import (TOKEN, Expected, Report, compare, fuzz_import, fuzz_post,  # noqa: E402
                         fuzz_sparql_engine)
 from conftest import start_server  # noqa: E402
+
+pytestmark = pytest.mark.slow  # not in `make test-fast`; `make test` runs it
 
 
 def test_fuzzed_articles_keep_the_store_intact(tmp_path):

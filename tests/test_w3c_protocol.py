@@ -25,6 +25,8 @@ from rdflib.compare import isomorphic
 
 from conftest import TEST_TOKEN, start_server
 
+pytestmark = pytest.mark.slow  # not in `make test-fast`; `make test` runs it
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SUITE = SHARED / "w3c-rdf-tests"
 PROTOCOL = SUITE / "protocol" / "manifest.ttl"

@@ -16,8 +16,9 @@ import time
 
 from flask import Flask, current_app, g, request
 
+from .. import open_store
 from ..records import DEFAULT_MIN_CONFIDENCE
-from ..store import DEFAULT_LOCATION, open_store
+from ..store import DEFAULT_LOCATION
 from . import errors
 from .cache import ResponseCache
 from .errors import ApiError

@@ -18,11 +18,11 @@ import tempfile
 
 from flask import Blueprint, Response, jsonify, request
 
+from .. import Article, RecordError, read_inputs
 from ..batch import extract_and_prepare
-from ..extract.inputs import read_inputs
 from ..ingest import prepare
 from ..rdf import article_iri
-from ..records import ISO_DATE, Article, RecordError, article_from_json, event_to_json
+from ..records import ISO_DATE, article_from_json, event_to_json
 from .app import service
 from .errors import ApiError
 
