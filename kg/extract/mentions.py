@@ -350,7 +350,10 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
             if s.lower() in ("him", "her") and here:
                 # an object pronoun does not point back to its own clause's subject (the nearest name)
                 here = [x for x in here if x.person is not here[-1].person]
-            if here:
+            objects = [x for x in here if x.kind == "pronoun" and x.text.lower() in ("him", "her")]
+            if s.lower() in ("he", "she") and objects:
+                target = objects[-1].person  # "X received him ..., and he addressed ...": he is him
+            elif here:
                 target = here[0].person
             else:
                 prev = [x for x in named if x.start < ss]
