@@ -443,3 +443,31 @@ def test_confident_events_treats_none_as_certain():
     evs = [event_from_json(dict(GOOD_VISIT, evidence="e", confidence=c)) for c in (0.2, 0.5, None)]
     assert [e.confidence for e in confident_events(evs, 0.5)] == [0.5, None]
     assert confident_events(evs, 0.0) == evs
+
+
+def test_the_canonical_label_is_a_fixed_rule_of_the_spellings():
+    import unicodedata
+
+    from kg.rdf import canonical_label
+    lula = ["Luiz Inacio Lula da Silva", "Luiz Inácio Lula da Silva"]
+    assert canonical_label(lula) == canonical_label(lula[::-1]) == "Luiz Inácio Lula da Silva"  # diacritics
+    assert canonical_label(["Kim Jong Un", "Kim  Jong Un"]) == "Kim  Jong Un"                  # more characters
+    assert canonical_label(["NARENDRA MODI", "narendra modi", "Narendra Modi"]) == "Narendra Modi"  # mixed case
+    nfd = unicodedata.normalize("NFD", "João Lourenço")
+    assert canonical_label([nfd, "João Lourenço"]) == "João Lourenço"                          # NFC
+    assert canonical_label(["Kim Jong-Un", "Kim Jong Un"]) == "Kim Jong Un"                    # code points
+
+
+def test_settle_labels_keeps_every_spelling_and_one_label():
+    from rdflib import Literal
+    from rdflib.namespace import RDFS, SKOS
+
+    from kg.rdf import settle_labels
+    s = URIRef("https://w3id.org/dipkg/resource/person/joao-lourenco")
+    written = [(s, RDFS.label, Literal("Joao Lourenco")), (s, SKOS.altLabel, Literal("Lourenço"))]
+    # the store holds an earlier label, and a demoted spelling as an altLabel (last-writer-wins stores did)
+    known = {str(s): ({"JOAO LOURENCO"}, {"João Lourenço", "Joao Lourenco"})}
+    triples, chosen = settle_labels(written, known)
+    assert chosen == {s: "João Lourenço"}
+    assert sorted((str(p), str(o)) for _, p, o in triples) == [
+        (str(RDFS.label), "João Lourenço"), (str(SKOS.altLabel), "Joao Lourenco"), (str(SKOS.altLabel), "Lourenço")]
