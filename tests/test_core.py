@@ -429,10 +429,24 @@ def test_kg_ingest_warns_on_stderr_and_stores_the_rest(tmp_path):
 
 
 def test_kg_ingest_min_confidence(tmp_path):
-    """The rule-based extractor scores nothing yet: unscored events count as certain and pass any threshold."""
+    """--min-confidence leaves out exactly the extracted events scored below it (an unscored one counts as 1.0).
+
+    Checked against the scores the extractor gave, read back from a store filled without a threshold,
+    so the test holds whatever the extractor scores (it used to score nothing)."""
     text = write(tmp_path, "boric.txt", BORIC)
-    proc = kg(tmp_path / "s", "ingest", str(text), "--published", "2023-10-03", "--min-confidence", "1")
-    assert "stored with 2 event(s)" in proc.stderr and "Left out" not in proc.stderr
+    kg(tmp_path / "all", "ingest", str(text), "--published", "2023-10-03")
+    out = json.loads(kg(tmp_path / "all", "query", "--format", "json",
+                        "SELECT ?e ?c WHERE { VALUES ?t { dip:Visit dip:Award dip:Agreement dip:TradeTarget } "
+                        "?e a ?t OPTIONAL { ?e dip:confidence ?c } }").stdout)
+    scores = [float(b["c"]["value"]) if "c" in b else 1.0 for b in out["results"]["bindings"]]
+    assert scores, "the extractor found no event in the Boric text"
+    for threshold in sorted(set(scores) | {1.0}):
+        kept = sum(s >= threshold for s in scores)
+        proc = kg(tmp_path / f"s{threshold}", "ingest", str(text), "--published", "2023-10-03",
+                  "--min-confidence", str(threshold))
+        assert f"stored with {kept} event(s)" in proc.stderr, (threshold, scores, proc.stderr)
+        left = len(scores) - kept
+        assert (f"Left out: {left} below --min-confidence" in proc.stderr) if left else "Left out" not in proc.stderr
     bad = kg(tmp_path / "s", "ingest", str(text), "--min-confidence", "1.5", check=False)
     assert bad.returncode == 2 and "--min-confidence" in bad.stderr
 
