@@ -12,6 +12,12 @@ IRIs are deterministic: countries by ISO code, persons by normalised full
 name, places by country and name, organisations by name, articles by id and
 events by article and content. Re-importing an article therefore rebuilds the
 very same graph, which is what makes re-import idempotent.
+
+Labels are deterministic too. Normalised names make 'Luiz Inácio Lula da Silva'
+and 'Luiz Inacio Lula da Silva' one IRI; of all the spellings an actor is known
+by, :func:`canonical_label` picks the rdfs:label by a fixed rule and every other
+spelling is a skos:altLabel (:func:`settle_labels`), whatever order the articles
+arrive in. The stores apply the same rule against what they already hold.
 """
 from __future__ import annotations
 
@@ -51,6 +57,62 @@ def slug(text: str) -> str:
     """ASCII, lower-case, hyphen-separated: 'Luiz Inácio Lula da Silva' -> 'luiz-inacio-lula-da-silva'."""
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-") or "x"
+
+
+def label_preference(text: str) -> tuple:
+    """Sort key of one spelling of a name; the smallest key is the canonical label.
+
+    In order: the most diacritics ('Lourenço' over 'Lourenco'), the most characters, mixed
+    case over ALL CAPS or all lower case, NFC over other Unicode forms of the same text, then
+    code-point order. Only the text counts, never when or where it was seen.
+    """
+    nfc = unicodedata.normalize("NFC", text)
+    marks = sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
+    mixed = any(c.isupper() for c in nfc) and any(c.islower() for c in nfc)
+    return (-marks, -len(nfc), not mixed, text != nfc, text)
+
+
+def canonical_label(spellings) -> str:
+    """The rdfs:label among the spellings of one actor (see :func:`label_preference`)."""
+    return min(spellings, key=label_preference)
+
+
+def settle_labels(actor_triples, known: dict | None = None) -> tuple[list[tuple], dict]:
+    """One rdfs:label per actor, chosen from every spelling known for it; the others become skos:altLabel.
+
+    ``actor_triples`` are (s, p, o) triples for the actor graph; ``known`` maps an actor IRI to
+    ``(labels, altLabels)`` (strings) the store already holds for it. The candidates for an
+    actor's label are its rdfs:label values in both, plus any altLabel that is a spelling of
+    one of them (the same :func:`slug`: an earlier label that was demoted, not an alias such as
+    'Modi'). Returns the triples to write (the chosen label as rdfs:label, the other labels as
+    skos:altLabel, no altLabel equal to the label) and {actor IRI: chosen label}.
+    """
+    known = known or {}
+    triples = list(dict.fromkeys(actor_triples))
+    labels: dict = {}
+    alts: dict = {}
+    for s, p, o in triples:
+        if p == RDFS.label:
+            labels.setdefault(s, set()).add(str(o))
+        elif p == SKOS.altLabel:
+            alts.setdefault(s, set()).add(str(o))
+    chosen = {}
+    for s, written in labels.items():
+        stored_labels, stored_alts = known.get(str(s), ((), ()))
+        candidates = set(written) | set(stored_labels)
+        keys = {slug(c) for c in candidates}
+        candidates |= {a for a in (alts.get(s, set()) | set(stored_alts)) if slug(a) in keys}
+        chosen[s] = canonical_label(candidates)
+    out = []
+    for s, p, o in triples:
+        if s in chosen and p in (RDFS.label, SKOS.altLabel):
+            if str(o) == chosen[s]:
+                continue
+            p = SKOS.altLabel
+        out.append((s, p, o))
+    # The label may be a spelling only the store had (as an altLabel): it is written either way.
+    out += [(s, RDFS.label, Literal(label)) for s, label in chosen.items()]
+    return list(dict.fromkeys(out)), chosen
 
 
 def _digest(text: str, n: int = 16) -> str:
@@ -301,4 +363,8 @@ def article_graphs(article: Article, *, extractor: str | None = None) -> Article
         iri = event_iri(article.id, ev)
         if iri not in events:
             events[b.build_event(ev)] = ev
-    return ArticleGraphs(iri=b.iri, graph=b.g, actors=b.actors, events=list(events.items()))
+    # An article may spell one actor two ways ("Lula" in full, with and without accents): one label.
+    actors = Graph()
+    for t in settle_labels(b.actors)[0]:
+        actors.add(t)
+    return ArticleGraphs(iri=b.iri, graph=b.g, actors=actors, events=list(events.items()))

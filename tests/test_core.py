@@ -456,10 +456,24 @@ def test_kg_ingest_warns_on_stderr_and_stores_the_rest(tmp_path):
 
 
 def test_kg_ingest_min_confidence(tmp_path):
-    """The rule-based extractor scores nothing yet: unscored events count as certain and pass any threshold."""
+    """--min-confidence leaves out exactly the extracted events scored below it (an unscored one counts as 1.0).
+
+    Checked against the scores the extractor gave, read back from a store filled without a threshold,
+    so the test holds whatever the extractor scores (it used to score nothing)."""
     text = write(tmp_path, "boric.txt", BORIC)
-    proc = kg(tmp_path / "s", "ingest", str(text), "--published", "2023-10-03", "--min-confidence", "1")
-    assert "stored with 2 event(s)" in proc.stderr and "Left out" not in proc.stderr
+    kg(tmp_path / "all", "ingest", str(text), "--published", "2023-10-03")
+    out = json.loads(kg(tmp_path / "all", "query", "--format", "json",
+                        "SELECT ?e ?c WHERE { VALUES ?t { dip:Visit dip:Award dip:Agreement dip:TradeTarget } "
+                        "?e a ?t OPTIONAL { ?e dip:confidence ?c } }").stdout)
+    scores = [float(b["c"]["value"]) if "c" in b else 1.0 for b in out["results"]["bindings"]]
+    assert scores, "the extractor found no event in the Boric text"
+    for threshold in sorted(set(scores) | {1.0}):
+        kept = sum(s >= threshold for s in scores)
+        proc = kg(tmp_path / f"s{threshold}", "ingest", str(text), "--published", "2023-10-03",
+                  "--min-confidence", str(threshold))
+        assert f"stored with {kept} event(s)" in proc.stderr, (threshold, scores, proc.stderr)
+        left = len(scores) - kept
+        assert (f"Left out: {left} below --min-confidence" in proc.stderr) if left else "Left out" not in proc.stderr
     bad = kg(tmp_path / "s", "ingest", str(text), "--min-confidence", "1.5", check=False)
     assert bad.returncode == 2 and "--min-confidence" in bad.stderr
 
@@ -470,3 +484,31 @@ def test_confident_events_treats_none_as_certain():
     evs = [event_from_json(dict(GOOD_VISIT, evidence="e", confidence=c)) for c in (0.2, 0.5, None)]
     assert [e.confidence for e in confident_events(evs, 0.5)] == [0.5, None]
     assert confident_events(evs, 0.0) == evs
+
+
+def test_the_canonical_label_is_a_fixed_rule_of_the_spellings():
+    import unicodedata
+
+    from kg.rdf import canonical_label
+    lula = ["Luiz Inacio Lula da Silva", "Luiz Inácio Lula da Silva"]
+    assert canonical_label(lula) == canonical_label(lula[::-1]) == "Luiz Inácio Lula da Silva"  # diacritics
+    assert canonical_label(["Kim Jong Un", "Kim  Jong Un"]) == "Kim  Jong Un"                  # more characters
+    assert canonical_label(["NARENDRA MODI", "narendra modi", "Narendra Modi"]) == "Narendra Modi"  # mixed case
+    nfd = unicodedata.normalize("NFD", "João Lourenço")
+    assert canonical_label([nfd, "João Lourenço"]) == "João Lourenço"                          # NFC
+    assert canonical_label(["Kim Jong-Un", "Kim Jong Un"]) == "Kim Jong Un"                    # code points
+
+
+def test_settle_labels_keeps_every_spelling_and_one_label():
+    from rdflib import Literal
+    from rdflib.namespace import RDFS, SKOS
+
+    from kg.rdf import settle_labels
+    s = URIRef("https://w3id.org/dipkg/resource/person/joao-lourenco")
+    written = [(s, RDFS.label, Literal("Joao Lourenco")), (s, SKOS.altLabel, Literal("Lourenço"))]
+    # the store holds an earlier label, and a demoted spelling as an altLabel (last-writer-wins stores did)
+    known = {str(s): ({"JOAO LOURENCO"}, {"João Lourenço", "Joao Lourenco"})}
+    triples, chosen = settle_labels(written, known)
+    assert chosen == {s: "João Lourenço"}
+    assert sorted((str(p), str(o)) for _, p, o in triples) == [
+        (str(RDFS.label), "João Lourenço"), (str(SKOS.altLabel), "Joao Lourenco"), (str(SKOS.altLabel), "Lourenço")]

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import RDFS, Graph
+from rdflib import RDFS, Graph, Literal
 from rdflib.namespace import SKOS
 
-from ..rdf import ACTORS_GRAPH, PREFIXES
+from ..rdf import ACTORS_GRAPH, PREFIXES, settle_labels
 from .terms import iri, to_ox, triple_lines
 
 
@@ -56,35 +56,61 @@ OX_RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIP
 PREFIX_HEADER = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 
-def replace_article_update(article_iri: str, triples: Iterable[tuple], actor_triples: Iterable[tuple]) -> str:
-    """One SPARQL Update that swaps an article graph and merges its actors, atomically.
+Item = tuple  # (article IRI, article Graph, actor Graph): what replace_articles takes
 
-    Every engine we target runs one update request as one transaction, so a
-    reader sees either the old article or the new one, never a mix.
+# Actors per query when reading the labels a batch's actors already have (a VALUES list).
+LABEL_READ_CHUNK = 400
+
+
+def labelled_actors(items: Iterable[Item]) -> list[str]:
+    """The actors a batch writes an rdfs:label for: the ones whose label the store must settle."""
+    return list(dict.fromkeys(str(s) for _, _, actors in items for s, p, _ in actors if p == RDFS.label))
+
+
+def settle_batch_labels(items: list[Item], known: dict) -> tuple[list[tuple], dict]:
+    """All actor triples of a batch with one label per actor, chosen among every spelling (kg.rdf.settle_labels)."""
+    return settle_labels([t for _, _, actors in items for t in actors], known)
+
+
+def relabel_update(chosen: dict) -> str | None:
+    """Make ``chosen`` ({actor: label}) the only rdfs:label of each actor; other labels become altLabels.
+
+    Runs before the batch's INSERT DATA (which writes the chosen labels): every rdfs:label the
+    store holds that is not the chosen one turns into a skos:altLabel, and an altLabel equal to
+    the chosen label goes. It matches what the store holds when it runs, not what was read
+    before, so an actor keeps exactly one label even if another writer got in between.
     """
-    g = iri(article_iri)
-    actor_triples = list(actor_triples)
-    relabel = relabel_update(actor_triples)
-    return (f"DROP SILENT GRAPH {g} ;\n" + (f"{relabel} ;\n" if relabel else "") +
-            f"INSERT DATA {{\n GRAPH {g} {{\n{triple_lines(triples)}\n }}\n"
-            f" GRAPH {iri(str(ACTORS_GRAPH))} {{\n{triple_lines(actor_triples)}\n }}\n}}")
-
-
-def relabel_update(actor_triples: Iterable[tuple]) -> str | None:
-    """Keep one rdfs:label per actor: the one being written; an earlier spelling becomes a skos:altLabel.
-
-    Actor IRIs come from normalised names, so 'João Lourenço' and 'Joao Lourenco' in two
-    articles are one person; without this the shared node would end up with two labels.
-    """
-    pairs = [(s, o) for s, p, o in actor_triples if p == RDFS.label]
-    if not pairs:
+    if not chosen:
         return None
     a = iri(str(ACTORS_GRAPH))
-    values = " ".join(f"({to_ox(s)} {to_ox(o)})" for s, o in pairs)
+    values = " ".join(f"({to_ox(s)} {to_ox(Literal(label))})" for s, label in chosen.items())
     return (f"DELETE {{ GRAPH {a} {{ ?s <{RDFS.label}> ?old }} }} "
             f"INSERT {{ GRAPH {a} {{ ?s <{SKOS.altLabel}> ?old }} }} "
             f"WHERE {{ VALUES (?s ?new) {{ {values} }} GRAPH {a} {{ ?s <{RDFS.label}> ?old }} "
-            f"FILTER(STR(?old) != STR(?new)) }}")
+            f"FILTER(STR(?old) != STR(?new)) }} ;\n"
+            f"DELETE {{ GRAPH {a} {{ ?s <{SKOS.altLabel}> ?old }} }} "
+            f"WHERE {{ VALUES (?s ?new) {{ {values} }} GRAPH {a} {{ ?s <{SKOS.altLabel}> ?old }} "
+            f"FILTER(STR(?old) = STR(?new)) }}")
+
+
+def replace_articles_update(items: list[Item], known: dict) -> str:
+    """One SPARQL Update that swaps these articles' graphs and merges their actors, atomically.
+
+    ``known`` is what the store holds for the batch's actors (:meth:`Store.known_labels`), so
+    that each actor's label is chosen among all its spellings, not by the order of writes.
+    Every engine we target runs one update request as one transaction, so a reader sees
+    either the old articles or the new ones, never a mix.
+    """
+    actor_triples, chosen = settle_batch_labels(items, known)
+    relabel = relabel_update(chosen)
+    body = "\n".join(f" GRAPH {iri(a)} {{\n{triple_lines(g)}\n }}" for a, g, _ in items)
+    return (" ;\n".join([f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in items] + ([relabel] if relabel else []))
+            + f" ;\nINSERT DATA {{\n{body}\n GRAPH {iri(str(ACTORS_GRAPH))} {{\n{triple_lines(actor_triples)}\n }}\n}}")
+
+
+def replace_article_update(article_iri: str, triples, actor_triples, known: dict | None = None) -> str:
+    """:func:`replace_articles_update` for one article."""
+    return replace_articles_update([(article_iri, triples, actor_triples)], known or {})
 
 
 class Store(abc.ABC):
@@ -95,12 +121,28 @@ class Store(abc.ABC):
     # --- writes ---------------------------------------------------------------
     def replace_article(self, article_iri: str, graph: Graph, actors: Graph) -> None:
         """Replace (or create) one article's graph and merge its actors, atomically."""
-        self.update(replace_article_update(article_iri, graph, actors))
+        self.replace_articles([(article_iri, graph, actors)])
 
     def replace_articles(self, items: list[tuple[str, Graph, Graph]]) -> None:
-        """Several articles in one transaction: each is whole or absent, and it is faster."""
+        """Several articles in one transaction: each is whole or absent, and it is faster.
+
+        The labels the store holds for the batch's actors are read under the same write lock
+        (:meth:`writing`) as the update, so the label choice sees every earlier write.
+        """
         if items:
-            self.update(" ;\n".join(replace_article_update(*it) for it in items))
+            with self.writing():
+                self.update(replace_articles_update(items, self.known_labels(labelled_actors(items))))
+
+    def known_labels(self, actors: list[str]) -> dict[str, tuple[set[str], set[str]]]:
+        """{actor IRI: (its rdfs:labels, its skos:altLabels)} as stored, for the actors given."""
+        out: dict[str, tuple[set[str], set[str]]] = {}
+        for i in range(0, len(actors), LABEL_READ_CHUNK):
+            values = " ".join(iri(a) for a in actors[i:i + LABEL_READ_CHUNK])
+            for r in self.select(f"SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {values} }} "
+                                 f"VALUES ?p {{ rdfs:label skos:altLabel }} GRAPH <{ACTORS_GRAPH}> {{ ?s ?p ?l }} }}"):
+                labels, alts = out.setdefault(r["s"], (set(), set()))
+                (labels if r["p"] == str(RDFS.label) else alts).add(str(r["l"]))
+        return out
 
     def delete_article(self, article_iri: str) -> bool:
         """Drop an article's graph (actors stay: other articles may use them). True if it existed."""

@@ -20,8 +20,10 @@ Credentials (``--store-user``/``--store-password``) are sent with HTTP basic
 auth; a 401 answer switches to digest auth (Virtuoso's ``/sparql-auth``
 accepts digest only) and the store remembers the choice.
 
-Writes: an article replace is ONE update request (``DROP SILENT GRAPH`` +
-``INSERT DATA``). Oxigraph and Virtuoso run one request as one transaction, so
+Writes: an article replace is ONE update request (``DROP SILENT GRAPH``, the
+relabelling of its actors, ``INSERT DATA``), after one query that reads the
+labels the engine holds for those actors (kg.rdf.settle_labels picks each
+actor's label among all its spellings). Oxigraph and Virtuoso run one request as one transaction, so
 a failure of the engine or the network midway leaves either the old article or
 the new one, never a mix. Batches are split into several requests when an
 engine limits the size of one update (Virtuoso's SQL text limit), but an
@@ -45,12 +47,11 @@ from urllib.parse import urlsplit, urlunsplit
 import pyoxigraph as ox
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
-from rdflib import RDFS, Graph
-from rdflib.namespace import SKOS
+from rdflib import Graph
 
 from ..rdf import ACTORS_GRAPH, BASE
 from .base import (DATASET_FORMATS, OX_RDF_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
-                   StoreError, relabel_update, replace_article_update)
+                   StoreError, labelled_actors, relabel_update, replace_articles_update, settle_batch_labels)
 from .terms import iri, triple_lines
 
 ARTICLE_GRAPH_PREFIX = f"{BASE}article/"
@@ -249,13 +250,19 @@ class RemoteStore(Store):
         g = iri(graph_iri)
         return [f" GRAPH {g} {{\n{triple_lines(triples[i:i + n])}\n }}" for i in range(0, len(triples), n)]
 
-    def batch_update(self, items: list[tuple[str, Graph, Graph]]) -> str:
-        """ONE update request that replaces these articles (each whole, all in one transaction)."""
+    def batch_update(self, items: list[tuple[str, Graph, Graph]], known: dict | None = None) -> str:
+        """ONE update request that replaces these articles (each whole, all in one transaction).
+
+        ``known``: the labels the engine holds for the batch's actors (read now when not given);
+        each actor's label is chosen among all its spellings (kg.rdf.settle_labels).
+        """
+        if known is None:
+            known = self.known_labels(labelled_actors(items))
         if self.engine != "virtuoso" or not self._confirm_virtuoso():
-            return " ;\n".join(replace_article_update(*it) for it in items)
+            return replace_articles_update(items, known)
         drops = [f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in items]
-        all_actors = _last_label_wins([t for _, _, actors in items for t in actors])
-        relabel = relabel_update(all_actors)
+        all_actors, chosen = settle_batch_labels(items, known)
+        relabel = relabel_update(chosen)
         blocks = [b for a, graph, _ in items for b in self._blocks(a, graph)] + \
             self._blocks(str(ACTORS_GRAPH), all_actors)
         return ("define sql:big-data-const 1\n" + " ;\n".join(drops + ([relabel] if relabel else []))
@@ -488,14 +495,3 @@ def _body(r: requests.Response) -> str:
 
 __all__ = ["RemoteStore", "detect_engine", "default_endpoints", "query_kind"]
 
-
-def _last_label_wins(actor_triples: list[tuple]) -> list[tuple]:
-    """Within one batch, an actor written with two spellings keeps the later as rdfs:label (as embedded does)."""
-    last = {s: o for s, p, o in actor_triples if p == RDFS.label}
-    out = []
-    for s, p, o in dict.fromkeys(actor_triples):
-        if p == RDFS.label and o != last[s]:
-            out.append((s, SKOS.altLabel, o))
-        else:
-            out.append((s, p, o))
-    return list(dict.fromkeys(out))
