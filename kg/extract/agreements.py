@@ -269,7 +269,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                     parties = list(ctx.dyad)  # the sentence's other states are context, not signatories
             if len(parties) < 2:
                 continue
-            if status == "signed" and pred.lemma_ in ("agree", "launch", "establish", "create", "announce", "upgrade",
+            if status == "signed" and pred.lemma_ in ("agree", "launch", "establish", "create", "announce", "upgrade", "initial",
                                                        "elevate", "raise", "lift", "set", "forge", "welcome"):
                 status = "agreed"
             if status == "signed" and REPORTED.search(sent) and not re.search(r",\s+(?:the\s+)?[\w.\s-]{2,40}\s+reported\.?\s*$", sent):
@@ -361,13 +361,29 @@ def _resolve_actor(ctx, tok):
     while stack:
         t = stack.pop(0)
         stack += [c for c in t.children if c.dep_ == "conj" and c not in stack]
+        if _in_dateline(ctx, t.idx):
+            continue  # "ABU DHABI, March 4 (Brief) -": where the report was filed
         low = t.lower_
+        of_phrase = [c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"]
+        if (t.like_num or t.pos_ == "NUM" or low in ("ministers", "representatives", "officials", "delegates",
+                                                      "envoys", "negotiators")) and of_phrase:
+            # "44 of the AU's 55 members", "trade ministers of the 10 ASEAN members - Brunei, ... - and of China"
+            a0 = of_phrase[0].idx
+            b0 = max(x.idx + len(x.text) for x in t.subtree)
+            inside = [mm for _, mm in ctx.places_in(a0, b0) if mm.place.kind in ("country", "org", "demonym")]
+            states = [mm.place.code for mm in inside if mm.place.kind != "org" and mm.place.code]
+            orgs = [mm.place.name for mm in inside if mm.place.kind == "org"]
+            for k in (states if len(states) >= 2 else orgs[:1] or states):
+                add(k)
+            if out:
+                continue
         if low in ("leaders", "members", "heads", "participants") and not any(c.lower_ in ("two", "both") for c in t.children) \
                 and not [c for c in t.children if c.dep_ == "prep"]:
             add("MEMBERS")  # "the leaders adopted ...": at a summit, every member
             continue
-        if low in ("they", "we", "both") or (low in PAIR_NOUNS and t.text.islower()
-                                             and any(c.lower_ in ("two", "both", "the") for c in t.children)):
+        two = any(c.lower_ in ("two", "both") for c in t.subtree if c.i < t.i)
+        if low in ("they", "we", "both") or (low in PAIR_NOUNS and (two or (t.text.islower() and any(
+                c.lower_ == "the" for c in t.children)))):
             add("PAIR")
             continue
         # the token's own noun phrase, without clauses and prepositional phrases other than "of"
@@ -391,17 +407,18 @@ def _resolve_actor(ctx, tok):
         elif ent is not None and ent.label_ == "ORG" and not any(w in ent.text.lower() for w in org_words) \
                 and not any(mm.start >= ent.start_char and mm.end <= ent.end_char and mm.text == ent.text.strip()
                             for mm in places):
-            name = re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip())
-            add(name)
+            add(_short_name(ctx, ent))
         elif places:
             code = next((mm.place.code for mm in places if mm.place.code), None)
             if not (out and out[-1] != "PAIR" and not ctx.gaz.is_country(out[-1]) and t.dep_ in ("conj", "appos")
                     and t.doc[t.i - 1].text == ","):
                 add(code)  # else "the National Judicial Academy, India": the country only qualifies the body
+        elif persons and getattr(persons[0].person, "org", None):
+            add(persons[0].person.org)  # "European Commission President X": the organisation signs
         elif persons and persons[0].person.code:
             add(persons[0].person.code)
         elif persons:
-            out.append("OTHER:" + persons[0].text)
+            out.append("OTHER:" + persons[0].person.name)
         elif ent is not None and ent.label_ == "PERSON" and len(ent) == 1 and t.pos_ == "PROPN":
             add(ent.text)  # a one-word name the parser calls a person but no mention resolves: a firm ("Ericsson")
         elif ent is not None and ent.label_ == "ORG" and not any(w in ent.text.lower() for w in org_words):
@@ -413,6 +430,15 @@ def _resolve_actor(ctx, tok):
             add(" ".join(x.text for x in t.subtree if x.i <= t.i and x.pos_ == "PROPN" and x.dep_ in ("compound",)
                          or x.i == t.i))
     return out
+
+
+def _short_name(ctx, ent) -> str:
+    """An organisation's name as news and annotators cite it: the acronym it is introduced with
+    ("China General Nuclear Power Corporation (CGN)" -> "CGN"), else its name without "the"."""
+    m = re.match(r"\s*\(([A-Z][A-Za-z&]{1,9})\)", ctx.text[ent.end_char:ent.end_char + 14])
+    if m and sum(ch.isupper() for ch in m.group(1)) >= 2:
+        return m.group(1)
+    return re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip())
 
 
 def _in_dateline(ctx, pos) -> bool:
@@ -522,7 +548,7 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
         subj = {k for t in actor_tokens(tok, "object", comp) for k in _resolve_actor(ctx, t) if not k.startswith("OTHER:")}
         if len(parties) < 2 or not (len(subj) >= 2 or "PAIR" in subj):
             continue  # one side's decision ("the president decided to cancel his visit") is no agreement
-        a = comp.idx
+        a = min(t.idx for t in comp.subtree)
         b = max(t.idx + len(t.text) for t in comp.subtree)
         title = re.split(r"[,;]| - ", ctx.text[a:b])[0][:90].strip()
         if any(sorted(o.parties) == sorted(parties) and o.title == title for o in found):
@@ -575,6 +601,9 @@ def _background_date(ctx, pred, pub) -> bool:
         return False
     a = min(t.idx for t in pred.subtree)
     b = max(t.idx + len(t.text) for t in pred.subtree)
+    if any(int(y) < pub.year for y in re.findall(r"\b((?:19|20)\d\d)\b", ctx.text[a:b])
+           if not re.search(r"\d\s*[-–]\s*" + y, ctx.text[a:b])):
+        return True  # "a security agreement they signed in 2001", "in 2008": background
     for x, y, d1, d2 in dates.find_dates(ctx.text[a:b], pub):
         d = dates.parse_iso(d1)
         if d is not None and (pub - d).days > 60:

@@ -53,6 +53,7 @@ class Person:
     first: int = 0
     context_code: str | None = None
     votes: Counter = field(default_factory=Counter)
+    org: str | None = None   # the organisation an official acts for ("European Commission President ...")
 
 
 @dataclass
@@ -219,10 +220,14 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
         if m.start < sent_start:
             break
         gap = text[m.end:a]
-        if len(gap) <= 60 and len(gap.split()) <= 6 and m.place.kind != "org" and not re.search(r"[,;()]", gap) \
-                and _GAP_OK.match(gap):
-            code = m.place.code
-            used.add(i)
+        if len(gap) <= 60 and len(gap.split()) <= 6 and not re.search(r"[,;()]", gap) and _GAP_OK.match(gap):
+            if m.place.kind == "org":
+                if re.search(r"\b(president|secretary|chair|chairman|chairperson|commissioner|director|head|"
+                             r"high representative|envoy)\b", gap, re.I):
+                    code = "ORG:" + m.place.name  # "European Commission President X" acts for the organisation
+            else:
+                code = m.place.code
+                used.add(i)
         break
     if code is None:
         for i, m in enumerate(places):
@@ -301,6 +306,10 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
     for a, b, name in raw:
         p = assigned[(a, b)]
         code, role = _context_country(text, a, b, places, sent_start(a), g, used)
+        if code and code.startswith("ORG:"):
+            p.votes["ORG:"] += 2  # an organisation's official: no state's
+            p.org = code[4:]
+            code = None
         if code and g.is_country(code):
             p.votes[code] += 1
             if p.context_code is None:
@@ -314,7 +323,10 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
             # the article's own words decide, by majority; a known leader's country counts as 1.5 votes
             if p.code and g.is_country(p.code):
                 p.votes[p.code] += 1.5
-            p.code = p.votes.most_common(1)[0][0]
+            best = p.votes.most_common(1)[0][0]
+            p.code = None if best == "ORG:" else best
+            if best != "ORG:":
+                p.org = None
 
     # descriptors ("the Indian Prime Minister", "the Amir") and pronouns, in text order
     extra: list[tuple[int, int, str, str, str | None]] = []
