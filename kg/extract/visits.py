@@ -80,7 +80,9 @@ def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
         _finish(ctx, v, pub)
         v.confidence = round(getattr(v, "_conf", 0.7), 2)
     _earlier_legs_are_over(found)
-    return found
+    # a trip dated two months or more before publication is background to the news, not news
+    return [v for v in found if not (pub and v.start and v.status != "planned" and len(v.start) >= 7 and
+                                     (pub - dates.parse_iso(v.start)).days > 60)]
 
 
 CALLED_OFF = re.compile(r"\b(?:had been|was|were) (?:due|expected|scheduled|set|supposed) to\b|\bwas to have\b", re.I)
@@ -170,6 +172,9 @@ def _finish(ctx, v: Visit, pub):
         texts.append(sent)
         for a, b, d1, d2 in dates.find_dates(sent, pub):
             pre = sent[max(0, a - 60):a]
+            if re.search(r"\b(since|after|before|until)\s+(?:\w+\s+){0,4}$", pre[-40:]) and \
+                    not re.search(r"\b(arriv\w*|landed|flew|began|visit\w*)\b", pre[-40:]):
+                continue  # "since the February 8 elections", "since taking office in July": another event's date
             if si not in own and not (END_CUE.search(pre[-40:]) or re.search(r"\b(began|begins|started|arriv\w+)\b", pre)
                                       or re.search(r"\blast day\b", sent[max(0, a - 30):b + 40])):
                 continue
