@@ -82,7 +82,16 @@ def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
     _earlier_legs_are_over(found)
     # a trip dated two months or more before publication is background to the news, not news
     return [v for v in found if not (pub and v.start and v.status != "planned" and len(v.start) >= 7 and
-                                     (pub - dates.parse_iso(v.start)).days > 60)]
+                                     (pub - _latest_day(v.start)).days > 60)]
+
+
+def _latest_day(iso: str) -> dt.date:
+    """The last day an ISO date or month can mean ("2023-03" -> 31 March)."""
+    d = dates.parse_iso(iso)
+    if len(iso) == 7:
+        nxt = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return nxt - dt.timedelta(days=1)
+    return d
 
 
 CALLED_OFF = re.compile(r"\b(?:had been|was|were) (?:due|expected|scheduled|set|supposed) to\b|\bwas to have\b", re.I)
