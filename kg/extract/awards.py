@@ -13,7 +13,7 @@ from .common import BACKGROUND, evidence_fields
 from kg.records import Award
 
 VERB = re.compile(r"\b(awarded|awards|confer(?:s|red|ring)?|bestow(?:s|ed)?|present(?:s|ed)?|receiv(?:e|es|ed)|"
-                  r"made|honou?red|decorated)\b", re.I)
+                  r"made|honou?red|decorated|placed|hung|pinned|draped)\b", re.I)
 AWARD_NP = re.compile(r"((?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,5}?"
                       r"(order|medal|award|honou?r|decoration|prize|legion of merit|grand commander|cross)\b"
                       r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*)?", re.I)
@@ -90,15 +90,29 @@ def _parse_roles(ctx, pos):
     m = Mentions(ctx)
     lem = verb.lemma_.lower()
     kids = list(verb.children)
-    passive = any(c.dep_ == "auxpass" for c in kids)
+    passive = any(c.dep_ == "auxpass" for c in kids) or (
+        verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in kids))  # "was on Tuesday conferred"
 
     def pobj(words):
         return [p for c in kids if c.dep_ in ("prep", "dative") and c.lower_ in words for p in c.children if p.dep_ == "pobj"]
 
     subj = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subj and verb.head.lemma_ == "be" and verb.dep_ in ("advcl", "conj", "acomp") and verb.tag_ in ("VBN", "VBD"):
+        # "X was on Tuesday conferred the Y by Z", parsed with "was" as the root
+        subj = [c for c in verb.head.children if c.dep_ == "nsubj"]
+        passive = True
     agent = [p for c in kids if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    if passive and not agent:
+        agent = pobj(("by",))
     rec, conf = [], None
-    if lem == "receive":
+    if lem in ("place", "hang", "pin", "drape"):
+        # "placed the Collar ... around Trump's neck", "pinned the medal on his chest"
+        necks = [p for c in kids if c.dep_ == "prep" and c.lower_ in ("around", "round", "on", "onto")
+                 for p in c.children if p.dep_ == "pobj"]
+        rec = [m.person_at(x) for n in necks for x in n.children if x.dep_ == "poss" and m.person_at(x)]
+        cs = [p for t in subj for p in _people(m, t)]
+        conf = cs[0] if cs else None
+    elif lem == "receive":
         rec = [p for t in subj for p in _people(m, t)]
         src = [p for t in pobj(("from",)) for p in _people(m, t)]
         conf = src[0] if src else None

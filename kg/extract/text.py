@@ -61,6 +61,22 @@ def blank_dateline_date(text: str) -> str:
     return text[:a] + " " * (b - a) + text[b:]
 
 
+_DATELINE_PREFIX = re.compile(r"^(\s*(?:[A-Z][A-Za-z.'-]+(?:[ /][A-Z][A-Za-z.'-]+){0,3})(?:,\s*[A-Z][A-Za-z .]{2,30}?)?"
+                              r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?)?"
+                              r",?\s*(?:\([A-Za-z .]+\))?\s*(?:[-–—]|--|:)\s)")
+
+
+def blank_dateline(text: str) -> str:
+    """The whole dateline ("HANOI, Sept 3 (Wire) - ", "Brasilia: ", "MUMBAI: ") blanked, same length:
+    it names where the report was filed, and left in place it becomes the subject of the first
+    sentence's parse. :func:`dateline_city` reads the place from the original text."""
+    text = blank_dateline_date(text)
+    m = _DATELINE_PREFIX.match(text)
+    if not m or "\n" in m.group(1):
+        return text
+    return " " * m.end(1) + text[m.end(1):]
+
+
 def content_mask(text: str) -> str:
     """``text`` with every non-prose line blanked to spaces (same length, newlines kept)."""
     out = []
