@@ -73,6 +73,13 @@ def _np_span(doc, a: int, b: int) -> tuple[int, int, object]:
             break
     if right < b:
         right = b
+    # "the Agreement on Defence Cooperation and the Framework Agreement on ...": the next document ends this one
+    text = doc.text
+    nxt = HEAD.search(text, b, right)
+    if nxt is not None:
+        seps = list(re.finditer(r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+)", text[b:nxt.start()]))
+        if seps:
+            right = b + seps[-1].start()
     return min(left, a), right, head
 
 
@@ -217,7 +224,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue
             if GENERIC_NP.match(tail):
                 continue
-            if re.search(r"\b(is|was|are|were)\s+(?:not\s+)?$", before) and head_txt[0].islower() and not m.group(2):
+            if re.search(r"\b(is|was|are|were)\s+(?:not\s+)?$", before) and head_txt[0].islower() and not m.group(2) \
+                    and not prev_sign:  # "Among them were an accord on ...": a list after a signing
                 continue
             if not m.group(2) and head_word in ("plan",) and not re.search(r"\b(sign\w*|adopt\w*|cooperation|plan to)\b", sent[:m.end()], re.I) and not words:
                 continue
@@ -255,8 +263,10 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 titles = [np_text.strip()]
             definite = bool(words) and words[0] in DEFINITE
             if definite:
+                # "the agreement" points back; "the Framework Agreement on Cooperation ..." names a document
                 content = _tokens(np_text) - {head_word}
-                if not content or any(h == head_word for h, _ in heads_seen):
+                named = bool(m.group(2)) or head_txt[:1].isupper()
+                if not content or (any(h == head_word for h, _ in heads_seen) and not named):
                     continue
             parties = _signatories(ctx, pred, rel, htok, np_text, last_parties)
             actors = {k for t in actor_tokens(pred, rel, htok) for k in _resolve_actor(ctx, t)}
