@@ -1,10 +1,11 @@
 """Agreement rules: one Agreement per named document or joint commitment.
 
 A document head ("agreement", "memorandum", "joint statement", "treaty", a capitalised
-"... Partnership" or "... Programme") with its noun phrase from the parse is a candidate.
-Aggregates ("Seventeen documents", "34 investment agreements"), anaphora ("the agreement"),
-plurals without a list, and background ("the first trade pact ...") are not new documents.
-Leaders' joint commitments with no document ("decided to hold summits every two years") are
+"... Partnership" or "... Programme") with its noun phrase from the parse is a candidate; it is an
+event only under a predicate of concluding (:mod:`kg.extract.signing`), which also gives its status
+and signatories. Anaphora ("the agreement"), plurals without a list and background ("the first
+trade pact ...", "signed in 2008") are not new documents; counted batches ("27 cooperation
+documents") are one Agreement. Joint commitments with no document ("agreed to a ceasefire") are
 Agreements with status "agreed", unless the commitment is only a trade figure (a TradeTarget).
 """
 from __future__ import annotations
@@ -30,22 +31,11 @@ GENERIC = {"agreement", "agreements", "memorandum", "memoranda", "memorandums", 
            "cooperation", "field", "on", "of", "the", "a", "an", "in", "for", "and", "between", "two", "countries",
            "bilateral", "new", "separate", "this", "that", "its", "their", "long", "term", "with", "to"}
 DEFINITE = {"the", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
-QUANT = {"several", "more", "other", "further", "many", "some", "various", "numerous", "dozens", "all", "both",
-         "few", "additional", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-         "twelve", "fourteen", "twenty"}
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 SIGN = re.compile(r"\b(sign(?:ed|s|ing)?|conclu(?:ded|sion)|adopt(?:ed|s)|issu(?:ed|es)|releas(?:ed|es)|exchang(?:ed|es)|"
                   r"put their names|ink(?:ed|s)|seal(?:ed|s))\b", re.I)
 REPORTED = re.compile(r"\b(reported(?:ly)?|according to (?:media|various|sources|reports)|sources said|was to be made|"
                       r"is said to|were said to|described as|media reports)\b", re.I)
-PLANNED = re.compile(r"\b(will (?:now )?(?:draft|sign|conclude|negotiate)|to be signed|will be signed|plan to sign|"
-                     r"expected to sign|are to sign|is to be|will now draft|due to sign)\b", re.I)
-DENIED = re.compile(r"\b(denied|denies|deny)\b", re.I)
-AGREED_VERB = re.compile(r"\b(launch(?:ed|es)?|agreed|decided)\b", re.I)
-COMMIT = re.compile(r"\b(agreed|decided|pledged|committed themselves|resolved)\s+(to|that|on)\b", re.I)
-COMMIT_SUBJECT = re.compile(r"\b(two|both|they|leaders|sides|countries|governments|presidents|prime ministers|"
-                            r"heads of state)\b", re.I)
-UPGRADE = re.compile(r"\b(elevat\w*|rais\w*|upgrad\w*|lift\w*)\b[^.;]{0,60}\bto\s+(?:an?|the)?\s*$", re.I)
 NEGOTIATION = re.compile(r"\b(talks|negotiations?|negotiating|discussions?|work|working)\s+(?:on|for|over|about|towards?)\s+"
                          r"(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}(?:(?:with|and)\s+(?:[\w-]+\s+){0,4}(?:and\s+)?(?:on|for)\s+"
                          r"(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3})?$", re.I)
@@ -145,20 +135,6 @@ def _parties(ctx, np_a, np_b, s, e, last):
     if last:
         return list(last)
     return ctx.ranked_countries()[:2]
-
-
-def _status(sent: str, prev_sign: bool, launched: bool) -> str:
-    if DENIED.search(sent):
-        return "denied"
-    if REPORTED.search(sent):
-        return "reported"
-    if PLANNED.search(sent):
-        return "planned"
-    if SIGN.search(sent):
-        return "signed"
-    if launched:
-        return "agreed"
-    return "signed"
 
 
 def _list_items(tail: str) -> list[str]:

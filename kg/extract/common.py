@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-NEGATION = re.compile(r"\b(not|never|none of|no longer|neither|nor)\b", re.I)
-HEDGED = re.compile(r"\b(if|whether|could|might|may|hypothetical(ly)?|would have)\b", re.I)
 BACKGROUND = re.compile(r"\b(previously(?! un)|already been|several times|in the past|earlier visits?|has been to|"
                         r"have been to|once again|repeatedly|many times|on several occasions|frequently|regularly|"
                         r"had visited|had travelled|had traveled|had been to)\b", re.I)
@@ -18,7 +16,3 @@ def evidence_fields(ctx, sent: tuple[int, int], original: str) -> dict:
     while b > a and original[b - 1].isspace():
         b -= 1
     return {"evidence": original[a:b], "evidence_start": a, "evidence_end": b}
-
-
-def country_of_person(pm) -> str | None:
-    return pm.person.code if pm is not None else None

@@ -483,7 +483,7 @@ def _host_frame(m, tok, lem, venue, g):
             # "X was received by Y": the subject is the visitor, the agent the host
             objs = [c for c in tok.children if c.dep_ == "nsubjpass"]
     visitors = [p for o in objs for p in _people(m, o)]
-    subj = subject(tok) if lem != "play" or True else None
+    subj = subject(tok)
     if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
         agent = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         subj = agent[0] if agent else None
