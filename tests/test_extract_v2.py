@@ -186,3 +186,12 @@ def test_leaders_adopting_a_declaration_at_an_organisation_summit(ex):
             "At the close of the summit the leaders adopted the Doha Declaration on regional security.")
     (a,) = events(ex, text, "2023-12-06", Agreement)
     assert sorted(a.parties) == ["ARE", "BHR", "KWT", "OMN", "QAT", "SAU"]
+
+
+def test_role_of_country_then_name_gives_each_listed_leader_their_own_country(ex):
+    text = ("NAIROBI, June 3 (Wire) - Kenya and the bloc signed a trade pact on Tuesday in the presence of the "
+            "President of Ghana, John Mahama, the Prime Minister of Portugal, Luis Montenegro, and the "
+            "Chancellor of Germany, Friedrich Merz, who flew to Nairobi for the ceremony.")
+    got = visits(ex, text, published="2025-06-03")
+    assert {k: v.visitor for k, v in got.items() if k[1] == "KEN"} == {
+        ("GHA", "KEN"): "John Mahama", ("PRT", "KEN"): "Luis Montenegro", ("DEU", "KEN"): "Friedrich Merz"}

@@ -342,7 +342,7 @@ def _resolve_actor(ctx, tok):
             if mm.place.kind in ("country", "org", "demonym") and not _is_venue(ctx, mm):
                 add(mm.place.name if mm.place.kind == "org" else mm.place.code)
         # "between Canada, of the one part, and the European Union ...": every name inside the phrase
-        stack += [t for t in tok.subtree if t is not tok and t.pos_ == "PROPN" and t.dep_ in ("conj", "pobj", "appos")
+        stack += [t for t in tok.subtree if t.i != tok.i and t.pos_ == "PROPN" and t.dep_ in ("conj", "pobj", "appos")
                   and t.head.dep_ != "compound"]
     while stack:
         t = stack.pop(0)

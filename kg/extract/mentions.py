@@ -28,6 +28,13 @@ _GAP_OK = re.compile(r"^(?:'s|\s|former|then|the|of|for|and|state|affairs|extern
                      r"[a-z]+ minister|minister|ambassador|envoy|president|leader|premier|king|chancellor|"
                      r"spokesman|spokeswoman|official|officials|crown|prince|sheikh)*$")
 _OF_AFTER = re.compile(r"^(?:,\s*(?:the\s+)?[A-Za-z\- ]{0,40}?)?\s+of\s+(?:the\s+)?(?:State\s+of\s+|Kingdom\s+of\s+|Republic\s+of\s+)?$")
+# "the Chancellor of Austria, Karl Nehammer": a role of a country, then the name after one comma
+_ROLE_OF_BEFORE = re.compile(r"\b(?:" + "|".join(ROLE_WORDS) + r"|head of state|head of government)\s+of\s+(?:the\s+)?"
+                             r"(?:State\s+of\s+|Kingdom\s+of\s+|Republic\s+of\s+)?$", re.I)
+_ROLE_OF_NAME = re.compile(r"\b(?i:" + "|".join(r.replace(" ", r"\s+") for r in ROLE_WORDS) + r")\s+of\s+(?:the\s+)?"
+                           r"(?:[A-Z][\w\-]+\s+){0,3}?[A-Z][\w\-]+,\s+((?:" + r"(?:[A-Z]\.|[A-Z][\w'’\-]*|bin|al-\w+|Al-\w+|de|da|von|der|van)"
+                           r"\s+){1,4}[A-Z][\w'’\-]+)")
+_OF_COUNTRY_COMMA = re.compile(r"\s+of\s+(?:the\s+)?(?:[A-Z][\w\-]+\s+){0,3}?[A-Z][\w\-]+,\s+")
 _PRONOUN = re.compile(r"\b(he|him|his|she|her)\b", re.I)
 _DESCRIPTOR = re.compile(r"\b(?:the|his|her)\s+(?:(visiting|[A-Z][a-z]+)\s+)?"
                          r"(prime minister|president|premier|leader|amir|emir|king|chancellor|crown prince|sultan)\b",
@@ -180,6 +187,8 @@ def _raw_person_spans(text: str, doc, g: Gazetteer) -> list[tuple[int, int, str]
             spans.append((ent.start_char, ent.end_char, ent.text))
     for m in _titled_name_rx(g).finditer(text):
         spans.append((m.start(1), m.end(1), m.group(1)))
+    for m in _ROLE_OF_NAME.finditer(text):
+        spans.append((m.start(1), m.end(1), m.group(1)))
     out = []
     for a, b, s in spans:
         if "\n" in s or text[b:b + 1] == "-":
@@ -220,6 +229,12 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
         if m.start < sent_start:
             break
         gap = text[m.end:a]
+        if re.fullmatch(r",\s*", gap) and m.place.kind != "org" and _ROLE_OF_BEFORE.search(text[max(0, m.start - 50):m.start]):
+            code = m.place.code   # "the Prime Minister of Belgium, Alexander De Croo"
+            used.add(i)
+            r = re.search(r"(" + "|".join(ROLE_WORDS) + r")\s+of\s+(?:the\s+)?\S*\s*$", text[max(0, m.start - 50):m.start].lower())
+            role = role or (r.group(1) if r else None)
+            return code, role
         if len(gap) <= 60 and len(gap.split()) <= 6 and not re.search(r"[,;()]", gap) and _GAP_OK.match(gap):
             if m.place.kind == "org":
                 if re.search(r"\b(president|secretary|chair|chairman|chairperson|commissioner|director|head|"
@@ -346,6 +361,11 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
             continue
         target = None
         if kind == "descriptor":
+            # "the President of Cyprus, Nikos Christodoulides": the name in apposition right after
+            nxt = next((x for x in named if x.start >= b), None)
+            if nxt is not None and _OF_COUNTRY_COMMA.fullmatch(text[b:nxt.start]):
+                bisect.insort(named, PersonMention(a, b, s, nxt.person, kind), key=lambda x: x.start)
+                continue
             mod = re.match(r"(?:the|his|her)\s+(\S+)\s", s, re.I)
             code = g.forms[mod.group(1)].code if mod and mod.group(1) in g.forms else None
             cands = [c for c in clusters if (code is None or c.code == code)]

@@ -36,7 +36,7 @@ FAIL_WORDS = {"fail", "refuse", "decline", "reject", "dismiss", "rebuff", "offer
 def _ancestors(tok, n=6):
     t = tok
     for _ in range(n):
-        if t.head is t:
+        if t.head.i == t.i:
             return
         t = t.head
         yield t
@@ -50,7 +50,7 @@ def predicate(head):
     """
     t = head
     # climb through coordination and appositions: "an accord ... and a memorandum", "a joint declaration, X"
-    while t.dep_ in ("conj", "appos") and t.head is not t:
+    while t.dep_ in ("conj", "appos") and t.head.i != t.i:
         t = t.head
     dep, up = t.dep_, t.head
     if dep in ("dobj", "attr", "oprd") and up.pos_ in ("VERB", "AUX") and up.lemma_ in CONCLUDE - UPGRADE_VERBS:

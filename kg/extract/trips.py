@@ -161,7 +161,7 @@ def _possessor_or_of(tok, p):
     for t in tok.subtree:
         if t.idx <= p.start < t.idx + len(t.text) or p.start <= t.idx < p.end:
             for anc in [t] + list(t.ancestors):
-                if anc is tok:
+                if anc.i == tok.i:
                     break
                 if anc.dep_ == "poss" or (anc.dep_ == "pobj" and anc.head.lower_ in ("of", "for")):
                     return True
@@ -230,7 +230,7 @@ def subject(tok):
                 return t.head
         if t.dep_ in ("relcl", "acl") and t.head.pos_ in ("PROPN", "NOUN", "PRON"):
             return t.head
-        if t.dep_ in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "prep", "pobj", "acomp") and t.head is not t:
+        if t.dep_ in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "prep", "pobj", "acomp") and t.head.i != t.i:
             t = t.head
             continue
         break
@@ -294,7 +294,7 @@ def _clause_hypothetical(tok) -> bool:
         for c in t.children:
             if c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARK:
                 return True
-        if t.head is t:
+        if t.head.i == t.i:
             break
         t = t.head
     return False
@@ -314,7 +314,7 @@ def _background(tok) -> bool:
         if any(c.dep_ in ("mark", "advmod") and c.lower_ in BACKGROUND_MARK for c in t.children) and t.tag_ in ("VBD", "VBN") \
                 and t.dep_ in ("advcl", "relcl", "conj"):
             return True
-        if t.dep_ not in ("conj",) or t.head is t:
+        if t.dep_ not in ("conj",) or t.head.i == t.i:
             break
         t = t.head
     return False
@@ -446,7 +446,7 @@ def _noun_frame(m, tok, sent, venue, g):
                 if subj is not None:
                     visitors = _people(m, subj)
                 break
-            if head.head is head:
+            if head.head.i == head.i:
                 break
             head = head.head
     dests = []
@@ -561,7 +561,7 @@ def _meet_frame(m, tok, g):
     subj = subject(verb)
     visitors = _people(m, subj) if subj is not None else []
     for c in list(verb.children) + list(tok.children):
-        if c.dep_ == "dobj" and c is not tok:
+        if c.dep_ == "dobj" and c.i != tok.i:
             visitors += _people(m, c)
         if c.dep_ == "prep" and c.lower_ == "with":
             for p in c.children:
