@@ -195,3 +195,26 @@ def test_role_of_country_then_name_gives_each_listed_leader_their_own_country(ex
     got = visits(ex, text, published="2025-06-03")
     assert {k: v.visitor for k, v in got.items() if k[1] == "KEN"} == {
         ("GHA", "KEN"): "John Mahama", ("PRT", "KEN"): "Luis Montenegro", ("DEU", "KEN"): "Friedrich Merz"}
+
+
+def test_membership_document_is_between_the_joining_state_and_the_organisation(ex):
+    text = ("Chilean President Gabriel Boric arrived in New Delhi on Monday for talks with Prime Minister "
+            "Narendra Modi. The following documents were signed:\n(i) Memorandum of Understanding on cooperation "
+            "in agriculture;\n(ii) Framework Agreement on Chile's membership of the International Solar Alliance;\n"
+            "(iii) Executive Programme for cooperation in sports for 2025-2028.\n")
+    got = {a.title.split(") ")[0]: sorted(a.parties) for a in events(ex, text, "2025-04-01", Agreement)}
+    assert got == {"(i": ["CHL", "IND"], "(ii": ["CHL", "International Solar Alliance"], "(iii": ["CHL", "IND"]}
+
+
+def test_firm_counterparty_with_keeps_its_short_name(ex):
+    text = ("DOHA, May 2 (Wire) - Qatar's sovereign wealth fund Qatar Investment Authority signed a memorandum "
+            "of understanding with Brookfield Group to invest $5 billion in renewable energy.")
+    (a,) = events(ex, text, published="2024-05-02", kind=Agreement)
+    assert "Brookfield" in a.parties and "QAT" not in a.parties[1:]
+
+
+def test_a_person_the_parser_calls_an_organisation_signs_for_their_country(ex):
+    text = ("Chinese Foreign Minister Wang Yi arrived in Apia on Friday for talks. In Apia on Saturday, Wang and "
+            "Samoa's Prime Minister Fiame Naomi Mata'afa signed an economic and technical cooperation agreement.")
+    ags = events(ex, text, published="2022-05-29", kind=Agreement)
+    assert [sorted(a.parties) for a in ags] == [["CHN", "WSM"]]

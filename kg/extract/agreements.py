@@ -387,6 +387,9 @@ def _resolve_actor(ctx, tok):
         org_words = ("ministry", "government", "department", "cabinet", "presidency", "office")
         org = next((mm for mm in places if mm.place.kind == "org"), None)
         ent_name = re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()) if ent is not None else ""
+        named = next((p for p in persons if p.start <= t.idx < p.end and p.kind == "name"), None)
+        if named is not None and ent is not None and ent.label_ == "ORG" and (named.person.code or named.person.org):
+            ent = None  # "Wang and Samoa's Prime Minister signed": a person the parser took for a firm
         if org is not None and not (ent is not None and ent.label_ == "ORG" and len(ent_name) > len(org.text) + 3
                                     and ent.start_char <= org.start and org.end <= ent.end_char):
             add(org.place.name)
@@ -408,7 +411,7 @@ def _resolve_actor(ctx, tok):
         elif ent is not None and ent.label_ == "PERSON" and len(ent) == 1 and t.pos_ == "PROPN":
             add(ent.text)  # a one-word name the parser calls a person but no mention resolves: a firm ("Ericsson")
         elif ent is not None and ent.label_ == "ORG" and not any(w in ent.text.lower() for w in org_words):
-            add(re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()))
+            add(firm_name(ent.text))
         elif t.pos_ == "PROPN" and t.dep_ in ("nsubj", "conj", "pobj", "appos") and t.text[:1].isupper() \
                 and not (t.text.isupper() and len(t.text) > 5) and not _in_dateline(ctx, t.idx) \
                 and not any(x.lower_ in org_words for x in t.subtree):
@@ -424,7 +427,21 @@ def _short_name(ctx, ent) -> str:
     m = re.match(r"\s*\(([A-Z][A-Za-z&]{1,9})\)", ctx.text[ent.end_char:ent.end_char + 14])
     if m and sum(ch.isupper() for ch in m.group(1)) >= 2:
         return m.group(1)
-    return re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip())
+    return firm_name(ent.text)
+
+
+_LEGAL_FORM = re.compile(r"[\s,]+(?:Group|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|LLC|Co\.|Holdings|S\.A\.|SA|AG|SE|NV|N\.V\.)$")
+
+
+def firm_name(text: str) -> str:
+    """A firm's common short name: no article, no possessive, no legal form ("Blackstone Group" ->
+    "Blackstone", "Siemens AG" -> "Siemens"); an acronym keeps its word ("OCP Group": "OCP" alone
+    reads as an abbreviation, not a name)."""
+    name = re.sub(r"^(?:the|The)\s+|['’]s$", "", text.strip())
+    short = _LEGAL_FORM.sub("", name)
+    if short != name and short and not short.isupper() and len(short) > 2:
+        return short
+    return name
 
 
 def _in_dateline(ctx, pos) -> bool:
@@ -474,9 +491,32 @@ def _signatories(ctx, pred, rel, htok, title, last):
             parties.append(other)
         elif len(name.split()) == 1:
             parties.append(name)
+    org = _membership_org(ctx, htok)
+    if org is not None:
+        # "a memorandum that puts Iran on course to become a member of the SCO", "Framework Agreement on
+        # Kuwait's membership of the ISA": the joining state and the organisation are the two sides
+        states = [p for p in parties if g.is_country(p)]
+        own = [mm.place.code for _, mm in ctx.places_in(htok.idx, htok.idx + len(title or "") + 1)
+               if mm.place.kind in ("country", "demonym") and mm.place.code]
+        joining = (own or states)[:1]
+        if joining:
+            return joining + [org]
     if len(parties) == 1:
         parties += [c for c in _complement(ctx, pred, parties[0]) if c not in parties][:1]
     return parties
+
+
+_JOINING = re.compile(r"\b(?:membership\s+(?:of|in)|members?\s+(?:state\s+)?(?:of|in)|accession\s+to|accede\s+to|"
+                      r"join(?:s|ing)?)\s+(?:the\s+)?$", re.I)
+
+
+def _membership_org(ctx, htok):
+    """The organisation a document makes a state a member of, named after the document noun in its sentence."""
+    a, b = htok.idx, htok.sent.end_char
+    for _, mm in ctx.places_in(a, b):
+        if mm.place.kind == "org" and _JOINING.search(ctx.text[max(a, mm.start - 40):mm.start]):
+            return mm.place.name
+    return None
 
 
 def _complement(ctx, pred, party):

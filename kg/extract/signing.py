@@ -118,7 +118,7 @@ def status_of(pred, rel) -> str | None:
             return None
         if a.lemma_ in DENY_WORDS:
             return "denied"
-        if a.lemma_ in FAIL_WORDS and a is not pred:
+        if a.lemma_ in FAIL_WORDS and a.i != pred.i:
             return None
         if a.dep_ in ("ROOT",):
             break
@@ -161,7 +161,10 @@ def hyphen_pairs(text, resolve):
 
 def np_actor_tokens(head):
     """Signatories named inside the document's own noun phrase: "an agreement between A and B", "with X"."""
-    return [p for c in head.children if c.dep_ == "prep" and c.lower_ in ("with", "between", "among", "by")
+    # "a memorandum of understanding with X": the parser hangs the "with" on the "of" phrase's noun
+    heads = [head] + [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for p in c.children if p.dep_ == "pobj" and p.pos_ == "NOUN"]
+    return [p for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ in ("with", "between", "among", "by")
             for p in c.children if p.dep_ == "pobj"]
 
 
@@ -196,7 +199,7 @@ def actor_tokens(pred, rel, head):
     if not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children):
         # conjoined verbs share a subject: "X held talks and signed ..."
         up = verb
-        while up.dep_ == "conj" and up.head is not up:
+        while up.dep_ == "conj" and up.head.i != up.i:
             up = up.head
             subj = [c for c in up.children if c.dep_ in ("nsubj",)]
             if subj:
