@@ -218,3 +218,25 @@ def test_a_person_the_parser_calls_an_organisation_signs_for_their_country(ex):
             "Samoa's Prime Minister Fiame Naomi Mata'afa signed an economic and technical cooperation agreement.")
     ags = events(ex, text, published="2022-05-29", kind=Agreement)
     assert [sorted(a.parties) for a in ags] == [["CHN", "WSM"]]
+
+
+def test_became_the_first_leader_to_set_foot_is_a_visit_with_that_country(ex):
+    text = ("DILI, March 3 (Wire) - Ahmed Salem became the first Mauritanian president to set foot in Timor-Leste "
+            "on Monday, meeting President Jose Ramos-Horta in Dili.")
+    got = visits(ex, text, published="2025-03-03")
+    assert got[("MRT", "TLS")].visitor == "Ahmed Salem"
+
+
+def test_represented_by_gives_the_envoy_the_represented_country(ex):
+    text = ("LIMA, Nov 14 (Wire) - Leaders gathered on Thursday for the APEC summit in Lima. Chinese President Xi "
+            "Jinping landed in Lima on Wednesday. Canada is represented at the summit, which opens on Friday, by "
+            "Foreign Minister Melanie Joly.")
+    got = visits(ex, text, published="2024-11-14")
+    assert got[("CAN", "PER")].visitor == "Melanie Joly"
+
+
+def test_accepted_invitation_to_visit_is_a_planned_visit_by_the_guest(ex):
+    text = ("ACCRA, Feb 14 (Wire) - Nigerian President Bola Tinubu arrived in Accra on Wednesday for talks with "
+            "Ghanaian President John Mahama. Mahama accepted Tinubu's invitation to visit Nigeria in April, his office said.")
+    got = visits(ex, text, published="2025-02-14")
+    assert got[("GHA", "NGA")].status == "planned" and got[("GHA", "NGA")].visitor == "John Mahama"

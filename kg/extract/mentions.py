@@ -35,6 +35,8 @@ _ROLE_OF_NAME = re.compile(r"\b(?i:" + "|".join(r.replace(" ", r"\s+") for r in 
                            r"(?:[A-Z][\w\-]+\s+){0,3}?[A-Z][\w\-]+,\s+((?:" + r"(?:[A-Z]\.|[A-Z][\w'’\-]*|bin|al-\w+|Al-\w+|de|da|von|der|van)"
                            r"\s+){1,4}[A-Z][\w'’\-]+)")
 _OF_COUNTRY_COMMA = re.compile(r"\s+of\s+(?:the\s+)?(?:[A-Z][\w\-]+\s+){0,3}?[A-Z][\w\-]+,\s+")
+_FIRST_OF_KIND = re.compile(r",?\s+(?:who\s+)?(?:became|becomes|is|was|will\s+become)\s+the\s+first\s+([A-Z][a-z]+)\s+"
+                            r"(" + "|".join(ROLE_WORDS) + r"|head of state|head of government)\b", re.I)
 _PRONOUN = re.compile(r"\b(he|him|his|she|her)\b", re.I)
 _DESCRIPTOR = re.compile(r"\b(?:the|his|her)\s+(?:(visiting|[A-Z][a-z]+)\s+)?"
                          r"(prime minister|president|premier|leader|amir|emir|king|chancellor|crown prince|sultan)\b",
@@ -244,6 +246,9 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
                 code = m.place.code
                 used.add(i)
         break
+    first = _FIRST_OF_KIND.match(text, b)
+    if code is None and first and first.group(1) in g.forms and g.forms[first.group(1)].kind in ("demonym", "country"):
+        return g.forms[first.group(1)].code, role or first.group(2).lower()  # "X became the first French president"
     if code is None:
         for i, m in enumerate(places):
             if m.start >= b and m.start - b <= 60:

@@ -228,6 +228,17 @@ def subject(tok):
                 return c
             if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who",) and t.dep_ == "relcl":
                 return t.head
+        if t.dep_ == "acl" and t.head.lemma_ in ("invitation", "invite") and t.head.head.lemma_ in ("accept", "take"):
+            t = t.head.head  # "X accepted Y's invitation to visit Turkey": the guest is who accepted
+            continue
+        if t.dep_ == "acl" and t.head.lemma_ in ("plan", "decision", "bid", "wish", "desire", "intention"):
+            poss = next((c for c in t.head.children if c.dep_ == "poss"), None)
+            if poss is not None:
+                return poss  # "Putin's plan to travel to Paris"
+        if t.dep_ in ("relcl", "acl") and t.head.dep_ == "attr" and t.head.head.lemma_ in ("be", "become"):
+            # "X became the first French president to set foot in Rwanda": X is who travels
+            t = t.head.head
+            continue
         if t.dep_ in ("relcl", "acl") and t.head.pos_ in ("PROPN", "NOUN", "PRON"):
             return t.head
         if t.dep_ in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "prep", "pobj", "acomp") and t.head.i != t.i:
@@ -514,10 +525,17 @@ def _attend_frame(m, tok, lem, venue, g):
     subj = subject(tok)
     passive_rep = lem == "represent" and any(c.dep_ == "auxpass" for c in tok.children)
     if passive_rep:
-        agents = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+        # the parser often hangs "by" on the venue noun ("represented at the summit, which ..., by X")
+        agents = [p for c in tok.subtree if (c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"))
+                  and not any(a.dep_ == "relcl" for a in c.ancestors if a.i != tok.i and tok.i in [x.i for x in a.ancestors])
+                  for p in c.children if p.dep_ == "pobj"]
         visitors = [p for a in agents for p in _people(m, a)]
+        _give_country(m, visitors, [c for c in tok.children if c.dep_ == "nsubjpass"])  # "Russia is represented by X"
     else:
         visitors = _people(m, subj) if subj is not None else []
+        if lem == "lead":
+            _give_country(m, visitors, [a for c in tok.children if c.lower_ in ("delegation", "delegations")
+                                        for a in c.children if a.dep_ in ("amod", "compound", "poss")])
     dests = []
     if lem == "represent" and not passive_rep:
         # "X will represent the United States at the APEC summit in Bangkok": only the venue phrase
@@ -552,6 +570,17 @@ def _attend_frame(m, tok, lem, venue, g):
             dests = [venue]
             here = True
     return Frame("attend", tok, visitors, _dedupe(dests), here=here)
+
+
+def _give_country(m, visitors, toks):
+    """The country a clause gives people the article leaves without one ("Russia is represented by X",
+    "X is leading the Brazilian delegation"): it becomes theirs."""
+    codes = {pm.place.code for t in toks for pm in [m.place_at(t)] if pm is not None and pm.place.code
+             and m.ctx.gaz.is_country(pm.place.code)}
+    if len(codes) == 1:
+        for v in visitors:
+            if v.person.code is None and getattr(v.person, "org", None) is None:
+                v.person.code = next(iter(codes))
 
 
 def _meet_frame(m, tok, g):
