@@ -240,3 +240,13 @@ def test_accepted_invitation_to_visit_is_a_planned_visit_by_the_guest(ex):
             "Ghanaian President John Mahama. Mahama accepted Tinubu's invitation to visit Nigeria in April, his office said.")
     got = visits(ex, text, published="2025-02-14")
     assert got[("GHA", "NGA")].status == "planned" and got[("GHA", "NGA")].visitor == "John Mahama"
+
+
+def test_semicolon_list_after_a_signing_gives_one_document_per_item(ex):
+    text = ("ROME, June 2 (Wire) - Italian Prime Minister Giorgia Meloni and Kenyan President William Ruto signed "
+            "six agreements on Monday. These include an agreement on the transfer of sentenced persons; a "
+            "Migration and Mobility Partnership Agreement; an agreement on the mutual recognition of driving "
+            "licences; and an agreement on cooperation in geothermal energy.")
+    titles = sorted(a.title for a in events(ex, text, published="2025-06-02", kind=Agreement))
+    assert [t for t in titles if "recognition of driving" in t] and [t for t in titles if "geothermal" in t]
+    assert [t for t in titles if "transfer of sentenced" in t] and [t for t in titles if "Mobility" in t]

@@ -19,6 +19,8 @@ def _newline_boundaries(doc):
     for tok in doc[:-1]:
         if "\n" in tok.text or tok.text.endswith(("\n",)):
             doc[tok.i + 1].is_sent_start = True
+        elif tok.text == ";":
+            doc[tok.i + 1].is_sent_start = True
     return doc
 
 
