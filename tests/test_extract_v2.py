@@ -250,3 +250,12 @@ def test_semicolon_list_after_a_signing_gives_one_document_per_item(ex):
     titles = sorted(a.title for a in events(ex, text, published="2025-06-02", kind=Agreement))
     assert [t for t in titles if "recognition of driving" in t] and [t for t in titles if "geothermal" in t]
     assert [t for t in titles if "transfer of sentenced" in t] and [t for t in titles if "Mobility" in t]
+
+
+def test_a_tour_listed_in_semicolon_items_gives_one_visit_per_leg(ex):
+    text = ("Sergei Lavrov went first. His four-day swing last month took him to Cairo, where President Abdel Fattah "
+            "al-Sisi received him; to Kampala, for talks with Uganda's Yoweri Museveni; and finally to Addis "
+            "Ababa, where he held talks with Ethiopian officials.")
+    got = visits(ex, text, published="2022-08-10")
+    assert {k for k in got if k[0] == "RUS"} == {("RUS", "EGY"), ("RUS", "UGA"), ("RUS", "ETH")}
+    assert got[("RUS", "UGA")].place == "Kampala"

@@ -28,7 +28,8 @@ MOVE = {"visit", "arrive", "fly", "travel", "land", "tour", "head", "leave", "co
         "reach", "stop", "drive", "return", "embark", "proceed", "move", "set", "spend", "due", "begin", "start",
         "end", "conclude", "wrap", "finish"}
 LEG_VERBS = {"begin", "start", "end", "conclude", "wrap", "finish"}   # "He began on Sunday in Dakar"
-MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return", "proceed", "reach", "journey"}
+MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return", "proceed", "reach", "journey",
+                 "take", "bring"}   # "his swing took him to Cairo"
 TRIP_NOUN = {"visit", "trip", "tour", "stop", "stopover", "swing", "journey", "leg", "arrival", "visits", "mission"}
 HOST = {"host", "receive", "welcome", "greet"}
 OFFICES = {"minister", "president", "premier", "chancellor", "king", "queen", "emir", "amir", "sultan", "prince",
@@ -348,7 +349,8 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
             continue
         if tok.pos_ == "VERB" and _negated(tok):
             continue
-        if (tok.pos_ == "VERB" and lem in MOVE) or (tok.lower_ == "due" and tok.pos_ == "ADJ"):
+        carried = lem in ("take", "bring") and any(c.dep_ == "nsubj" and c.lemma_ in TRIP_NOUN for c in tok.children)
+        if (tok.pos_ == "VERB" and (lem in MOVE or carried)) or (tok.lower_ == "due" and tok.pos_ == "ADJ"):
             f = _move_frame(m, tok, lem, span, venue, g)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in TRIP_NOUN | {"visits"} and lem in TRIP_NOUN:
             f = _noun_frame(m, tok, span, venue, g)

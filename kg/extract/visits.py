@@ -37,16 +37,29 @@ visitor known only by a pronoun or a role 0.1 (kg eval prints precision at sever
 
 def _frame_visits(ctx, original, found):
     """Visits from the parse-based trip frames of :mod:`kg.extract.trips`."""
-    from .trips import article_venue, frames, presence
+    from .trips import Frame, article_venue, frames, presence
     g = ctx.gaz
     venue = article_venue(ctx, g)
+    leg_of = None   # the movement frame a ';'-separated list of legs continues
     for si, (s, e) in enumerate(ctx.sents):
         sent = ctx.text[s:e]
         if not sent.strip() or SKIP.search(sent) or (INVITED.search(sent) and not re.search(r"\baccept", sent)):
+            leg_of = None
             continue
-        for f in frames(ctx, ctx.doc, (s, e), venue, g) + presence(ctx, ctx.doc, (s, e), venue, g):
+        fs = frames(ctx, ctx.doc, (s, e), venue, g) + presence(ctx, ctx.doc, (s, e), venue, g)
+        cont = CONTINUED_LEG.match(sent)
+        if cont and leg_of is not None and not any(f.kind == "move" for f in fs):
+            # "His swing took him to Cairo, ...; to Oyo, ...; and finally to Addis Ababa": one leg per item
+            dest = next(((mm.place.code, mm.place.name if mm.place.kind == "city" else None)
+                         for _, mm in ctx.places_in(s + cont.end(), e) if mm.start <= s + cont.end() + 1
+                         and mm.place.kind in ("city", "country") and mm.place.code), None)
+            if dest is not None:
+                fs = [Frame("move", leg_of.trigger, leg_of.visitors, [dest])] + fs
+        moves = [f for f in fs if f.kind == "move"]
+        leg_of = (moves[-1] if moves else leg_of if cont else None) if sent.rstrip().endswith(";") else None
+        for f in fs:
             t0 = f.trigger.idx - s
-            if BACKGROUND.search(sent[max(0, t0 - 80):t0 + 80]):
+            if 0 <= t0 and BACKGROUND.search(sent[max(0, t0 - 80):t0 + 80]):
                 continue
             for pm in f.visitors:
                 for code, city in f.dests:
@@ -60,6 +73,9 @@ def _frame_visits(ctx, original, found):
                     v._conf = conf  # type: ignore[attr-defined]
                     v._kinds = {f.kind}  # type: ignore[attr-defined]
                     _merge(found, v)
+
+
+CONTINUED_LEG = re.compile(r"^\s*(?:and\s+)?(?:(?:then|finally|later|on)\s+)*to\s+(?:the\s+)?", re.I)
 
 
 def _merge(found, v):
