@@ -259,3 +259,19 @@ def test_a_tour_listed_in_semicolon_items_gives_one_visit_per_leg(ex):
     got = visits(ex, text, published="2022-08-10")
     assert {k for k in got if k[0] == "RUS"} == {("RUS", "EGY"), ("RUS", "UGA"), ("RUS", "ETH")}
     assert got[("RUS", "UGA")].place == "Kampala"
+
+
+@pytest.mark.parametrize("item, parties", [
+    ("MoU between the Ministry of Fisheries, Kenya and the Ministry of Marine Affairs, Indonesia on tuna stocks",
+     ["IDN", "KEN"]),
+    ("MoU between the Kenya Broadcasting Corporation and Televisi Republik Indonesia on news exchange",
+     ["Kenya Broadcasting Corporation", "Televisi Republik Indonesia"]),
+    ("MoU on cooperation in geology between the Geological Survey Agency (GSA), Indonesia and the National "
+     "Mining Institute (NMI), Kenya", ["GSA", "NMI"]),
+    ("MoU between the Health Ministries of the two countries on vaccine production", ["IDN", "KEN"]),
+])
+def test_between_sides_are_the_bodies_or_the_states_of_their_ministries(ex, item, parties):
+    text = ("Kenyan President William Ruto arrived in Jakarta on Monday for talks with President Prabowo Subianto. "
+            f"The following documents were signed:\n(i) {item};\n(ii) Programme of cultural exchanges.\n")
+    got = [a for a in events(ex, text, published="2025-05-06", kind=Agreement) if a.title.startswith("(i)")]
+    assert [sorted(a.parties) for a in got] == [sorted(parties)]

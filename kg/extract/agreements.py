@@ -333,6 +333,9 @@ def _resolve_actor(ctx, tok):
             out.append(k)
 
     stack = [tok]
+    sides = _between_sides(ctx, tok) if tok.head.lower_ == "between" else None
+    if sides:
+        return sides
     if tok.head.lower_ == "between":
         # "between Canada, of the one part, and the European Union ...": the parser often loses the second
         # side, so every state or organisation named up to the end of the document's phrase counts
@@ -418,6 +421,79 @@ def _resolve_actor(ctx, tok):
             # a proper name that is no person or place: a firm or body ("Engie", "the phosphates group OCP")
             add(" ".join(x.text for x in t.subtree if x.i <= t.i and x.pos_ == "PROPN" and x.dep_ in ("compound",)
                          or x.i == t.i))
+    return out
+
+
+_BETWEEN_END = re.compile(r"\s+(?:on|for|to|regarding|concerning|in|under|which|that|signed|was|were|will)\s+(?=[a-z])"
+                          r"|[;.:]|\s+\(\w+\)\s+on\s|,\s+(?:which|who|signed)\b")
+_GOV_BODY = re.compile(r"^(?:[A-Z]\w+\s+){0,2}(?:Ministry|Ministries|Department|Departments|Government|Governments|Cabinet|Office)\b", re.I)
+
+
+def _between_sides(ctx, tok) -> list[str] | None:
+    """The two signatories of "between A and B" when each side is a body, read off the text (the parser
+    rarely gets these phrases right): a ministry or government is its state ("the Ministry of Jal Shakti,
+    India" -> IND), another body is its acronym or name ("the National Judicial Academy, India" ->
+    "National Judicial Academy"), a state is itself. None when the phrase is not two such sides."""
+    a = tok.head.idx + len(tok.head.text)
+    sent_end = tok.sent.end_char
+    text = ctx.text[a:sent_end]
+    m = _BETWEEN_END.search(text)
+    phrase = text[:m.start()] if m else text
+    g = ctx.gaz
+    countries = [mm for _, mm in ctx.places_in(a, a + len(phrase)) if mm.place.kind in ("country", "demonym")]
+    whole_body = re.sub(r"^(?:the|The)\s+", "", phrase.strip())
+    if _GOV_BODY.match(whole_body) and re.search(r"\bof (?:the )?(?:two|both) countries$", whole_body):
+        return ["PAIR"]   # "between the Railway Ministries of the two countries"
+    cut = None
+    for mm in countries:  # "..., India and the ...": the first side ends with its country
+        rel = mm.end - a
+        if re.match(r"\s+and\s+", phrase[rel:]) and re.search(r",\s*$", phrase[:mm.start - a]):
+            cut = (rel, rel + re.match(r"\s+and\s+", phrase[rel:]).end())
+            break
+    if cut is None:
+        ands = [x for x in re.finditer(r"\s+and\s+", phrase) if phrase[:x.start()].count("(") == phrase[:x.start()].count(")")]
+        the = [x for x in ands if phrase[x.end():].lower().startswith("the ")]
+        pick = the if len(the) == 1 else ands if len(ands) == 1 else []
+        if not pick:
+            return None
+        cut = (pick[0].start(), pick[0].end())
+    parts = [(a, phrase[:cut[0]]), (a + cut[1], phrase[cut[1]:])]
+    out = []
+    for start, side in parts:
+        side_s = side.strip()
+        lead = len(side) - len(side.lstrip())
+        body = re.sub(r"^(?:the|The)\s+", "", side_s)
+        places = [mm for _, mm in ctx.places_in(start + lead, start + len(side))]
+        qual = re.search(r",\s*([A-Z][\w ]+)$", body)
+        qual_code = g.forms[qual.group(1)].code if qual and qual.group(1) in g.forms and \
+            g.forms[qual.group(1)].kind == "country" else None
+        if qual_code:
+            body = body[:qual.start()]
+        acr = re.search(r"\(([A-Z][A-Za-z&]{1,9})\)\s*$", body)
+        whole = next((mm for mm in places if mm.start == start + lead + (len(side_s) - len(re.sub(r"^(?:the|The)\s+", "", side_s)))
+                      and mm.end >= start + len(side.rstrip()) - (len(side_s) - len(body) if qual_code else 0) - 1), None)
+        if _GOV_BODY.match(body):
+            code = qual_code or next((mm.place.code for mm in places if mm.place.kind in ("country", "demonym")
+                                      and mm.place.code), None)
+            if code is None and re.search(r"\b(?:two|both) countries\b", body):
+                out.append("PAIR")
+                continue
+            if code is None:
+                return None
+            out.append(code)
+        elif whole is not None and whole.place.kind in ("country", "org", "demonym"):
+            out.append(whole.place.name if whole.place.kind == "org" else whole.place.code)
+        elif acr and sum(ch.isupper() for ch in acr.group(1)) >= 2:
+            out.append(acr.group(1))
+        elif any(p.kind == "name" and p.person.code for p in ctx.persons_in(start, start + len(side))):
+            out.append(next(p.person.code for p in ctx.persons_in(start, start + len(side))
+                            if p.kind == "name" and p.person.code))   # "between Modi and Sharif"
+        elif body[:1].isupper() and len(body.split()) <= 8:
+            out.append(firm_name(body))
+        else:
+            return None
+    if len(out) != 2 or out[0] == out[1]:
+        return None
     return out
 
 

@@ -37,6 +37,8 @@ _ROLE_OF_NAME = re.compile(r"\b(?i:" + "|".join(r.replace(" ", r"\s+") for r in 
 _OF_COUNTRY_COMMA = re.compile(r"\s+of\s+(?:the\s+)?(?:[A-Z][\w\-]+\s+){0,3}?[A-Z][\w\-]+,\s+")
 _FIRST_OF_KIND = re.compile(r",?\s+(?:who\s+)?(?:became|becomes|is|was|will\s+become)\s+the\s+first\s+([A-Z][a-z]+)\s+"
                             r"(" + "|".join(ROLE_WORDS) + r"|head of state|head of government)\b", re.I)
+_BODY_WORDS = {"Bank", "Radio", "Television", "Televisi", "Air", "Airlines", "Telecom", "Republic", "Republik",
+               "Petroleos", "Banco", "Radiotelevisione"}   # "Bank Indonesia": a body, not a person named after a state
 _PRONOUN = re.compile(r"\b(he|him|his|she|her)\b", re.I)
 _DESCRIPTOR = re.compile(r"\b(?:the|his|her)\s+(?:(visiting|[A-Z][a-z]+)\s+)?"
                          r"(prime minister|president|premier|leader|amir|emir|king|chancellor|crown prince|sultan)\b",
@@ -200,6 +202,10 @@ def _raw_person_spans(text: str, doc, g: Gazetteer) -> list[tuple[int, int, str]
             continue
         if not name[0].isupper() or any(w.lower() in ("minister", "president", "ministry", "summit") for w in name.split()):
             continue
+        last = name.split()[-1]
+        if last in g.forms and g.forms[last].kind == "country" and name not in g.leaders and (
+                len(name.split()) >= 3 or name.split()[0] in _BODY_WORDS):
+            continue  # "Televisi Republik Indonesia", "Bank Indonesia": a body named after its state
         off = s.find(name.split()[0])
         a2 = a + max(off, 0)
         out.append((a2, a2 + len(name), name))

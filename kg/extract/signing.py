@@ -164,8 +164,13 @@ def np_actor_tokens(head):
     # "a memorandum of understanding with X": the parser hangs the "with" on the "of" phrase's noun
     heads = [head] + [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
                       for p in c.children if p.dep_ == "pobj" and p.pos_ == "NOUN"]
-    return [p for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ in ("with", "between", "among", "by")
-            for p in c.children if p.dep_ == "pobj"]
+    out = [p for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ in ("with", "between", "among", "by")
+           for p in c.children if p.dep_ == "pobj"]
+    if not out:
+        # "an MoU on cooperation in broadcasting between A and B": the topic's "between" names the signatories
+        topic = [t for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "for") for t in c.subtree]
+        out = [p for t in topic if t.dep_ == "prep" and t.lower_ == "between" for p in t.children if p.dep_ == "pobj"][:1]
+    return out
 
 
 def actor_tokens(pred, rel, head):
