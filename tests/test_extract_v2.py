@@ -275,3 +275,22 @@ def test_between_sides_are_the_bodies_or_the_states_of_their_ministries(ex, item
             f"The following documents were signed:\n(i) {item};\n(ii) Programme of cultural exchanges.\n")
     got = [a for a in events(ex, text, published="2025-05-06", kind=Agreement) if a.title.startswith("(i)")]
     assert [sorted(a.parties) for a in got] == [sorted(parties)]
+
+
+@pytest.mark.parametrize("text, parties", [
+    ("Saudi Arabia, Iran and China issued a joint trilateral statement in Beijing on Friday.", ["CHN", "IRN", "SAU"]),
+    ("Rwanda and the Democratic Republic of Congo signed a peace agreement in Washington on Friday.", ["COD", "RWA"]),
+    ("Vietnam's national carrier Vietnam Airlines signed a deal to buy 50 Boeing 737 MAX jets.",
+     ["Boeing", "Vietnam Airlines"]),
+    ("A joint statement issued in Doha was signed by Kenya's chief negotiator, Amos Ruto, Somali security adviser "
+     "Ahmed Farah and Qatar's top diplomat, Khalid Al-Thani.", ["KEN", "QAT", "SOM"]),
+    ("Ghana's state oil company GNPC signed a production-sharing deal with Italy's Eni on Tuesday.", ["Eni", "GNPC"]),
+    ("Brazil's Petrobras and China's Sinopec signed a memorandum of understanding on oil exploration.",
+     ["Petrobras", "Sinopec"]),
+    ("Chevron signed an agreement with the Egyptian government to explore for gas off the Mediterranean coast.",
+     ["Chevron", "EGY"]),
+    ("Turkish and Iraqi officials signed 24 agreements on Monday, including one on water management.", ["IRQ", "TUR"]),
+])
+def test_signatories_over_varied_wordings(ex, text, parties):
+    got = [sorted(a.parties) for a in events(ex, text, published="2025-05-06", kind=Agreement)]
+    assert got == [sorted(parties)]

@@ -20,7 +20,7 @@ from kg.records import Agreement
 
 HEAD = re.compile(
     r"(?i:\b(memorand(?:um|a|ums) of understanding|MoUs?|memorand(?:um|a|ums)|agreements?|accords?|treat(?:y|ies)|"
-    r"joint (?:vision )?statements?|joint declarations?|declarations?|contracts?|pacts?|deals?|arrangements?|"
+    r"joint (?:[a-z-]+ ){0,2}(?:statements?|declarations?|communiqu[eé]s?)|communiqu[eé]s?|declarations?|contracts?|pacts?|deals?|arrangements?|"
     r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= for \d)|"
     r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced) )+partnership|"
     r"(?:cooperation |action |development )?plan|conventions?|protocols?)\b)"
@@ -350,6 +350,9 @@ def _resolve_actor(ctx, tok):
     while stack:
         t = stack.pop(0)
         stack += [c for c in t.children if c.dep_ == "conj" and c not in stack]
+        named = next((c for c in t.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > t.i), None)
+        if t.tag_ == "NN" and named is not None:
+            t = named  # "Vietnam's national carrier Vietnam Airlines": the name, not its description
         if _in_dateline(ctx, t.idx):
             continue  # "ABU DHABI, March 4 (Brief) -": where the report was filed
         low = t.lower_
@@ -400,6 +403,10 @@ def _resolve_actor(ctx, tok):
                 and not any(mm.start >= ent.start_char and mm.end <= ent.end_char and mm.text == ent.text.strip()
                             for mm in places):
             add(_short_name(ctx, ent))
+        elif places and _named_after_state(ctx, t, places):
+            # "Vietnam Airlines", "Kenya Power", "Qatar Airways": a firm named after its state
+            add(firm_name(" ".join(x.text for x in t.subtree if x.i <= t.i and (x.dep_ == "compound" or x.i == t.i)
+                                   and x.pos_ == "PROPN")))
         elif places:
             code = next((mm.place.code for mm in places if mm.place.code), None)
             if not (out and out[-1] != "PAIR" and not ctx.gaz.is_country(out[-1]) and t.dep_ in ("conj", "appos")
@@ -495,6 +502,25 @@ def _between_sides(ctx, tok) -> list[str] | None:
     if len(out) != 2 or out[0] == out[1]:
         return None
     return out
+
+
+STATE_HEADS = {"government", "ministry", "ministries", "department", "cabinet", "presidency", "office", "president",
+               "minister", "prime", "premier", "king", "queen", "emir", "amir", "sultan", "chancellor", "embassy",
+               "army", "navy", "forces", "military", "parliament", "senate", "congress", "state", "republic",
+               "kingdom", "federation", "union", "administration", "authorities", "side", "delegation", "leader",
+               "foreign", "secretary", "council", "assembly", "court", "police", "officials", "envoy", "ambassador"}
+
+
+def _named_after_state(ctx, t, places) -> bool:
+    """True when proper noun ``t`` heads a name whose modifier is a state ("Vietnam Airlines"): a firm,
+    not the state; heads that stand for the state itself ("Indian Government", "Kenyan Army") are not."""
+    if t.pos_ != "PROPN" or t.lower_ in STATE_HEADS or not t.text[:1].isupper():
+        return False
+    if any(mm.start <= t.idx < mm.end for mm in places):
+        return False  # the token is itself the place
+    comps = [c for c in t.children if c.dep_ == "compound" and c.i < t.i]
+    return bool(comps) and any(mm.start <= c.idx < mm.end and mm.place.kind == "country" for c in comps for mm in places) \
+        and not any(c.lower_ in STATE_HEADS for c in comps)
 
 
 def _short_name(ctx, ent) -> str:
@@ -610,8 +636,18 @@ def _complement(ctx, pred, party):
         return [p] if p else []
     a = min(t.idx for t in pred.subtree)
     b = max(t.idx + len(t.text) for t in pred.subtree)
+    # the firm's own phrase ("Vietnam's national carrier Vietnam Airlines") says who it is, not who it signs with
+    own = [(min(x.idx for x in c.subtree), max(x.idx + len(x.text) for x in c.subtree))
+           for c in pred.children if c.dep_ in ("nsubj", "nsubjpass")]
+    outside = lambda pos: not any(x <= pos < y for x, y in own)  # noqa: E731
+    known = [mm.place.name for _, mm in ctx.places_in(a, b) if mm.place.kind == "org" and outside(mm.start)
+             and mm.place.name != party]
+    firms = known or [firm_name(e.text) for e in pred.doc.ents if e.label_ == "ORG" and a <= e.start_char < b
+                      and outside(e.start_char) and firm_name(e.text) != party and e.text.strip() not in g.forms]
+    if firms:
+        return firms[:1]   # "signed a deal to buy 50 Boeing 737 MAX jets"
     here = [mm.place.code for _, mm in ctx.places_in(a, b) if mm.place.kind in ("city", "country", "demonym")
-            and mm.place.code and not _is_venue(ctx, mm)]
+            and mm.place.code and not _is_venue(ctx, mm) and outside(mm.start)]
     if here:
         return here[:1]
     return [dyad[1]] if dyad else ctx.ranked_countries()[:1]

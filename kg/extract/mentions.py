@@ -26,7 +26,11 @@ ROLE_WORDS = ("prime minister", "president", "premier", "chancellor", "king", "q
               "crown prince", "foreign minister", "minister", "secretary of state", "leader", "ambassador", "governor")
 _GAP_OK = re.compile(r"^(?:'s|\s|former|then|the|of|for|and|state|affairs|external|[A-Z][\w.\-]*|"
                      r"[a-z]+ minister|minister|ambassador|envoy|president|leader|premier|king|chancellor|"
-                     r"spokesman|spokeswoman|official|officials|crown|prince|sheikh)*$")
+                     r"spokesman|spokeswoman|official|officials|crown|prince|sheikh|adviser|advisor|diplomat|negotiator|security|"
+                     r"national|top|chief|senior|special|representative|deputy|vice|head|commander|director|secretary)*$")
+# "Iran's top security official, Ali Shamkhani": a possessive role, then the name after one comma
+_POSS_ROLE_COMMA = re.compile(r"^['’]s\s+(?:[a-z-]+\s+){0,4}(?:official|adviser|advisor|diplomat|minister|envoy|negotiator|"
+                              r"chief|leader|president|spokesman|spokeswoman|ambassador|premier|ruler|monarch|head),\s+$")
 _OF_AFTER = re.compile(r"^(?:,\s*(?:the\s+)?[A-Za-z\- ]{0,40}?)?\s+of\s+(?:the\s+)?(?:State\s+of\s+|Kingdom\s+of\s+|Republic\s+of\s+)?$")
 # "the Chancellor of Austria, Karl Nehammer": a role of a country, then the name after one comma
 _ROLE_OF_BEFORE = re.compile(r"\b(?:" + "|".join(ROLE_WORDS) + r"|head of state|head of government)\s+of\s+(?:the\s+)?"
@@ -243,6 +247,9 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
             r = re.search(r"(" + "|".join(ROLE_WORDS) + r")\s+of\s+(?:the\s+)?\S*\s*$", text[max(0, m.start - 50):m.start].lower())
             role = role or (r.group(1) if r else None)
             return code, role
+        if m.place.kind != "org" and _POSS_ROLE_COMMA.match(gap):
+            used.add(i)
+            return m.place.code, role
         if len(gap) <= 60 and len(gap.split()) <= 6 and not re.search(r"[,;()]", gap) and _GAP_OK.match(gap):
             if m.place.kind == "org":
                 if re.search(r"\b(president|secretary|chair|chairman|chairperson|commissioner|director|head|"

@@ -198,7 +198,12 @@ def actor_tokens(pred, rel, head):
                 not (rel == "subject" and c.dep_ == "nsubjpass"):
             out.append(c)
         if c.dep_ == "agent":
-            out += [p for p in c.children if p.dep_ == "pobj"]
+            # "signed by Iran's X, Saudi adviser Y and China's Z": the parser hangs later signers as appositions
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    out.append(p)
+                    out += [t for t in p.subtree if t.i != p.i and t.dep_ in ("appos", "conj") and t.pos_ == "PROPN"
+                            and not any(a.dep_ in ("relcl", "acl", "prep") for a in t.ancestors if a.i > p.i and a.i < t.i)]
         if c.dep_ == "prep" and c.lower_ in ("with", "between"):
             out += [p for p in c.children if p.dep_ == "pobj"]
     if not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children):
