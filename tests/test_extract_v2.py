@@ -294,3 +294,11 @@ def test_between_sides_are_the_bodies_or_the_states_of_their_ministries(ex, item
 def test_signatories_over_varied_wordings(ex, text, parties):
     got = [sorted(a.parties) for a in events(ex, text, published="2025-05-06", kind=Agreement)]
     assert got == [sorted(parties)]
+
+
+def test_a_visit_by_a_named_leader_goes_to_the_dateline_and_the_next_leg_is_dated_by_its_own_clause(ex):
+    text = ("NAIROBI, May 6 (Wire) - Kenya and Ethiopia signed a security agreement on Tuesday during a visit by "
+            "Ethiopian Prime Minister Abiy Ahmed. Abiy, who arrived on Monday, leaves for Kampala on Wednesday.")
+    got = visits(ex, text, published="2025-05-06")
+    assert got[("ETH", "KEN")].place == "Nairobi" and got[("ETH", "KEN")].start == "2025-05-05"
+    assert (got[("ETH", "UGA")].start, got[("ETH", "UGA")].status) == ("2025-05-07", "planned")

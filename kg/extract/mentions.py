@@ -316,11 +316,17 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
     taken = [(a, b) for a, b, _ in raw]
     fulls = {n for _, _, n in raw if len(n.split()) >= 2}
     fulls |= {g.leaders[n][0] for _, _, n in raw if n in g.leaders}
+    first_counts = Counter(f.split()[0] for f in fulls)
+    firsts_shared = {f for f, n in first_counts.items() if n > 1}
     for full in fulls:
         toks = [t for t in full.split() if t.rstrip(".") not in SUFFIXES] or full.split()
         forms = {toks[-1]}
         code = g.leaders.get(full, (None, None))[1]
         if code in ("CHN", "PRK", "KOR", "VNM", "KHM", "TWN", "SGP"):
+            forms.add(toks[0])
+        elif len(toks) >= 2 and len(toks[0]) >= 4 and toks[0] not in firsts_shared and \
+                re.search(r"(?<![\w-])" + re.escape(toks[0]) + r"(?![\w-])(?!\s+[A-Z])", text):
+            # "Abiy" for Abiy Ahmed, "Isaias" for Isaias Afwerki: a given name the article uses alone
             forms.add(toks[0])
         for f in forms:
             if len(f) < 2 or f in g.forms or f.lower() in HONORIFICS:

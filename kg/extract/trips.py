@@ -476,7 +476,10 @@ def _noun_frame(m, tok, sent, venue, g):
     here = False
     if tok.head.dep_ == "prep" and tok.head.lower_ in ("from", "after") or tok.dep_ == "pobj" and tok.head.lower_ in ("from", "after"):
         return None  # "arrived from a stop in ...": where the trip came from
-    if not dests and venue and any(c.dep_ == "poss" for c in tok.children) and tok.lower_ in ("visit", "trip", "tour"):
+    by_agent = any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children)
+    if not dests and venue and (any(c.dep_ == "poss" for c in tok.children) or by_agent) and \
+            tok.lower_ in ("visit", "trip", "tour"):
+        # "Putin's state visit", "during a visit by Ethiopian Prime Minister Abiy Ahmed": to the article's venue
         dests = [venue]
         here = True
     return Frame("noun", tok, visitors, _dedupe(dests), here=here)

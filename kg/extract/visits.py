@@ -70,12 +70,39 @@ def _frame_visits(ctx, original, found):
                               place=city, place_country=code, status="cancelled" if CANCEL.search(sent) else None,
                               **evidence_fields(ctx, (s, e), original))
                     v._sents = {si}  # type: ignore[attr-defined]
+                    v._clause = {si: _clause_span(f.trigger, s)}  # type: ignore[attr-defined]
                     v._conf = conf  # type: ignore[attr-defined]
                     v._kinds = {f.kind}  # type: ignore[attr-defined]
                     _merge(found, v)
 
 
 CONTINUED_LEG = re.compile(r"^\s*(?:and\s+)?(?:(?:then|finally|later|on)\s+)*to\s+(?:the\s+)?", re.I)
+
+
+def _leg_starts(ctx, v, pre: str) -> bool:
+    """True when "left X for Y on <date>" before a date names this visit's place after "for": the date
+    starts this leg ("leaves for Kampala on Wednesday"), it does not end it."""
+    m = re.search(r"\b(?:leav\w*|left|depart\w*)\b(.{0,40}?)\bfor\s+([^,;]*)$", pre)
+    if not m:
+        return False
+    names = {n for n in (v.place, ctx.gaz.country_name(v.place_country) if v.place_country else None) if n}
+    return any(n in m.group(2) for n in names)
+
+
+def _clause_span(trigger, s):
+    """Where the trigger's own clause lies in its sentence (offsets from the sentence start), without the
+    relative clauses inside it: "Abiy, who arrived on Monday, leaves for Kampala on Wednesday" dates the
+    Kampala leg by Wednesday only."""
+    if trigger.idx < s:
+        return None  # a leg continued from an earlier sentence
+    verb = trigger if trigger.pos_ in ("VERB", "AUX") else next(
+        (a for a in trigger.ancestors if a.pos_ in ("VERB", "AUX")), trigger)
+    a = min(t.idx for t in verb.subtree) - s
+    b = max(t.idx + len(t.text) for t in verb.subtree) - s
+    holes = [(min(t.idx for t in c.subtree) - s, max(t.idx + len(t.text) for t in c.subtree) - s)
+             for c in verb.subtree if c.dep_ in ("relcl", "advcl", "ccomp") and c.i != verb.i
+             and not any(x.i == trigger.i for x in c.subtree)]
+    return a, b, holes
 
 
 def _merge(found, v):
@@ -86,6 +113,7 @@ def _merge(found, v):
         old._kinds = getattr(old, "_kinds", set()) | getattr(v, "_kinds", set())
         if old.place is None and v.place is not None:
             old.place = v.place
+        old._clause = {**getattr(v, "_clause", {}), **getattr(old, "_clause", {})}
     merge_into(found, v, key=key)
 
 
@@ -195,7 +223,13 @@ def _finish(ctx, v: Visit, pub):
         s, e = ctx.sents[si]
         sent = ctx.text[s:e]
         texts.append(sent)
-        for a, b, d1, d2 in dates.find_dates(sent, pub):
+        found_dates = dates.find_dates(sent, pub)
+        clause = getattr(v, "_clause", {}).get(si)
+        if clause and len(found_dates) > 1:
+            ca, cb, holes = clause
+            mine = [x for x in found_dates if ca <= x[0] < cb and not any(h0 <= x[0] < h1 for h0, h1 in holes)]
+            found_dates = mine or found_dates
+        for a, b, d1, d2 in found_dates:
             pre = sent[max(0, a - 60):a]
             if re.search(r"\b(since|after|before|until)\s+(?:\w+\s+){0,4}$", pre[-40:]) and \
                     not re.search(r"\b(arriv\w*|landed|flew|began|visit\w*)\b", pre[-40:]):
@@ -213,7 +247,7 @@ def _finish(ctx, v: Visit, pub):
             if d2:
                 starts.append(d1)
                 ends.append(d2)
-            elif END_CUE.search(pre[-40:]):
+            elif END_CUE.search(pre[-40:]) and not _leg_starts(ctx, v, pre[-60:]):
                 ends.append(d1)
             elif START_CUE.search(pre) or not starts:
                 starts.append(d1)
