@@ -302,3 +302,20 @@ def test_a_visit_by_a_named_leader_goes_to_the_dateline_and_the_next_leg_is_date
     got = visits(ex, text, published="2025-05-06")
     assert got[("ETH", "KEN")].place == "Nairobi" and got[("ETH", "KEN")].start == "2025-05-05"
     assert (got[("ETH", "UGA")].start, got[("ETH", "UGA")].status) == ("2025-05-07", "planned")
+
+
+@pytest.mark.parametrize("text, pair", [
+    ("Indonesian President Joko Widodo is on a three-nation tour of Africa that will take him to Kenya, Tanzania "
+     "and Mozambique.", ("IDN", "TZA")),
+    ("Kenyan President William Ruto was in Washington this week for a state visit, the first by an African leader "
+     "in 16 years.", ("KEN", "USA")),
+    ("Modi is in Moscow for the annual summit with Putin.", ("IND", "RUS")),
+    ("Speaking in Hanoi on Friday, U.S. Secretary of State Antony Blinken said Washington valued its ties with "
+     "Vietnam.", ("USA", "VNM")),
+    ("Putin's trip to North Korea, his first in 24 years, ended on Wednesday.", ("RUS", "PRK")),
+    ("The Emir of Qatar, Sheikh Tamim bin Hamad Al Thani, was received at Elysee Palace by President Emmanuel "
+     "Macron on Tuesday.", ("QAT", "FRA")),
+    ("Ramaphosa hosted his Nigerian counterpart Bola Tinubu in Pretoria on Monday.", ("NGA", "ZAF")),
+])
+def test_trips_over_varied_wordings(ex, text, pair):
+    assert pair in visits(ex, text, published="2024-06-10")

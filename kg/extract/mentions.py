@@ -272,6 +272,25 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
     return code, role
 
 
+_SURNAMES: dict[int, dict[str, str]] = {}
+_NOT_SURNAMES = {"May", "June", "July", "August", "March", "April", "Mark", "King", "Prince", "General", "Bush",
+                 "Brown", "Young", "Rice", "Price", "Hunt", "Wood", "Lee", "Kim", "Ali", "Khan", "Singh", "Park"}
+
+
+def _leader_surnames(g: Gazetteer) -> dict[str, str]:
+    """Surname -> full name for the leaders table's surnames that name one leader only."""
+    key = id(g)
+    if key not in _SURNAMES:
+        seen: dict[str, set[str]] = {}
+        for full, code, _ in set(g.leaders.values()):
+            toks = [t for t in full.split() if t.rstrip(".") not in SUFFIXES]
+            if len(toks) >= 2 and len(toks[-1]) >= 4 and toks[-1][0].isupper() and toks[-1] not in g.forms \
+                    and toks[-2].lower() not in ("bin", "bint", "ibn", "ben", "abu", "al", "el"):  # "bin Salman": a father
+                seen.setdefault(toks[-1], set()).add(full)
+        _SURNAMES[key] = {s: next(iter(f)) for s, f in seen.items() if len(f) == 1 and s not in _NOT_SURNAMES}
+    return _SURNAMES[key]
+
+
 def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], dateline: str | None) -> Context:
     places = _find_places(text, g)
     raw = _raw_person_spans(text, doc, g)
@@ -313,9 +332,23 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
         return best
 
     # bare surnames of people named in full elsewhere ("Modi"), which NER often misses
+    surnames = _leader_surnames(g)
+    named_full = {n.split()[-1] for _, _, n in raw if len(n.split()) >= 2}
+    raw = [(a, b, surnames[n]) if n in surnames and n not in named_full else (a, b, n) for a, b, n in raw]
     taken = [(a, b) for a, b, _ in raw]
     fulls = {n for _, _, n in raw if len(n.split()) >= 2}
     fulls |= {g.leaders[n][0] for _, _, n in raw if n in g.leaders}
+    # a leader the article names by surname only ("Putin's trip to North Korea"): the table's one
+    # leader of that surname, when the word is a proper noun here
+    for surname, full in surnames.items():
+        if full in fulls or surname not in text:
+            continue
+        for m in re.finditer(r"(?<![\w-])" + re.escape(surname) + r"(?![\w-])", text):
+            span = doc.char_span(m.start(), m.end())
+            if span is not None and span[0].pos_ == "PROPN" and not any(x <= m.start() < y for x, y in taken):
+                raw.append((m.start(), m.end(), full))
+                taken.append((m.start(), m.end()))
+                fulls.add(full)
     first_counts = Counter(f.split()[0] for f in fulls)
     firsts_shared = {f for f, n in first_counts.items() if n > 1}
     for full in fulls:

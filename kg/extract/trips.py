@@ -349,7 +349,7 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
             continue
         if tok.pos_ == "VERB" and _negated(tok):
             continue
-        carried = lem in ("take", "bring") and any(c.dep_ == "nsubj" and c.lemma_ in TRIP_NOUN for c in tok.children)
+        carried = lem in ("take", "bring") and (lambda sj: sj is not None and sj.lemma_ in TRIP_NOUN)(subject(tok))
         if (tok.pos_ == "VERB" and (lem in MOVE or carried)) or (tok.lower_ == "due" and tok.pos_ == "ADJ"):
             f = _move_frame(m, tok, lem, span, venue, g)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in TRIP_NOUN | {"visits"} and lem in TRIP_NOUN:
@@ -362,6 +362,8 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
             f = _attend_frame(m, tok, lem, venue, g)
         elif (tok.pos_ == "VERB" and lem in MEET) or (tok.lower_ == "talks" and tok.dep_ in ("dobj", "pobj")):
             f = _meet_frame(m, tok, g)
+        elif lem == "be" or (lem == "speak" and tok.tag_ == "VBG" and tok.dep_ == "advcl"):
+            f = _being_in_frame(m, tok, lem, g)
         else:
             continue
         if f is not None and f.visitors and f.dests and not _background(tok):
@@ -376,6 +378,11 @@ def _move_frame(m, tok, lem, sent, venue, g):
         # "his five-day swing took him to Cairo": the possessor travels
         visitors = [p for c in subj.children if c.dep_ == "poss" for p in [m.person_at(c)] if p]
         visitors += [p for c in tok.children if c.dep_ == "dobj" for p in _people(m, c)]
+        if not visitors and any(c.dep_ == "dobj" and c.pos_ == "PRON" for c in tok.children):
+            # "X is on a tour that will take him to ...": "him" is who is on the tour
+            up = next((a for a in subj.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            who = subject(up) if up is not None else None
+            visitors = _people(m, who) if who is not None else []
     dests = []
     if lem == "visit":
         for c in tok.children:
@@ -575,6 +582,25 @@ def _attend_frame(m, tok, lem, venue, g):
             dests = [venue]
             here = True
     return Frame("attend", tok, visitors, _dedupe(dests), here=here)
+
+
+def _being_in_frame(m, tok, lem, g):
+    """"X is in Moscow for the annual summit", "X was in Washington this week for a state visit",
+    "Speaking in Hanoi on Friday, X said ...": presence in a named city of another country."""
+    places = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "in" for p in c.children if p.dep_ == "pobj"]
+    dests = [d for p in places for d in _place_of(m, p, g) if d[1]]   # a named city only
+    if not dests:
+        return None
+    if lem == "be":
+        purpose = {t.lemma_.lower() for c in tok.children if c.dep_ == "prep" and c.lower_ == "for"
+                   for t in c.subtree}
+        if not purpose & (TRIP_NOUN | EVENT_NOUN | {"talk", "visit"}):
+            return None
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    else:
+        subj = subject(tok)
+    visitors = [v for v in _people(m, subj) if v.person.code] if subj is not None else []
+    return Frame("attend", tok, visitors, _dedupe(dests))
 
 
 def _give_country(m, visitors, toks):
