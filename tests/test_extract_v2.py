@@ -319,3 +319,12 @@ def test_a_visit_by_a_named_leader_goes_to_the_dateline_and_the_next_leg_is_date
 ])
 def test_trips_over_varied_wordings(ex, text, pair):
     assert pair in visits(ex, text, published="2024-06-10")
+
+
+@pytest.mark.parametrize("text, recipient, conferrer_country", [
+    ("Xi received the Order of the Golden Eagle, Kazakhstan's highest award, from Tokayev.", "Xi Jinping", "KAZ"),
+    ("King Charles invested French President Emmanuel Macron with the Order of the Bath.", "Emmanuel Macron", "GBR"),
+])
+def test_awards_over_varied_wordings(ex, text, recipient, conferrer_country):
+    got = [(a.recipient, a.conferrer_country) for a in events(ex, text, published="2024-06-10", kind=Award)]
+    assert (recipient, conferrer_country) in got

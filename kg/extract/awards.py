@@ -13,7 +13,7 @@ from .common import BACKGROUND, evidence_fields
 from kg.records import Award
 
 VERB = re.compile(r"\b(awarded|awards|confer(?:s|red|ring)?|bestow(?:s|ed)?|present(?:s|ed)?|receiv(?:e|es|ed)|"
-                  r"made|honou?red|decorated|placed|hung|pinned|draped)\b", re.I)
+                  r"made|honou?red|decorated|placed|hung|pinned|draped|invest(?:s|ed))\b", re.I)
 AWARD_NP = re.compile(r"((?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,5}?"
                       r"(order|medal|award|honou?r|decoration|prize|legion of merit|grand commander|cross)\b"
                       r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*)?", re.I)

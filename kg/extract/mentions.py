@@ -284,6 +284,9 @@ def _leader_surnames(g: Gazetteer) -> dict[str, str]:
         seen: dict[str, set[str]] = {}
         for full, code, _ in set(g.leaders.values()):
             toks = [t for t in full.split() if t.rstrip(".") not in SUFFIXES]
+            if code in ("CHN", "TWN", "VNM", "KOR", "PRK", "SGP") and len(toks) >= 2 and toks[0] not in g.forms:
+                seen.setdefault(toks[0], set()).add(full)  # "Xi" for Xi Jinping: the family name comes first
+                continue
             if len(toks) >= 2 and len(toks[-1]) >= 4 and toks[-1][0].isupper() and toks[-1] not in g.forms \
                     and toks[-2].lower() not in ("bin", "bint", "ibn", "ben", "abu", "al", "el"):  # "bin Salman": a father
                 seen.setdefault(toks[-1], set()).add(full)
