@@ -37,11 +37,17 @@ test-fast: install
 bench: install
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
+# The documentation site (mkdocs.yml, docs/*.md) into site/, after rendering the ontology page.
 # pylode 3.4.1 (latest on PyPI) cannot even be imported: its version.py reads a pyproject.toml that the
 # wheel does not ship. 3.3.4 renders ontology/dipkg.ttl; pinned here rather than via '.[docs]'.
-docs: install
-	$(BIN)/pip install -q 'pylode==3.3.4'
+$(BIN)/mkdocs: $(BIN)/kg pyproject.toml
+	$(BIN)/pip install -q -e '.[docs]' 'pylode==3.3.4'
+	touch $(BIN)/mkdocs
+
+docs: $(BIN)/mkdocs
 	$(BIN)/python -m pylode ontology/dipkg.ttl -o docs/ontology.html
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "site/index.html: the documentation site"
 
 clean:
-	rm -rf $(VENV) kg-data .pytest_cache
+	rm -rf $(VENV) kg-data .pytest_cache site

@@ -9,7 +9,7 @@ maps to our ``/sparql``, ``/gsp`` to our ``/graph`` (direct identification: the 
 the request URL), every request carries the write token, the store is emptied before each
 test, and the ``ut:graphData`` files are loaded into their named graphs first. Tests whose
 ``mf:requires`` names a feature we do not support are skipped. Known failures are listed in
-KNOWN_FAILURES (and in README, "SPARQL service").
+KNOWN_FAILURES (and in docs/testing.md, "Conformance").
 """
 from __future__ import annotations
 
