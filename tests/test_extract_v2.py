@@ -328,3 +328,18 @@ def test_trips_over_varied_wordings(ex, text, pair):
 def test_awards_over_varied_wordings(ex, text, recipient, conferrer_country):
     got = [(a.recipient, a.conferrer_country) for a in events(ex, text, published="2024-06-10", kind=Award)]
     assert (recipient, conferrer_country) in got
+
+
+def test_armed_movements_are_parties_and_do_not_make_a_summit(ex):
+    text = ("DOHA, Feb 29 (Wire) - The United States and the Taliban signed an agreement in Doha on Saturday. "
+            "Hamas officials in Doha said the deal was a lesson. Hamas and the UN have long talked, and the UN said so.")
+    got = [sorted(a.parties) for a in events(ex, text, published="2020-02-29", kind=Agreement)]
+    assert got == [["Taliban", "USA"]]
+
+
+def test_a_bare_mention_then_the_named_document_is_one_agreement(ex):
+    text = ("DOHA, Feb 29 (Wire) - The United States and the Taliban signed an agreement in Doha on Saturday. "
+            "US envoy Zalmay Khalilzad and the Taliban's political chief, Abdul Ghani Baradar, signed the Agreement "
+            "for Bringing Peace to Afghanistan at a ceremony on Saturday.")
+    got = [(a.title, sorted(a.parties)) for a in events(ex, text, published="2020-02-29", kind=Agreement)]
+    assert len(got) == 1 and got[0][1] == ["Taliban", "USA"] and "Bringing Peace" in got[0][0]

@@ -293,7 +293,27 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
         elif not (_ENUM.match(sent) or re.match(r"\s*(?:these|they|those|among them|the (?:documents|agreements))\b", sent, re.I)):
             prev_sign = False
     _fill_dates(ctx, found, pub)
-    return found
+    return _drop_generic_twins(ctx, found)
+
+
+def _drop_generic_twins(ctx, found):
+    """"The US and the Taliban signed an agreement in Doha on Saturday. ... signed the Agreement for Bringing
+    Peace to Afghanistan": a bare mention ("an agreement", "a deal" + place or time) of a document the
+    article then names, with the same parties and date, is that document."""
+    places = {w.lower() for _, mm in ctx.places_in(0, len(ctx.text)) for w in mm.text.split()}
+
+    def bare(a):
+        words = _tokens(a.title or "") - {getattr(a, "_head", "")} - places
+        return not words and not getattr(a, "_batch", False)
+
+    out = []
+    for a in found:
+        twin = bare(a) and any(b is not a and not bare(b) and sorted(b.parties) == sorted(a.parties) and b.date == a.date
+                               and b.status == a.status and getattr(b, "_head", None) == getattr(a, "_head", None)
+                               for b in found)
+        if not twin:
+            out.append(a)
+    return out
 
 
 _ENUM = re.compile(r"^\s*(?:\(?[ivx]+\)|\(?\d{1,2}[.)]|[a-h]\)|[-•*])\s+")
@@ -709,11 +729,20 @@ def summit_parties(ctx) -> list[str]:
             counts[mm.place.name] = counts.get(mm.place.name, 0) + 1
     orgs = sorted(counts, key=lambda o: -counts[o])
     if len(orgs) >= 2 and counts[orgs[1]] >= 2 and orgs[0] not in ctx.gaz.memberships and \
-            orgs[1] not in ctx.gaz.memberships:
+            orgs[1] not in ctx.gaz.memberships and _summit_of(ctx, orgs[:2]):
         return orgs[:2]
     year = ctx.pub.year if getattr(ctx, "pub", None) else None
     with_members = [o for o in orgs if year and ctx.gaz.members(o, year)]
     return ctx.gaz.members(with_members[0], year) if with_members else []
+
+
+def _summit_of(ctx, orgs) -> bool:
+    """True when a sentence names both organisations and a summit ("the EU-AU summit"): the gathering is theirs."""
+    for s, e in ctx.sents:
+        names = {mm.place.name for _, mm in ctx.places_in(s, e) if mm.place.kind == "org"}
+        if set(orgs) <= names and re.search(r"\bsummit\b", ctx.text[s:e], re.I):
+            return True
+    return False
 
 
 def _pair(ctx, sent, last):

@@ -247,7 +247,9 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
             r = re.search(r"(" + "|".join(ROLE_WORDS) + r")\s+of\s+(?:the\s+)?\S*\s*$", text[max(0, m.start - 50):m.start].lower())
             role = role or (r.group(1) if r else None)
             return code, role
-        if m.place.kind != "org" and _POSS_ROLE_COMMA.match(gap):
+        if _POSS_ROLE_COMMA.match(gap):
+            if m.place.kind == "org":
+                return "ORG:" + m.place.name, role   # "the Taliban's political chief, X" acts for the movement
             used.add(i)
             return m.place.code, role
         if len(gap) <= 60 and len(gap.split()) <= 6 and not re.search(r"[,;()]", gap) and _GAP_OK.match(gap):
