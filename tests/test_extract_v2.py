@@ -343,3 +343,16 @@ def test_a_bare_mention_then_the_named_document_is_one_agreement(ex):
             "for Bringing Peace to Afghanistan at a ceremony on Saturday.")
     got = [(a.title, sorted(a.parties)) for a in events(ex, text, published="2020-02-29", kind=Agreement)]
     assert len(got) == 1 and got[0][1] == ["Taliban", "USA"] and "Bringing Peace" in got[0][0]
+
+
+def test_named_documents_replace_the_count_that_includes_them(ex):
+    text = ("HANOI, May 6 (Wire) - Vietnam and Indonesia signed 12 cooperation documents on Tuesday, including an "
+            "agreement on maritime boundaries and a memorandum on halal certification.")
+    titles = sorted(a.title for a in events(ex, text, published="2025-05-06", kind=Agreement))
+    assert titles == ["agreement on maritime boundaries", "memorandum on halal certification"]
+
+
+def test_hyphenated_pair_before_a_capitalised_title(ex):
+    text = "Following the meeting, the two Prime Ministers issued a Japan-India Joint Statement."
+    (a,) = events(ex, text, published="2022-03-19", kind=Agreement)
+    assert sorted(a.parties) == ["IND", "JPN"]

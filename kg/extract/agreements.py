@@ -278,6 +278,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                                **evidence_fields(ctx, (s, e), original))
                 ag._head = head_word  # type: ignore[attr-defined]
                 ag._batch = batch  # type: ignore[attr-defined]
+                ag._si = si  # type: ignore[attr-defined]
+                ag._remainder = bool(re.search(r"\b(?:other|further|additional|remaining)\b", np_text, re.I))  # type: ignore[attr-defined]
                 ag._tok = htok.i if htok is not None else None  # type: ignore[attr-defined]
                 spans_here.append((np_a, np_b))
                 ag.confidence = 0.85 if rel in ("object", "subject", "noun", "participle") else 0.7
@@ -304,8 +306,13 @@ def _drop_generic_twins(ctx, found):
 
     def bare(a):
         words = _tokens(a.title or "") - {getattr(a, "_head", "")} - places
-        return not words and not getattr(a, "_batch", False)
+        return not words and not getattr(a, "_batch", False) and (a.title or "")[:1].islower()
 
+    # GUIDELINES v2, document counts: "signed 12 documents, including A and B" or "... 14 agreements. These
+    # include A, B": the named documents are the events, not the count; "28 further documents" stays a batch
+    named_near = lambda a: any(b is not a and not getattr(b, "_batch", False) and sorted(b.parties) == sorted(a.parties)  # noqa: E731
+                               and 0 <= getattr(b, "_si", -9) - getattr(a, "_si", -99) <= 1 for b in found)
+    found = [a for a in found if not (getattr(a, "_batch", False) and not getattr(a, "_remainder", False) and named_near(a))]
     out = []
     for a in found:
         twin = bare(a) and any(b is not a and not bare(b) and sorted(b.parties) == sorted(a.parties) and b.date == a.date

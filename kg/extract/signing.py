@@ -65,6 +65,8 @@ def predicate(head):
             return x, "subject"
     if dep == "nsubj" and up.lemma_ in ("emerge", "be") and up.lemma_ != "be":
         return up, "subject"
+    if dep == "nsubj" and up.lemma_ == "be" and any(c.dep_ == "prep" and c.lower_ == "among" for c in up.children):
+        return up, "list"  # "Among them were a memorandum on ...": the parser makes the item the subject
     if dep == "pobj" and up.lower_ == "to" and up.head.lower_ == "according":
         return up.head, "source"  # "According to the final declaration, ...": the document was issued
     if dep == "pobj" and up.dep_ == "prep":
@@ -153,7 +155,9 @@ def hyphen_pairs(text, resolve):
     """"Japan-India", "EU-Egypt", "UK-Argentina" in a title: both sides are parties."""
     out = []
     for m in _PAIR.finditer(text):
-        a, b = resolve(m.group(1)), resolve(m.group(2))
+        # "South Korea-Japan", but also "Japan-India Joint Statement": the two-word match may overreach
+        a = resolve(m.group(1)) or resolve(m.group(1).split()[-1])
+        b = resolve(m.group(2)) or resolve(m.group(2).split()[0])
         if a and b and a != b:
             out += [a, b]
     return out
