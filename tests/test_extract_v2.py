@@ -356,3 +356,11 @@ def test_hyphenated_pair_before_a_capitalised_title(ex):
     text = "Following the meeting, the two Prime Ministers issued a Japan-India Joint Statement."
     (a,) = events(ex, text, published="2022-03-19", kind=Agreement)
     assert sorted(a.parties) == ["IND", "JPN"]
+
+
+def test_respective_lists_give_each_name_its_country(ex):
+    text = ("ALGIERS, March 9 (Wire) - Algerian Foreign Minister Ahmed Attaf hosted his counterparts from Tunisia, "
+            "Libya and Mauritania - Mohamed Ali "
+            "Nafti, Taher Baour and Mohamed Salem Ould Merzouk - in Algiers on Sunday.")
+    got = visits(ex, text, published="2025-03-10")
+    assert {k for k in got if k[1] == "DZA"} >= {("TUN", "DZA"), ("LBY", "DZA"), ("MRT", "DZA")}

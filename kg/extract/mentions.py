@@ -296,6 +296,45 @@ def _leader_surnames(g: Gazetteer) -> dict[str, str]:
     return _SURNAMES[key]
 
 
+def _respective_countries(text: str, raw: list, places) -> dict[tuple[int, int], str]:
+    """"his counterparts from the UAE, Bahrain, Morocco and Egypt - A, B, C and D": the names, in order,
+    are of the countries listed just before them (the same number of each). Names of the list that NER
+    missed are added to ``raw``."""
+    out: dict[tuple[int, int], str] = {}
+    for m in re.finditer(r"\b(?:from|of)\s+((?:(?:(?!\s-\s)[^,;.\n–—]){2,40},\s+){1,8}(?:(?!\s-\s)[^,;.\n–—]){2,40}?\s+and\s+"
+                         r"(?:(?!\s-\s)[^,;.\n–—]){2,40}?)\s+[-–—:(]\s*", text):
+        codes = [mm.place.code for mm in places if m.start(1) <= mm.start < m.end(1) and mm.place.code
+                 and mm.place.kind in ("country", "demonym")]
+        if len(codes) != len(re.split(r",\s+|\s+and\s+", m.group(1))):
+            continue
+        tail = re.match(r"((?:[^,;.\n]{3,60},\s+)+[^,;.\n]{3,60}?\s+and\s+(?:[A-Z][\w'’-]*\s*){1,5})", text[m.end():])
+        if not tail:
+            continue
+        names = []
+        pos = m.end()
+        for piece in re.split(r"(,\s+(?:and\s+)?|\s+and\s+)", tail.group(1)):
+            if re.fullmatch(r",\s+(?:and\s+)?|\s+and\s+", piece):
+                pos += len(piece)
+                continue
+            name = _clean_name(piece)
+            off = piece.find(name.split()[0]) if name else -1
+            if not name or off < 0 or len(name.split()) < 2 or not all(w[:1].isupper() or w.lower() in CONNECTORS
+                                                                     for w in name.split()):
+                names = []
+                break
+            names.append((pos + off, pos + off + len(name), name))
+            pos += len(piece)
+        if len(names) != len(codes):
+            continue
+        for (a, b, name), code in zip(names, codes):
+            if not any(x <= a < y or a <= x < b for x, y, _ in raw):
+                raw.append((a, b, name))
+            for x, y, _ in raw:
+                if x <= a < y or a <= x < b:
+                    out[(x, y)] = code
+    return out
+
+
 def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], dateline: str | None) -> Context:
     places = _find_places(text, g)
     raw = _raw_person_spans(text, doc, g)
@@ -373,6 +412,7 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
                 if not any(x <= m.start() < y for x, y in taken):
                     raw.append((m.start(), m.end(), f))
                     taken.append((m.start(), m.end()))
+    respective = _respective_countries(text, raw, places)
     raw.sort()
     order = sorted(raw, key=lambda x: (-len(x[2].split()), x[0]))
     assigned: dict[tuple[int, int], Person] = {}
@@ -383,6 +423,7 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
     for a, b, name in raw:
         p = assigned[(a, b)]
         code, role = _context_country(text, a, b, places, sent_start(a), g, used)
+        code = respective.get((a, b)) or code
         if code and code.startswith("ORG:"):
             p.votes["ORG:"] += 2  # an organisation's official: no state's
             p.org = code[4:]
