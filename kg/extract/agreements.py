@@ -246,7 +246,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                     continue
             parties = _signatories(ctx, pred, rel, htok, np_text, last_parties)
             actors = {k for t in actor_tokens(pred, rel, htok) for k in _resolve_actor(ctx, t)}
-            if head_word.startswith(("declaration", "statement")) and "joint" not in np_text.lower() and \
+            if head_word.startswith(("declaration", "statement", "plan")) and "joint" not in np_text.lower() and \
                     len(actors) == 1 and not actors & {"PAIR", "MEMBERS"} and not next(iter(actors)).startswith("OTHER:"):
                 continue  # one side's declaration or statement is no agreement
             if len(parties) < 2:
