@@ -298,7 +298,7 @@ def test_graph_store_protocol_read_matches_query_read(store, corpus):
     ingest_many(store, load(SAMPLES), extractor="curated")
     assert store.graph_store_url
     for a in store.article_iris():
-        gsp = {(t.subject, t.predicate, canon(t.object)) for t in store.fetch_graph(a)}
+        gsp = {(t.subject, t.predicate, canon(t.object)) for t in store.graph_triples(a)}
         assert gsp == own_triples(store, a) != set()
 
 
