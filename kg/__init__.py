@@ -21,14 +21,16 @@ service are built on it. ``import kg`` is cheap: each name is imported on first 
         with open("graph.trig", "wb") as out:
             kg.export_store(store, out, "trig")
 
+Opening a store
+    ``open_store(location=None, **options) -> Store``: ``./kg-data`` by default (the environment is read by
+    :class:`Settings` only); pass ``read_only=True`` to read without ever creating or writing. :class:`Store`
+    (``query``, ``select``, ``stats``, ``count``, ``quads``, ``article_graph``, ``delete_article``, ``snapshot``,
+    ``optimize``, ``close``...), :class:`StoreError`, :class:`QueryResult`.
 Configuration
     :class:`Settings`: every setting of a process (store, credentials, shapes, limits of the web service),
     validated and frozen; ``Settings.from_env(**overrides)`` reads the KG_* variables (the only place that
     does), ``settings.open_store()`` opens its store. The CLI and ``create_app`` build one and pass it down.
-Opening a store
-    ``open_store(location=None, **options) -> Store``: ``./kg-data`` by default (the environment is read by
-    :class:`Settings` only); pass ``read_only=True`` to read without ever creating or writing. :class:`Store` (``query``, ``select``,
-    ``stats``, ``article_graph``, ``delete_article``, ``close``...), :class:`StoreError`, :class:`QueryResult`.
+    Bad values raise :class:`SettingsError` naming the variable.
 Records
     :class:`Article` (id, text, title, published, url, events, people), the events :class:`Visit`,
     :class:`Award`, :class:`Agreement`, :class:`TradeTarget` (all :class:`Event`), :class:`Person`;

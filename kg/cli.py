@@ -14,9 +14,8 @@ from pathlib import Path
 
 import click
 
-from . import StoreError
+from . import Settings, SettingsError, StoreError
 from .records import DEFAULT_MIN_CONFIDENCE
-from .settings import Settings, SettingsError
 from .store import DEFAULT_LOCATION
 from .store.base import RDF_FORMATS
 from .validate import configure as configure_validation

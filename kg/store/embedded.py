@@ -52,6 +52,33 @@ def _open_for_writing(path: str, patience: float = 10.0) -> ox.Store:
             time.sleep(0.05)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _open_for_reading(path: str, attempts: int = 8) -> ox.Store:
+    """A read-only open, again after a short pause when it raced with a writer deleting files.
+
+    RocksDB reads the file list from the MANIFEST, then opens the files: a compaction finishing in
+    between (another process writing steadily) fails the open with a missing .sst. Measured under a
+    writer committing and compacting in a loop: up to 3 consecutive opens failed.
+    """
+    for attempt in range(attempts):
+        try:
+            return _open(path, read_only=True)
+        except (OSError, RuntimeError) as e:
+            if attempt == attempts - 1 or not stale_snapshot(e):
+                raise
+            time.sleep(0.005 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def stale_snapshot(error: object) -> bool:
     """True for the error a read-only handle gives when a writer's compaction deleted a file it needs.
 
@@ -80,16 +107,18 @@ class EmbeddedStore(Store):
     VERSION_FILE = ".kg-version"
     LOCK_FILE = ".kg-write.lock"
 
-    def __init__(self, path: str, *, read_only: bool = False, in_memory: bool = False):
+    def __init__(self, path: str, *, read_only: bool = False, in_memory: bool = False, _frozen: bool = False):
         self.location = path
-        self.read_only = read_only
+        self.read_only = read_only or _frozen
+        self._frozen = _frozen      # a checkpoint that no one writes (snapshot()): plain opens suffice
         self._memory = ox.Store() if in_memory else None
         self._reader: ox.Store | None = None
         self._reader_version: str | None = None
         self._writer: ox.Store | None = None
         self._dir_mtime: int | None = None
         self._logs: list[str] = []
-        self._read_stats = {"opens": 0, "stale_retries": 0}
+        self._read_stats = {"opens": 0, "pinned": 0, "stale_retries": 0}
+        self._snapshots: list[tuple[float, Path]] = []  # (created, checkpoint dir), oldest first
         # Threads of one process (gunicorn gthread workers) share this object: without this lock a
         # second thread would write through the first one's handle and could find it gone (None)
         # or commit after the first one bumped the version (readers would miss its write).
@@ -136,17 +165,17 @@ class EmbeddedStore(Store):
         os.replace(tmp, vf)
 
     # --- reads ------------------------------------------------------------------
-    # The read design, as measured (bench/write_amplification.py): each process keeps ONE read-only
-    # RocksDB handle, opened again whenever version() changed, i.e. after any process committed. A
-    # read-only handle replays the write-ahead log at open, so it sees every commit made before it.
-    # It does not pin its files, though: a writer's compaction may delete an SST file that an older
-    # handle still needs, and the read fails with "No such file or directory ... .sst"; the read is
-    # then run again on a fresh handle (query() here, the executor's retry for lazily consumed
-    # results). An earlier design also opened each snapshot on a RocksDB checkpoint to pin the files,
-    # but its guard (no non-empty write-ahead log) was never true after a clean write: 30 writes made
-    # 0 checkpoints, every read took the plain branch, and the concurrency and crash trials passed on
-    # that plain branch alone. It was removed rather than made effective (a checkpoint per write per
-    # reading process). Checkpoints remain for what needs one snapshot for minutes: snapshot() (dumps).
+    # The read design, as measured (bench/write_amplification.py, tests/test_store.py): each process keeps
+    # ONE read-only handle, opened again whenever version() changed (any process committed). How it is
+    # opened depends on what the directory holds at that moment (_pinned_snapshot):
+    # - between writes (no process holds the write lock) the write-ahead log is never empty after a clean
+    #   write, so the handle is a plain read-only open (30 sequential writes: 30 plain opens, 0 checkpoints);
+    # - while a writer holds the lock, the handle is opened on a checkpoint (hard links) that pins its
+    #   files. That branch is what keeps reads alive under concurrent writes: without it, a GROUP BY on a
+    #   plain handle opened mid-write looped and grew to 24 GB until the kernel killed it (measured while
+    #   another process committed 40 articles).
+    # A read that still meets a deleted file ("No such file or directory ... .sst") runs again on a fresh
+    # handle (_retrying here; the web executor retries lazily consumed results the same way).
     def _handle(self) -> ox.Store:
         """The pyoxigraph handle reads use: the writer inside a write block, else the current read handle."""
         if self._memory is not None:
@@ -155,13 +184,88 @@ class EmbeddedStore(Store):
             return self._writer
         v = self.version()
         if self._reader is None or v != self._reader_version:
-            self._reader = _open(self.location, read_only=True)
+            self._reader = self._pinned_snapshot()
             self._reader_version = v
             self._read_stats["opens"] += 1
         return self._reader
 
+    # A RocksDB read-only handle does not pin the files of its snapshot, and every write session ends
+    # with a flush that may start a compaction, which deletes files: under steady writes a long query
+    # on a plain read-only handle fails with "No such file or directory ... .sst". So each snapshot is
+    # opened on a checkpoint (hard links: ~20 ms, no copy) in a directory next to the store. Its links
+    # keep the files alive; it is deleted once no query can still be using it.
+    SNAPSHOT_GRACE_S = 120.0  # longer than any query timeout
+
+    def _snapshot_dir(self) -> Path:
+        loc = Path(self.location).resolve()
+        return loc.parent / f".{loc.name}.snapshots"
+
+    def _pinned_snapshot(self) -> ox.Store:
+        if self._frozen or not Path(self.location).is_dir() or (any(size for _, size in self._wal_state())
+                                                  and not self._writer_active()):
+            # no store (the usual error), or commits only in the write-ahead log of a writer killed
+            # before it closed: a checkpoint would not carry those, a plain read-only open replays them
+            return _open_for_reading(self.location)
+        root = self._snapshot_dir()
+        for attempt in range(3):
+            target = root / f"{os.getpid()}-{time.time_ns()}"
+            try:
+                root.mkdir(exist_ok=True)
+                src = _open(self.location, read_only=True)
+                src.backup(str(target))
+                del src
+                handle = _open(str(target), read_only=True)
+            except (OSError, RuntimeError, StoreError) as e:  # pyoxigraph raises RocksDB corruption as RuntimeError
+                shutil.rmtree(target, ignore_errors=True)
+                if attempt < 2 and stale_snapshot(e):
+                    time.sleep(0.01 * (attempt + 1))
+                    continue
+                if isinstance(e, StoreError) or stale_snapshot(e):
+                    raise
+                return _open(self.location, read_only=True)  # no room for a checkpoint: unpinned read
+            self._snapshots.append((time.monotonic(), target))
+            self._read_stats["pinned"] += 1
+            self._prune_snapshots()
+            return handle
+        raise AssertionError("unreachable")
+
+    def _writer_active(self) -> bool:
+        """True while some process holds the write lock (its commits become visible when it closes)."""
+        try:
+            with open(Path(self.location) / self.LOCK_FILE, "a+") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return True
+                fcntl.flock(lock, fcntl.LOCK_UN)
+                return False
+        except OSError:
+            return False
+
+    def _prune_snapshots(self, everything: bool = False) -> None:
+        """Delete this process's superseded snapshots past the grace period, and those of dead processes."""
+        now = time.monotonic()
+        keep = []
+        for i, (born, path) in enumerate(self._snapshots):
+            current = i == len(self._snapshots) - 1
+            if everything or (not current and now - born > self.SNAPSHOT_GRACE_S):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                keep.append((born, path))
+        self._snapshots = keep
+        try:
+            for entry in os.scandir(self._snapshot_dir()):
+                pid = entry.name.split("-", 1)[0]
+                if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            pass
+        if everything:
+            with contextlib.suppress(OSError):
+                self._snapshot_dir().rmdir()        # only when no other process left one there
+
     def read_stats(self) -> dict[str, int]:
-        """How reads went in this process: read-only handles opened, reads run again on a fresh handle."""
+        """How reads went in this process: handles opened, of which on pinned checkpoints, reads run again."""
         return dict(self._read_stats)
 
     def reopen(self) -> None:
@@ -179,6 +283,7 @@ class EmbeddedStore(Store):
                 if attempt == 2 or self._writer is not None or not stale_snapshot(e):
                     raise
                 self.reopen()
+                time.sleep(0.005 * (attempt + 1))
         raise AssertionError("unreachable")
 
     @contextlib.contextmanager
@@ -322,7 +427,7 @@ class EmbeddedStore(Store):
         target.rmdir()      # RocksDB makes the directory
         try:
             self.checkpoint(target)
-            snap = EmbeddedStore(str(target), read_only=True)
+            snap = EmbeddedStore(str(target), _frozen=True)
             try:
                 yield snap
             finally:
@@ -334,6 +439,7 @@ class EmbeddedStore(Store):
         self._reader = None
         self._memory = None
         gc.collect()  # pyoxigraph closes RocksDB when the last reference goes
+        self._prune_snapshots(everything=True)
 
 
 def _serialize(res, result_format: str, graph_format: str) -> QueryResult:

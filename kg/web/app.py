@@ -16,8 +16,7 @@ import time
 
 from flask import Flask, current_app, g, request
 
-from .. import validate
-from ..settings import Settings, SettingsError
+from .. import Settings, SettingsError, validate
 from . import errors
 from .cache import ResponseCache
 from .errors import ApiError

@@ -20,7 +20,7 @@ def health():
         return resp
     return jsonify({"status": "ok", "store": svc.location, "version": st.get("version"), "quads": st.get("quads"),
                     "writable": bool(svc.settings.token), "query_timeout_s": svc.timeout,
-                    "max_rows": svc.settings.max_rows})
+                    "max_rows": svc.settings.max_rows, "query_slots": svc.settings.query_slots})
 
 
 @bp.route("/metrics", methods=["GET"])
