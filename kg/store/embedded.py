@@ -171,9 +171,9 @@ class EmbeddedStore(Store):
     # - between writes (no process holds the write lock) the write-ahead log is never empty after a clean
     #   write, so the handle is a plain read-only open (30 sequential writes: 30 plain opens, 0 checkpoints);
     # - while a writer holds the lock, the handle is opened on a checkpoint (hard links) that pins its
-    #   files. That branch is what keeps reads alive under concurrent writes: without it, a GROUP BY on a
-    #   plain handle opened mid-write looped and grew to 24 GB until the kernel killed it (measured while
-    #   another process committed 40 articles).
+    #   files. That branch is what keeps reads alive under concurrent writes: with plain opens only, a
+    #   GROUP BY looped and grew to 24 GB until the kernel killed it (measured while another process
+    #   committed 40 articles; tests/test_store.py runs that case).
     # A read that still meets a deleted file ("No such file or directory ... .sst") runs again on a fresh
     # handle (_retrying here; the web executor retries lazily consumed results the same way).
     def _handle(self) -> ox.Store:
@@ -191,9 +191,9 @@ class EmbeddedStore(Store):
 
     # A RocksDB read-only handle does not pin the files of its snapshot, and every write session ends
     # with a flush that may start a compaction, which deletes files: under steady writes a long query
-    # on a plain read-only handle fails with "No such file or directory ... .sst". So each snapshot is
-    # opened on a checkpoint (hard links: ~20 ms, no copy) in a directory next to the store. Its links
-    # keep the files alive; it is deleted once no query can still be using it.
+    # on a plain read-only handle fails with "No such file or directory ... .sst". So a snapshot opened
+    # while a writer is active is opened on a checkpoint (hard links: ~20 ms, no copy) in a directory next
+    # to the store. Its links keep the files alive; it is deleted once no query can still be using it.
     SNAPSHOT_GRACE_S = 120.0  # longer than any query timeout
 
     def _snapshot_dir(self) -> Path:
@@ -203,8 +203,9 @@ class EmbeddedStore(Store):
     def _pinned_snapshot(self) -> ox.Store:
         if self._frozen or not Path(self.location).is_dir() or (any(size for _, size in self._wal_state())
                                                   and not self._writer_active()):
-            # no store (the usual error), or commits only in the write-ahead log of a writer killed
-            # before it closed: a checkpoint would not carry those, a plain read-only open replays them
+            # no store (the usual error), or no writer active and a non-empty write-ahead log: after every
+            # clean write (the log is never emptied), and after a writer killed before it closed, whose
+            # commits only that log holds (a checkpoint would not carry them; a read-only open replays them)
             return _open_for_reading(self.location)
         root = self._snapshot_dir()
         for attempt in range(3):

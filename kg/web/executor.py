@@ -380,7 +380,7 @@ class QueryExecutor:
     """Reads: one shared query process running up to ``size`` queries at once. Updates: up to
     ``size`` single-job processes. ``run(job, timeout)`` returns a Result or raises QueryTimeout."""
 
-    def __init__(self, location: str, size: int = 2):
+    def __init__(self, location, size: int = 2):  # a path, URL or kg.store.StoreConfig: what open_store takes
         self.location = location
         self.size = max(1, size)
         self.pid = os.getpid()
