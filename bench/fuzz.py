@@ -226,17 +226,18 @@ class Expected:
         self.ids.add(article.id)
 
 
-def graphs_of(handle) -> dict[str, set[tuple]]:
+def graphs_of(store) -> dict[str, set[tuple]]:
     out: dict[str, set[tuple]] = {}
-    for q in handle.quads_for_pattern(None, None, None, None):
+    for q in store.quads():
         out.setdefault(str(q.graph_name), set()).add((str(q.subject), str(q.predicate), str(q.object)))
     return out
 
 
 def compare(store_dir: Path, exp: Expected, rep: Report, label: str) -> None:
     from kg.store import open_store
-    got = graphs_of(ox.Store.read_only(str(store_dir)))
-    want = graphs_of(exp.store.ox)
+    with open_store(str(store_dir), read_only=True) as stored:
+        got = graphs_of(stored)
+    want = graphs_of(exp.store)
     a_got, a_want = got.pop(f"<{ACTORS}>", set()), want.pop(f"<{ACTORS}>", set())
     if set(got) != set(want):
         rep.fail(f"{label}: stored graphs differ: {len(set(got) - set(want))} unexpected, "

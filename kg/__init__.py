@@ -22,9 +22,15 @@ service are built on it. ``import kg`` is cheap: each name is imported on first 
             kg.export_store(store, out, "trig")
 
 Opening a store
-    ``open_store(location=None, **options) -> Store``: ``$KG_STORE`` or ``./kg-data`` by default; pass
-    ``read_only=True`` to read without ever creating or writing. :class:`Store` (``query``, ``select``,
-    ``stats``, ``article_graph``, ``delete_article``, ``close``...), :class:`StoreError`, :class:`QueryResult`.
+    ``open_store(location=None, **options) -> Store``: ``./kg-data`` by default (the environment is read by
+    :class:`Settings` only); pass ``read_only=True`` to read without ever creating or writing. :class:`Store`
+    (``query``, ``select``, ``stats``, ``count``, ``quads``, ``article_graph``, ``delete_article``, ``snapshot``,
+    ``optimize``, ``close``...), :class:`StoreError`, :class:`QueryResult`.
+Configuration
+    :class:`Settings`: every setting of a process (store, credentials, shapes, limits of the web service),
+    validated and frozen; ``Settings.from_env(**overrides)`` reads the KG_* variables (the only place that
+    does), ``settings.open_store()`` opens its store. The CLI and ``create_app`` build one and pass it down.
+    Bad values raise :class:`SettingsError` naming the variable.
 Records
     :class:`Article` (id, text, title, published, url, events, people), the events :class:`Visit`,
     :class:`Award`, :class:`Agreement`, :class:`TradeTarget` (all :class:`Event`), :class:`Person`;
@@ -54,6 +60,7 @@ __version__ = "0.1.0"
 
 # public name -> the module that defines it (imported on first access, PEP 562)
 _EXPORTS = {
+    "Settings": "kg.settings", "SettingsError": "kg.settings",
     "open_store": "kg.store", "Store": "kg.store", "StoreError": "kg.store", "QueryResult": "kg.store",
     "Article": "kg.records", "Event": "kg.records", "Visit": "kg.records", "Award": "kg.records",
     "Agreement": "kg.records", "TradeTarget": "kg.records", "Person": "kg.records", "RecordError": "kg.records",

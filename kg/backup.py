@@ -1,7 +1,8 @@
 """Whole-store backups as N-Quads (``kg dump FILE`` / ``kg restore FILE``), gzip when FILE ends in .gz.
 
-A dump streams the quads of one snapshot (a RocksDB checkpoint: hard links made in
-milliseconds next to the store, so a writer's compaction cannot pull files from under it),
+A dump streams the quads of one snapshot (``Store.snapshot()``: for the embedded store a RocksDB
+checkpoint, hard links made in milliseconds next to the store, so a writer's compaction cannot
+pull files from under it),
 so it is consistent even while other processes write, and it is written to ``FILE.part`` and renamed at the end: a
 dump that is interrupted never leaves a file that looks complete. It starts with a
 ``# dipkg dump`` comment and ends with ``# end of dipkg dump: N quads``, so restore can
@@ -28,6 +29,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .store import StoreError
+from .store.embedded import EmbeddedStore
+
 HEADER = "# dipkg dump v1"
 TRAILER = "# end of dipkg dump:"
 BATCH_LINES = 20_000
@@ -41,56 +45,25 @@ def _open_out(path: Path, gz: bool):
     return gzip.open(path, "wb", compresslevel=6) if gz else open(path, "wb")
 
 
-def _checkpoint(location: str) -> Path | None:
-    """A RocksDB checkpoint (hard links, milliseconds) of the store next to it, or None if impossible.
-
-    A read-only handle does not pin its files: a writer's compaction may delete them during a long
-    dump ("No such file or directory ... .sst"). The checkpoint's links keep them.
-    """
-    from .store.embedded import stale_snapshot
-    src = Path(location)
-    for attempt in range(3):
-        ckpt = Path(tempfile.mkdtemp(prefix=f".{src.name}.dump-", dir=src.parent))
-        ckpt.rmdir()
-        try:
-            handle = ox.Store.read_only(str(src))
-            handle.backup(str(ckpt))
-            return ckpt
-        except OSError as e:
-            shutil.rmtree(ckpt, ignore_errors=True)
-            if not stale_snapshot(e) or attempt == 2:
-                return None
-        finally:
-            handle = None
-            gc.collect()
-    return None
-
-
-def _quads(store) -> tuple[Iterator[ox.Quad], Path | None]:
-    handle = getattr(store, "ox", None)
-    if handle is None:
-        raise BackupError("kg dump reads an embedded store (a directory); for a remote engine use "
-                          "'kg export --format nquads' or the engine's own backup tool")
-    ckpt = None
-    if getattr(store, "_memory", None) is None and Path(store.location).is_dir():
-        try:
-            ckpt = _checkpoint(store.location)
-        except OSError:
-            ckpt = None
-        if ckpt is not None:
-            handle = ox.Store.read_only(str(ckpt))
-    return handle.quads_for_pattern(None, None, None, None), ckpt
-
-
 def dump(store, path: str | os.PathLike, *, progress: Callable[[int], None] | None = None) -> int:
     """Write every quad of ``store`` to ``path`` (N-Quads, gzip if .gz); returns the number of quads."""
-    path = Path(path)
+    if store.is_remote:
+        raise BackupError("kg dump reads an embedded store (a directory); for a remote engine use "
+                          "'kg export --format nquads' or the engine's own backup tool")
+    try:
+        with store.snapshot() as snap:   # one consistent state (a checkpoint) for the whole dump
+            return _write_dump(snap, store.location, Path(path), progress)
+    except StoreError as e:
+        raise BackupError(str(e)) from None
+
+
+def _write_dump(snap, location: str, path: Path, progress) -> int:
     part = path.with_name(path.name + ".part")
-    quads, ckpt = _quads(store)      # one snapshot (a checkpoint when possible) for the whole dump
+    quads = snap.quads()
     n = 0
     try:
         with _open_out(part, path.name.endswith(".gz")) as out:
-            out.write(f"{HEADER} of {store.location} at {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n"
+            out.write(f"{HEADER} of {location} at {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n"
                       .encode("utf-8"))
             batch: list[ox.Quad] = []
             for q in quads:
@@ -116,8 +89,6 @@ def dump(store, path: str | os.PathLike, *, progress: Callable[[int], None] | No
     finally:
         quads = None
         gc.collect()
-        if ckpt is not None:
-            shutil.rmtree(ckpt, ignore_errors=True)
     return n
 
 
@@ -163,14 +134,10 @@ def _is_empty_store(target: Path) -> bool:
         raise BackupError(f"{target} is a non-empty directory that is not a store; restore into a new "
                           "directory instead")
     try:
-        handle = ox.Store.read_only(str(target))
-    except OSError as e:
+        with EmbeddedStore(str(target), read_only=True) as store:
+            return store.count() == 0
+    except StoreError as e:
         raise BackupError(f"cannot open the store {target} to check that it is empty: {e}") from None
-    try:
-        return next(iter(handle.quads_for_pattern(None, None, None, None)), None) is None
-    finally:
-        del handle
-        gc.collect()
 
 
 def restore(path: str | os.PathLike, location: str | os.PathLike, *, replace: bool = False,
@@ -190,7 +157,7 @@ def restore(path: str | os.PathLike, location: str | os.PathLike, *, replace: bo
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.restore-", dir=target.parent))
     try:
         n = _load(path, tmp, progress)
-        (tmp / ".kg-version").write_text(f"{time.time_ns()}-{os.getpid()}-restore")
+        (tmp / EmbeddedStore.VERSION_FILE).write_text(f"{time.time_ns()}-{os.getpid()}-restore")
         _swap(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -199,7 +166,11 @@ def restore(path: str | os.PathLike, location: str | os.PathLike, *, replace: bo
 
 
 def _load(path: Path, tmp: Path, progress) -> int:
-    store = ox.Store(str(tmp))
+    with EmbeddedStore(str(tmp)) as store, store.writing():   # one read-write open for the whole load
+        return _load_into(store, path, progress)
+
+
+def _load_into(store, path: Path, progress) -> int:
     n = 0
     header = False
     trailer: int | None = None
@@ -250,10 +221,8 @@ def _load(path: Path, tmp: Path, progress) -> int:
         if trailer is not None and trailer != n:
             raise BackupError(f"{path} says it holds {trailer} quads but {n} were read; the file is corrupt "
                               "and nothing was restored")
-        store.flush()
-    finally:
-        del store
-        gc.collect()          # pyoxigraph closes RocksDB when the last reference goes
+    except StoreError as e:
+        raise BackupError(f"{path} could not be loaded ({e}); nothing was restored") from None
     return n
 
 
@@ -262,7 +231,7 @@ def _swap(tmp: Path, target: Path) -> None:
     if not target.exists():
         os.rename(tmp, target)
         return
-    lock_path = target / ".kg-write.lock"
+    lock_path = target / EmbeddedStore.LOCK_FILE
     with open(lock_path, "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)     # no writer of the old store commits during the swap
         old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}")

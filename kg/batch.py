@@ -21,8 +21,11 @@ from .store import Store
 _worker_extractor = None
 
 
-def _init_worker() -> None:
+def _init_worker(resources: tuple[str | None, str | None] = (None, None)) -> None:
+    """Load the model once per worker; validate against the parent's shapes and ontology (kg.validate.configure)."""
     global _worker_extractor
+    from . import validate
+    validate.configure(*resources)
     _worker_extractor = default_extractor()
     _worker_extractor.nlp  # load the model once per worker, before the first article  # noqa: B018
 
@@ -61,7 +64,8 @@ def _prepared(articles: Iterable[Article], processes: int, min_confidence: float
     # forkserver: workers start from a clean interpreter, not a copy of a parent that may hold
     # store handles, threads or a loaded model.
     ctx = mp.get_context("forkserver")
-    with ctx.Pool(processes, initializer=_init_worker) as pool:
+    from .validate import configured
+    with ctx.Pool(processes, initializer=_init_worker, initargs=(configured(),)) as pool:
         yield from pool.imap(partial(extract_and_prepare, min_confidence=min_confidence), articles, chunksize=4)
 
 

@@ -9,16 +9,16 @@ Every command takes the store from the global ``--store`` option (or
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from . import StoreError, open_store
+from . import Settings, SettingsError, StoreError
 from .records import DEFAULT_MIN_CONFIDENCE
 from .store import DEFAULT_LOCATION
 from .store.base import RDF_FORMATS
+from .validate import configure as configure_validation
 
 
 def _fail(message: str, code: int = 1):
@@ -27,14 +27,19 @@ def _fail(message: str, code: int = 1):
 
 
 class Context:
-    def __init__(self, location: str, options: dict):
-        self.location = location
-        self.options = options
+    """What every command gets: the Settings built once from the global options, and the store, opened lazily."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
         self._store = None
 
     @property
+    def location(self) -> str:
+        return self.settings.store
+
+    @property
     def remote(self) -> bool:
-        return self.location.startswith(("http://", "https://"))
+        return self.settings.remote
 
     def store(self, *, existing: bool = False, **kw):
         """The store, opened on first use. ``existing``: the command only reads (or deletes), so a local
@@ -47,7 +52,7 @@ class Context:
                       f"into it: 'kg --store {self.location} import FILE.json...' (curated) or "
                       f"'kg --store {self.location} ingest FILE...' (extracted)")
             try:
-                self._store = open_store(self.location, **{**self.options, **kw})
+                self._store = self.settings.open_store(**kw)
             except StoreError as e:
                 _fail(str(e))
         return self._store
@@ -71,24 +76,30 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", "location", envvar="KG_STORE", default=DEFAULT_LOCATION, show_default=True,
-              help="Store directory (embedded pyoxigraph) or http(s):// SPARQL query endpoint. Env: KG_STORE.")
-@click.option("--update-url", envvar="KG_UPDATE_URL", default=None,
+@click.option("--store", "location", default=None,
+              help=f"Store directory (embedded pyoxigraph) or http(s):// SPARQL query endpoint. Env: KG_STORE; "
+                   f"default: ./{DEFAULT_LOCATION}.")
+@click.option("--update-url", default=None,
               help="Remote store: SPARQL Update endpoint, when it differs from --store. Env: KG_UPDATE_URL.")
-@click.option("--graph-store-url", envvar="KG_GRAPH_STORE_URL", default=None,
-              help="Remote store: Graph Store Protocol endpoint. Env: KG_GRAPH_STORE_URL.")
-@click.option("--store-user", envvar="KG_STORE_USER", default=None, help="Remote store user. Env: KG_STORE_USER.")
-@click.option("--store-password", envvar="KG_STORE_PASSWORD", default=None,
-              help="Remote store password. Env: KG_STORE_PASSWORD.")
+@click.option("--graph-store-url", default=None,
+              help="Remote store: Graph Store Protocol endpoint, which GET /graph of 'kg serve' reads (default: "
+                   "derived from --store per engine). Env: KG_GRAPH_STORE_URL.")
+@click.option("--store-user", default=None, help="Remote store user. Env: KG_STORE_USER.")
+@click.option("--store-password", default=None, help="Remote store password. Env: KG_STORE_PASSWORD.")
 @click.version_option(package_name="dipkg")
 @click.pass_context
 def main(ctx, location, update_url, graph_store_url, store_user, store_password):
-    """dipkg: diplomatic events from news articles, as a validated RDF knowledge graph."""
-    options = {}
-    if location.startswith(("http://", "https://")):
-        options = {k: v for k, v in dict(update_url=update_url, graph_store_url=graph_store_url,
-                                          user=store_user, password=store_password).items() if v}
-    ctx.obj = Context(location, options)
+    """dipkg: diplomatic events from news articles, as a validated RDF knowledge graph.
+
+    Options override the environment (KG_STORE, KG_SHAPES, ... see kg.settings), which overrides the defaults.
+    """
+    try:
+        settings = Settings.from_env(store=location, update_url=update_url, graph_store_url=graph_store_url,
+                                     store_user=store_user, store_password=store_password)
+    except SettingsError as e:
+        _fail(str(e), 2)
+    configure_validation(settings.shapes, settings.ontology)
+    ctx.obj = Context(settings)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -96,7 +107,7 @@ AUTO_OPTIMIZE = 200  # articles: after a batch this large, compact the embedded 
 
 
 def _optimize_after(store, summary) -> None:
-    if summary.stored >= AUTO_OPTIMIZE and hasattr(store, "optimize"):
+    if summary.stored >= AUTO_OPTIMIZE and not store.is_remote:   # an engine compacts itself
         click.echo("optimizing the store for queries...", err=True)
         store.optimize()
 
@@ -281,9 +292,8 @@ def delete(obj: Context, article_ids):
 def optimize(obj: Context):
     """Compact the embedded store after large loads; queries get faster (about 1.7x measured)."""
     store = obj.store(existing=True)
-    if not hasattr(store, "optimize"):
+    if not store.optimize():
         _fail("this store is a remote engine; optimise it with the engine's own tools")
-    store.optimize()
     click.secho("optimized", fg="green", err=True)
 
 
@@ -310,9 +320,11 @@ def validate(obj: Context):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes.")
-@click.option("--threads", default=4, show_default=True, type=int, help="Threads (and query processes) per worker.")
+@click.option("--threads", default=None, type=int,
+              help=f"Request threads per worker, and queries each worker runs at once unless KG_QUERY_PROCS "
+                   f"(default: $KG_THREADS or {Settings.threads}).")
 @click.option("--timeout", default=None, type=float,
-              help="Query timeout in seconds (default: $KG_QUERY_TIMEOUT or 10).")
+              help=f"Query timeout in seconds (default: $KG_QUERY_TIMEOUT or {Settings.query_timeout:g}).")
 @click.option("--access-log", is_flag=True, help="Log every request to stderr.")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="FLOAT",
               help="POST /articles: do not store extracted events scored below this (0..1; default: "
@@ -323,17 +335,17 @@ def serve(obj: Context, host, port, workers, threads, timeout, access_log, min_c
 
     Writes need KG_TOKEN set in the environment (clients send 'Authorization: Bearer <token>');
     without it the service is read-only. Limits: KG_MAX_ROWS, KG_MAX_BODY, KG_QUERY_TIMEOUT.
+    The workers get the same settings as this command (options over environment over defaults).
     """
     from .web.serve import serve as run
-    from .store import REMOTE_ENV
-    for key, value in obj.options.items():  # the workers open the store themselves
-        if key in REMOTE_ENV and value:
-            os.environ[REMOTE_ENV[key]] = value
-    if workers < 1 or threads < 1:
-        _fail("--workers and --threads must be at least 1", 2)
+    if workers < 1:
+        _fail("--workers must be at least 1", 2)
     try:
-        run(obj.location, host=host, port=port, workers=workers, threads=threads, timeout=timeout,
-            access_log=access_log, min_confidence=min_confidence)
+        settings = obj.settings.replace(threads=threads, query_timeout=timeout, min_confidence=min_confidence)
+    except SettingsError as e:
+        _fail(str(e), 2)
+    try:
+        run(settings, host=host, port=port, workers=workers, access_log=access_log)
     except StoreError as e:
         _fail(str(e))
 
@@ -381,7 +393,7 @@ def dump(obj: Context, file):
               "'kg export --format nquads' or the engine's own backup tool")
     store = obj.store(existing=True, read_only=True)
     try:
-        total = len(store.ox)
+        total = store.count()
         with click.progressbar(length=total, label="dumping", file=sys.stderr) as bar:
             n = run(store, file, progress=bar.update)
     except (BackupError, StoreError, OSError) as e:

@@ -11,7 +11,8 @@ thread); :func:`validate_graph` is then cheap enough to call for every article o
 The two files live at the top level of the repository (``shapes/``, ``ontology/``) and travel in the
 wheel as ``kg/resources/shapes/`` and ``kg/resources/ontology/`` (pyproject.toml maps the directories into
 the package). :func:`shapes_path` / :func:`ontology_path` look in the package first, through
-importlib.resources, then at the top level of a checkout; ``KG_SHAPES`` / ``KG_ONTOLOGY`` override both.
+importlib.resources, then at the top level of a checkout; :func:`configure` (from the settings'
+``KG_SHAPES`` / ``KG_ONTOLOGY``) overrides both.
 """
 from __future__ import annotations
 
@@ -57,16 +58,36 @@ def _resource(kind: str) -> Traversable:
     return packaged if packaged.is_file() else ROOT / kind / "dipkg.ttl"
 
 
+# Files configured for this process (kg.settings: KG_SHAPES / KG_ONTOLOGY, given to configure()); None = packaged.
+_configured: dict[str, str | None] = {"shapes": None, "ontology": None}
+
+
+def configure(shapes: str | os.PathLike | None = None, ontology: str | os.PathLike | None = None) -> None:
+    """Validate against these files from now on in this process (None: the packaged ones).
+
+    Called once by whoever built the :class:`kg.settings.Settings` (the CLI, create_app); batch
+    workers are given the same paths (:func:`configured`). The parsed files are cached, so a
+    change of paths drops the cache.
+    """
+    new = {"shapes": None if shapes is None else str(shapes), "ontology": None if ontology is None else str(ontology)}
+    if new != _configured:
+        _configured.update(new)
+        reload()
+
+
+def configured() -> tuple[str | None, str | None]:
+    """(shapes, ontology) as given to :func:`configure`, to hand to another process."""
+    return _configured["shapes"], _configured["ontology"]
+
+
 def shapes_path() -> Traversable:
-    """The SHACL shapes file: ``$KG_SHAPES``, else the packaged or checkout ``shapes/dipkg.ttl``."""
-    env = os.environ.get("KG_SHAPES")
-    return Path(env) if env else _resource("shapes")
+    """The SHACL shapes file: the one :func:`configure` was given, else the packaged ``shapes/dipkg.ttl``."""
+    return Path(_configured["shapes"]) if _configured["shapes"] else _resource("shapes")
 
 
 def ontology_path() -> Traversable:
-    """The ontology file: ``$KG_ONTOLOGY``, else the packaged or checkout ``ontology/dipkg.ttl``."""
-    env = os.environ.get("KG_ONTOLOGY")
-    return Path(env) if env else _resource("ontology")
+    """The ontology file: the one :func:`configure` was given, else the packaged ``ontology/dipkg.ttl``."""
+    return Path(_configured["ontology"]) if _configured["ontology"] else _resource("ontology")
 
 
 @dataclass
@@ -184,7 +205,7 @@ def _load() -> _Loaded:
 
 
 def reload() -> None:
-    """Forget the cached shapes/ontology (after editing them or changing KG_SHAPES / KG_ONTOLOGY)."""
+    """Forget the cached shapes/ontology (after editing them; configure() calls it on a change of paths)."""
     global _loaded
     with _lock:
         _loaded = None

@@ -368,8 +368,9 @@ def test_etag_changes_when_the_store_changes(server_factory):
 def test_openapi_describes_every_json_endpoint(live_server, tmp_path):
     spec = api(live_server, "/openapi.json")
     assert spec["openapi"].startswith("3.")
+    from kg import Settings
     from kg.web.app import create_app
-    app = create_app({"store": str(tmp_path / "s")})
+    app = create_app(Settings(store=str(tmp_path / "s")))
     described = {p.replace("{", "<").replace("}", ">") for p in spec["paths"]}
     for rule in app.url_map.iter_rules():
         path = rule.rule

@@ -298,8 +298,32 @@ def test_graph_store_protocol_read_matches_query_read(store, corpus):
     ingest_many(store, load(SAMPLES), extractor="curated")
     assert store.graph_store_url
     for a in store.article_iris():
-        gsp = {(t.subject, t.predicate, canon(t.object)) for t in store.fetch_graph(a)}
+        gsp = {(t.subject, t.predicate, canon(t.object)) for t in store.graph_triples(a)}
         assert gsp == own_triples(store, a) != set()
+
+
+def test_every_backend_keeps_the_store_contract(store, tmp_path):
+    """What callers above kg/store use, on each backend: counts, quads, one graph, snapshot, and a clear
+    StoreError (or False from optimize) where an engine's own tools do the job."""
+    ingest_many(store, load(SAMPLES), extractor="curated")
+    a = store.article_iris()[0]
+    assert store.count() == store.stats()["quads"] == len(list(store.quads())) > 0
+    assert {(t.subject, t.predicate, canon(t.object)) for t in store.graph_triples(a)} == own_triples(store, a)
+    with store.snapshot() as snap:
+        assert snap.count() == store.count()
+    store.update("INSERT DATA { GRAPH <urn:x:contract> { <urn:x:s> dip:p 'o' } }",
+                 prefixes={"dip": "https://w3id.org/dipkg/ontology#"})
+    assert store.has_graph("urn:x:contract")
+    store.update("DROP SILENT GRAPH <urn:x:contract>")
+    assert store.is_remote == isinstance(store, RemoteStore)
+    if store.is_remote:
+        assert store.optimize() is False
+        with pytest.raises(StoreError, match="engine's own"):
+            store.checkpoint(tmp_path / "copy")
+    else:
+        assert store.optimize() is True
+        store.checkpoint(tmp_path / "copy")
+        assert EmbeddedStore(str(tmp_path / "copy"), read_only=True).count() == store.count()
 
 
 def test_reimport_is_idempotent(store, corpus):
@@ -562,12 +586,12 @@ def test_virtuoso_killed_mid_batch_leaves_only_whole_articles(fresh_virtuoso, tm
 def test_kg_serve_in_front_of_a_remote_engine(engine, request):
     """The whole service over a remote store: queries with the row cap, article ingest with SHACL, the JSON API."""
     from conftest import start_server
-    from kg.store import REMOTE_ENV
+    from kg.settings import Settings
     eng = request.getfixturevalue(f"{engine}_server")
     store = open_store(eng.url, **eng.store_options())
     wipe(store)
     ingest_many(store, load(SAMPLES), extractor="curated")
-    env = {REMOTE_ENV[k]: v for k, v in eng.store_options().items() if k in REMOTE_ENV and v}
+    env = {Settings.ENV[f"store_{k}"]: v for k, v in eng.store_options().items() if v}   # user, password
     server = start_server(eng.url, token="t0k", KG_MAX_ROWS=3, **env)
     try:
         q = "SELECT (COUNT(?a) AS ?n) WHERE { ?a a dip:Article }"
@@ -592,5 +616,13 @@ def test_kg_serve_in_front_of_a_remote_engine(engine, request):
         assert store.has_graph(str(article_iri("served-good"))) and not store.has_graph(str(article_iri("served-bad")))
         r = requests.get(server.url + "/api/events", params={"article": "served-good"}, timeout=60)
         assert r.status_code == 200 and len(r.json()["events"]) == len(good["events"])
+        # the Graph Store Protocol reads through the engine's own Graph Store endpoint (Store.graph_triples)
+        g = str(article_iri("served-good"))
+        r = requests.get(server.url + "/graph", params={"graph": g}, headers={"Accept": "application/n-triples"},
+                         timeout=60)
+        assert r.status_code == 200, r.text
+        assert len(r.text.strip().splitlines()) == len(store.graph_triples(g)) > 0
+        assert requests.get(server.url + "/graph", params={"graph": "urn:x:none"}, timeout=60).status_code == 404
+        assert requests.get(server.url + "/graph", params={"default": ""}, timeout=60).status_code == 501
     finally:
         server.stop()

@@ -45,8 +45,8 @@ def test_unknown_names_are_attribute_errors():
 def test_cli_and_web_app_use_the_api():
     from kg import cli
     from kg.web import app, articles
-    assert cli.open_store is kg.open_store and cli.StoreError is kg.StoreError
-    assert app.open_store is kg.open_store
+    assert cli.Settings is kg.Settings and cli.StoreError is kg.StoreError
+    assert app.Settings is kg.Settings
     assert articles.read_inputs is kg.read_inputs and articles.Article is kg.Article
 
 

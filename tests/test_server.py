@@ -382,11 +382,11 @@ def test_articles_extracted_event_failing_shacl_is_a_warning(server_factory, tmp
 
 def test_min_confidence_setting_is_checked(tmp_path):
     from kg.records import DEFAULT_MIN_CONFIDENCE
-    from kg.web.app import load_config
-    assert load_config({"store": str(tmp_path / "s")})["min_confidence"] == DEFAULT_MIN_CONFIDENCE
-    assert load_config({"store": str(tmp_path / "s"), "min_confidence": 0.7})["min_confidence"] == 0.7
-    with pytest.raises(SystemExit, match="must be a number from 0 to 1"):
-        load_config({"store": str(tmp_path / "s"), "min_confidence": 2})
+    from kg.settings import Settings, SettingsError
+    assert Settings.from_env({}, store=str(tmp_path / "s")).min_confidence == DEFAULT_MIN_CONFIDENCE
+    assert Settings.from_env({}, store=str(tmp_path / "s"), min_confidence=0.7).min_confidence == 0.7
+    with pytest.raises(SettingsError, match="KG_MIN_CONFIDENCE.*must be a number from 0 to 1"):
+        Settings.from_env({}, store=str(tmp_path / "s"), min_confidence=2)
 
 
 # --- limits ----------------------------------------------------------------------------------------

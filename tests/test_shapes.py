@@ -503,22 +503,20 @@ def test_shapes_and_ontology_are_loaded_once():
     assert kv._load() is first
 
 
-def test_env_override(tmp_path, monkeypatch):
-    """KG_SHAPES points validation at another shapes file."""
+def test_configured_shapes_override(tmp_path):
+    """Settings.shapes (KG_SHAPES), given to kg.validate.configure, points validation at another shapes file."""
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix dip: <https://w3id.org/dipkg/ontology#> .
 <urn:s> a sh:NodeShape ; sh:targetClass dip:Visit ; sh:property [ sh:path dip:nothing ; sh:minCount 1 ;
     sh:message "custom shape" ] .
 """)
-    monkeypatch.setenv("KG_SHAPES", str(shapes))
-    kv.reload()
+    kv.configure(shapes=shapes)
     try:
         report = validate_graph(seed_graph())
         assert [p.message for p in report.problems] == ["custom shape"]
     finally:
-        monkeypatch.delenv("KG_SHAPES")
-        kv.reload()
+        kv.configure()
     assert validate_graph(seed_graph()).conforms
 
 

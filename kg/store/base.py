@@ -1,14 +1,15 @@
 """The store interface every backend implements.
 
-It is deliberately small: what ingest, export, the CLI and the web layer need,
-expressed in SPARQL 1.1 terms so that a remote engine can implement it with
-plain Query, Update and Graph Store requests.
+It is deliberately small: what ingest, export, backups, the CLI and the web layer
+need (updates, queries, quads, counts, snapshots, optimize), expressed in SPARQL
+1.1 terms so that a remote engine can implement it with plain Query, Update and
+Graph Store requests. Nothing above kg.store touches a backend's own handle.
 """
 from __future__ import annotations
 
 import abc
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -151,9 +152,13 @@ class Store(abc.ABC):
             self.update(f"DROP GRAPH {iri(article_iri)}")
         return existed
 
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads as they are (a restore's bulk load), as one transaction."""
+        raise StoreError(f"{self.location} is a remote engine: load N-Quads with the engine's own loader")
+
     @abc.abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 Update as one transaction."""
+    def update(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> None:
+        """Run a SPARQL 1.1 Update as one transaction (``base_iri``/``prefixes``: BASE and PREFIXes it may use)."""
 
     # --- reads ----------------------------------------------------------------
     @abc.abstractmethod
@@ -208,6 +213,58 @@ class Store(abc.ABC):
         out.update({k: actors.get(k, 0) for k in ("Person", "Country", "Place", "Organization")})
         out["quads"] = int(quads[0]["n"]) if quads else 0
         return out
+
+    @abc.abstractmethod
+    def quads(self, graphs: list[str] | None = None) -> Iterator[ox.Quad]:
+        """The quads of the store, or of the named graphs ``graphs``: what export and dumps stream."""
+
+    def graph_triples(self, graph_iri: str | None) -> list[ox.Triple]:
+        """The triples of one named graph (``None``: the default graph), for the Graph Store Protocol."""
+        if graph_iri is None:
+            raise StoreError("this store cannot address its default graph on its own; name a graph")
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in self.quads([graph_iri])]
+
+    def count(self) -> int:
+        """The number of quads in dipkg's graphs (progress bars, /health, stats)."""
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"]) if rows else 0
+
+    def evaluate(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None,
+                 default_graph: list[str] | None = None, named_graphs: list[str] | None = None,
+                 union_default_graph: bool = False):
+        """Run a query and return pyoxigraph's lazy result (QuerySolutions, QueryBoolean or QueryTriples).
+
+        For callers that stream or cap a large answer themselves (the web executor). ``default_graph``
+        lists graph IRIs ("default" for the default graph); results may be read lazily, so a read that
+        fails with :func:`kg.store.embedded.stale_snapshot` should :meth:`reopen` and run again.
+        """
+        raise StoreError(f"{type(self).__name__} answers queries only through query(); use that")
+
+    def optimize(self) -> bool:
+        """Compact the store for faster queries; False when the backend leaves that to its engine."""
+        return False
+
+    def checkpoint(self, path) -> None:
+        """Write a consistent copy of the whole store into the new directory ``path``."""
+        raise StoreError(f"{self.location} is a remote engine: back it up with the engine's own tools, or "
+                         "'kg export --format nquads'")
+
+    @contextlib.contextmanager
+    def snapshot(self):
+        """A store that reads one consistent state for as long as the block lasts (a dump).
+
+        The default is the store itself: an engine answers each request from one state of its own.
+        """
+        yield self
+
+    def reopen(self) -> None:
+        """Drop any read handle, so that the next read starts from the current state (no-op by default)."""
+
+    def read_stats(self) -> dict[str, int]:
+        """Counters of how reads were served (handles opened, reads retried); empty when not tracked."""
+        return {}
+
+    is_remote: bool = False  # True for an engine reached over HTTP (its own tools optimise and back it up)
 
     def version(self) -> str | None:
         """A token that changes on every write, or None when the backend cannot tell (no caching)."""

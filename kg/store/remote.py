@@ -90,7 +90,7 @@ def query_kind(sparql: str) -> str | None:
 def detect_engine(url: str) -> str:
     """A guess from the endpoint URL: 'oxigraph', 'virtuoso', 'fuseki', 'graphdb', 'neptune' or 'generic'.
 
-    ``KG_STORE_ENGINE`` (or the ``engine`` option) overrides it; a 'virtuoso' guess is confirmed from the
+    The ``engine`` option (``KG_STORE_ENGINE``, see kg.settings) overrides it; a 'virtuoso' guess is confirmed from the
     engine's Server header before any Virtuoso-only syntax is sent.
     """
     parts = urlsplit(url)
@@ -136,6 +136,8 @@ def default_endpoints(url: str, engine: str, *, authenticated: bool) -> tuple[st
 class RemoteStore(Store):
     """A dipkg store held by a SPARQL 1.1 engine (Oxigraph server, Virtuoso, Fuseki, GraphDB, ...)."""
 
+    is_remote = True
+
     # Virtuoso compiles each update to SQL. Measured on 7.2.5: one INSERT DATA op whose SQL text exceeds
     # 10000 lines is refused ("SP031": 1,000 triples pass, 1,500 fail), and each further op in a request
     # costs a lot (50 one-article ops: 2 s). With the pragma ``define sql:big-data-const 1`` constants
@@ -178,12 +180,9 @@ class RemoteStore(Store):
     @classmethod
     def from_options(cls, location: str, **options) -> RemoteStore:
         """Build from the CLI's options: update_url, graph_store_url, user, password (and any __init__ kw)."""
-        import os
         known = {"update_url", "graph_store_url", "user", "password", "engine", "timeout", "connect_timeout",
                  "max_update_bytes", "max_block_triples", "union_param", "token", "session", "check",
                  "read_only"}
-        options.setdefault("engine", os.environ.get("KG_STORE_ENGINE") or None)
-        options.setdefault("token", os.environ.get("KG_STORE_TOKEN") or None)
         unknown = set(options) - known
         if unknown:
             raise StoreError(f"option(s) {', '.join(sorted(unknown))} do not apply to a remote store {location}")
@@ -237,9 +236,14 @@ class RemoteStore(Store):
         return r
 
     # --- writes -------------------------------------------------------------------
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> None:
+        """Run a SPARQL Update; ``base_iri`` and ``prefixes`` are sent as BASE and PREFIX declarations."""
         if self.read_only:
             raise StoreError("this store was opened read-only")
+        if prefixes:
+            sparql = "".join(f"PREFIX {k}: <{v}>\n" for k, v in prefixes.items()) + sparql
+        if base_iri:
+            sparql = f"BASE {iri(base_iri)}\n" + sparql
         self._request("POST", self.update_url, what="update",
                       data=sparql.encode("utf-8"),
                       headers={"Content-Type": "application/sparql-update; charset=utf-8"})
@@ -398,10 +402,7 @@ class RemoteStore(Store):
 
     def stats(self) -> dict[str, int]:
         out = super().stats()
-        # The base counts quads in every graph; Virtuoso has system graphs: count dipkg's only.
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                           f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE_GRAPH_PREFIX}\") || ?g = <{ACTORS_GRAPH}>) }}")
-        out["quads"] = int(rows[0]["n"]) if rows else 0
+        out["quads"] = self.count()  # the base counts quads in every graph, system graphs included
         return out
 
     # --- export -------------------------------------------------------------------------
@@ -446,8 +447,17 @@ class RemoteStore(Store):
             ox.serialize(seen, out, format=_OX_RDF[fmt],
                          prefixes=_PREFIXES if fmt in ("turtle", "rdfxml") else None)
 
-    def fetch_graph(self, graph_iri: str) -> list[ox.Triple]:
-        """One graph through the Graph Store Protocol (GET), falling back to a query without one."""
+    def count(self) -> int:
+        """Quads in dipkg's graphs only (Virtuoso also holds system graphs)."""
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE_GRAPH_PREFIX}\") || ?g = <{ACTORS_GRAPH}>) }}")
+        return int(rows[0]["n"]) if rows else 0
+
+    def graph_triples(self, graph_iri: str | None) -> list[ox.Triple]:
+        """One graph through the engine's Graph Store Protocol endpoint (``--graph-store-url``, or the one
+        derived from --store), falling back to a paged query without one; [] for a graph it does not hold."""
+        if graph_iri is None:
+            return super().graph_triples(None)
         if self.graph_store_url:
             param = "graph-uri" if self.engine == "virtuoso" else "graph"
             try:

@@ -1,8 +1,8 @@
 """The Flask application factory of the SPARQL service (``server.create_app`` re-exports it).
 
-Configuration is explicit: ``create_app({"store": ..., "token": ...})`` or, for whatever the
-dict leaves out, the environment (KG_STORE, KG_TOKEN, KG_QUERY_TIMEOUT, KG_MAX_ROWS,
-KG_MAX_BODY, KG_CACHE_BYTES, KG_QUERY_PROCS, KG_METRICS_DIR, KG_MIN_CONFIDENCE).
+Configuration is explicit: ``create_app(kg.Settings(store=..., token=...))``, or without an
+argument ``Settings.from_env()`` (KG_STORE, KG_TOKEN, KG_QUERY_TIMEOUT, KG_MAX_ROWS, KG_MAX_BODY,
+KG_CACHE_BYTES, KG_THREADS, KG_QUERY_PROCS, KG_METRICS_DIR, KG_MIN_CONFIDENCE, ...; see kg.settings).
 """
 from __future__ import annotations
 
@@ -16,9 +16,7 @@ import time
 
 from flask import Flask, current_app, g, request
 
-from .. import open_store
-from ..records import DEFAULT_MIN_CONFIDENCE
-from ..store import DEFAULT_LOCATION
+from .. import Settings, SettingsError, validate
 from . import errors
 from .cache import ResponseCache
 from .errors import ApiError
@@ -32,55 +30,31 @@ log = logging.getLogger("kg.web")
 BLUEPRINTS = ["kg.web.sparql", "kg.web.graph_store", "kg.web.articles", "kg.web.ops"]
 OPTIONAL_BLUEPRINTS = ["kg.web.api", "kg.web.page"]
 
-DEFAULTS = {"store": DEFAULT_LOCATION, "token": None, "query_timeout": 10.0, "max_rows": 10_000,
-            "max_body": 10 * 2**20, "cache_bytes": 64 * 2**20, "query_procs": 2, "metrics_dir": None,
-            "min_confidence": DEFAULT_MIN_CONFIDENCE}
-_ENV = {"store": ("KG_STORE", str), "token": ("KG_TOKEN", str), "query_timeout": ("KG_QUERY_TIMEOUT", float),
-        "max_rows": ("KG_MAX_ROWS", int), "max_body": ("KG_MAX_BODY", int),
-        "cache_bytes": ("KG_CACHE_BYTES", int), "query_procs": ("KG_QUERY_PROCS", int),
-        "metrics_dir": ("KG_METRICS_DIR", str), "min_confidence": ("KG_MIN_CONFIDENCE", float)}
-
-
-def load_config(config: dict | None = None) -> dict:
-    cfg = dict(DEFAULTS)
-    for key, (env, conv) in _ENV.items():
-        if os.environ.get(env):
-            try:
-                cfg[key] = conv(os.environ[env])
-            except ValueError:
-                raise SystemExit(f"{env}={os.environ[env]!r} is not a valid {conv.__name__}") from None
-    cfg.update({k: v for k, v in (config or {}).items() if v is not None})
-    cfg["token"] = cfg["token"] or None
-    if not 0.0 <= float(cfg["min_confidence"]) <= 1.0:  # NaN fails too
-        raise SystemExit(f"min_confidence={cfg['min_confidence']!r} (KG_MIN_CONFIDENCE or --min-confidence) must be "
-                         "a number from 0 to 1")
-    return cfg
-
-
 class Service:
-    """What the blueprints share: configuration, the store, the query pool, the cache, the metrics."""
+    """What the blueprints share: the settings, the store, the query pool, the cache, the metrics."""
 
-    def __init__(self, cfg: dict):
-        self.cfg = cfg
-        self.location = cfg["store"]
-        self.store = open_store(self.location)      # reads (graph store, health) and article writes
-        self.cache = ResponseCache(int(cfg["cache_bytes"]))
-        self.metrics = Metrics(cfg.get("metrics_dir"))
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.location = settings.store
+        self.store = settings.open_store()      # reads (graph store, health) and article writes
+        self.cache = ResponseCache(settings.cache_bytes)
+        self.metrics = Metrics(settings.metrics_dir)
         self._executor: QueryExecutor | None = None
         self._lock = threading.Lock()
         self._stats: tuple[str, dict] | None = None
 
     @property
     def executor(self) -> QueryExecutor:
-        # One pool per process: gunicorn forks workers after the app may have been built.
+        # One pool per process: gunicorn forks workers after the app may have been built. The query
+        # processes open the store from its StoreConfig (location and options, picklable).
         with self._lock:
             if self._executor is None or self._executor.pid != os.getpid():
-                self._executor = QueryExecutor(self.location, int(self.cfg["query_procs"]))
+                self._executor = QueryExecutor(self.settings.store_config(), self.settings.query_slots)
             return self._executor
 
     @property
     def timeout(self) -> float:
-        return float(self.cfg["query_timeout"])
+        return self.settings.query_timeout
 
     def version(self) -> str | None:
         try:
@@ -106,7 +80,7 @@ class Service:
         from ..store.base import PREFIX_HEADER, _py
         res = self.executor.run({"op": "query", "sparql": PREFIX_HEADER + sparql, "result_format": "json",
                                  "graph_format": "turtle", "default_graphs": [], "named_graphs": [],
-                                 "max_rows": int(self.cfg["max_rows"])}, self.timeout)
+                                 "max_rows": self.settings.max_rows}, self.timeout)
         if not res.ok:
             raise ApiError(res.status if res.status < 500 else 500, res.error)
         data = json.loads(res.body)
@@ -114,7 +88,7 @@ class Service:
 
     def require_writer(self) -> None:
         """401/403 unless the request carries the configured bearer token."""
-        token = self.cfg["token"]
+        token = self.settings.token
         if not token:
             raise ApiError(403, "this service is read-only: no write token is configured. Start it with "
                                 "KG_TOKEN=<secret> in the environment (e.g. 'KG_TOKEN=s3cret kg serve') and "
@@ -173,18 +147,27 @@ def service() -> Service:
     return current_app.extensions["kg"]
 
 
-def create_app(config: dict | None = None) -> Flask:
-    cfg = load_config(config)
+def create_app(settings: Settings | None = None) -> Flask:
+    """The service for ``settings`` (default: ``Settings.from_env()``, so ``gunicorn 'server:create_app()'``
+    is configured by the same variables, with the same defaults, as ``kg serve``)."""
+    if settings is None:
+        try:
+            settings = Settings.from_env()
+        except SettingsError as e:
+            raise SystemExit(str(e)) from None
+    elif not isinstance(settings, Settings):
+        raise TypeError("create_app takes a kg.Settings, e.g. create_app(kg.Settings(store='kg-data'))")
+    validate.configure(settings.shapes, settings.ontology)
     app = Flask("kg.web")
-    app.config["MAX_CONTENT_LENGTH"] = int(cfg["max_body"])
-    app.config["MAX_FORM_MEMORY_SIZE"] = int(cfg["max_body"])
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_body
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.url_map.strict_slashes = False
-    svc = Service(cfg)
+    svc = Service(settings)
     app.extensions["kg"] = svc
     app.extensions["kg_api_select"] = _timed_select(svc)
-    errors.register(app, int(cfg["max_body"]))
+    errors.register(app, settings.max_body)
 
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)

@@ -104,7 +104,7 @@ def post_articles():
         raise ApiError(400, f"article id(s) {', '.join(sorted(dup))} appear more than once in the request")
 
     prepared, rejected = [], []
-    min_confidence = float(svc.cfg["min_confidence"])
+    min_confidence = svc.settings.min_confidence
     for a, extract in items:
         graphs, outcome = (extract_and_prepare(a, min_confidence=min_confidence) if extract
                            else prepare(a, extractor="curated", where="request"))

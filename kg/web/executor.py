@@ -81,10 +81,6 @@ def _store(location: str, read_only: bool):
     return st
 
 
-def _ox_handle(store):
-    return getattr(store, "ox", None)
-
-
 def _retry_stale(run):
     """Run a read again on a fresh snapshot when a writer deleted files the old one used (twice at most)."""
     def wrapper(location: str, job: dict) -> Result:
@@ -98,9 +94,7 @@ def _retry_stale(run):
             else:
                 if res.ok or attempt == 2 or not stale_snapshot(res.error):
                     return res
-            store = _store(location, True)
-            if hasattr(store, "reopen"):
-                store.reopen()
+            _store(location, True).reopen()
         raise AssertionError("unreachable")
     wrapper.__name__ = run.__name__
     return wrapper
@@ -112,30 +106,29 @@ def _run_query(location: str, job: dict) -> Result:
 
     from .results import serialize_boolean, serialize_solutions, serialize_solutions_native, serialize_triples
     store = _store(location, True)
-    handle = _ox_handle(store)
-    if handle is None:
+    if store.is_remote:
         return _run_remote_query(store, job)
     kwargs = {}
     if job.get("default_graphs"):
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+        kwargs["default_graph"] = list(job["default_graphs"])
     elif not job.get("named_graphs") and not job.get("own_dataset"):
         # the union default graph, unless the query has FROM / FROM NAMED (pyoxigraph would let
         # the union flag override them)
-        kwargs["use_default_graph_as_union"] = True
+        kwargs["union_default_graph"] = True
     if job.get("named_graphs"):
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+        kwargs["named_graphs"] = list(job["named_graphs"])
         if not job.get("default_graphs"):
             # named-graph-uri alone: the default graph is then empty (SPARQL 1.1 Protocol 2.1.4)
-            kwargs["default_graph"] = [ox.NamedNode("urn:x-dipkg:empty-default-graph")]
+            kwargs["default_graph"] = ["urn:x-dipkg:empty-default-graph"]
     for name in ("from_graphs", "from_named"):
         for g in job.get(name) or ():
-            if not handle.contains_named_graph(ox.NamedNode(g)):
+            if not store.has_graph(g):
                 return Result(False, status=400, error=(
                     f"FROM{' NAMED' if name == 'from_named' else ''} <{g}> names a graph this store does not "
                     "hold, and this service never fetches remote data. Use the IRI of a stored graph "
                     "(SELECT DISTINCT ?g { GRAPH ?g {} } lists them) or load the data first."))
     try:
-        res = handle.query(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES, **kwargs)
+        res = store.evaluate(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES, **kwargs)
     except SyntaxError as e:
         return Result(False, status=400, error=f"SPARQL syntax error: {e}")
     cap = job["max_rows"]
@@ -153,7 +146,7 @@ def _run_query(location: str, job: dict) -> Result:
             # through ours, which stops at the cap
             out = serialize_solutions_native(res, fmt, cap, max(1 << 20, cap * 4096))
             if out is None:
-                res = handle.query(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES, **kwargs)
+                res = store.evaluate(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES, **kwargs)
                 out = serialize_solutions(res, fmt, cap)
             body, rows, trunc = out
             return Result(True, "select", body, fmt, rows, trunc)
@@ -214,8 +207,6 @@ def _run_update(location: str, job: dict) -> Result:
     store = _store(location, False)
     try:
         store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
-    except TypeError:
-        store.update(job["sparql"])
     except SyntaxError as e:
         return Result(False, status=400, error=f"SPARQL Update syntax error: {e}")
     except Exception as e:  # StoreError wraps SyntaxError for us
@@ -229,8 +220,7 @@ def _run_update(location: str, job: dict) -> Result:
 @_retry_stale
 def _run_stats(location: str, job: dict) -> Result:
     store = _store(location, True)
-    handle = _ox_handle(store)
-    n = len(handle) if handle is not None else int(store.stats()["quads"])
+    n = store.count()
     return Result(True, "stats", value={"quads": n, "version": store.version()})
 
 
@@ -390,7 +380,7 @@ class QueryExecutor:
     """Reads: one shared query process running up to ``size`` queries at once. Updates: up to
     ``size`` single-job processes. ``run(job, timeout)`` returns a Result or raises QueryTimeout."""
 
-    def __init__(self, location: str, size: int = 2):
+    def __init__(self, location, size: int = 2):  # a path, URL or kg.store.StoreConfig: what open_store takes
         self.location = location
         self.size = max(1, size)
         self.pid = os.getpid()

@@ -6,6 +6,10 @@ identification: the graph IRI is the request URL) and ``GET /graph`` for the who
 creates a new graph and answers its IRI in Location) need the bearer token, run as one
 SPARQL Update each (atomic) and are NOT validated against the SHACL shapes: they are the
 researchers' own graphs. Article ingest (/articles) always validates.
+
+Reads go through the Store interface (``graph_triples``, ``has_graph``, ``quads``): on a remote engine a
+graph is read from its Graph Store endpoint (``--graph-store-url``, or the one derived from --store), and
+the default graph alone, which an engine does not address apart from the union, answers 501.
 """
 from __future__ import annotations
 
@@ -69,12 +73,17 @@ def _target(path: str | None):
     return None, None
 
 
-def _handle():
-    store = service().store
-    h = getattr(store, "ox", None)
-    if h is None:
-        raise ApiError(501, "the Graph Store Protocol needs the embedded store")
-    return h
+def _store():
+    return service().store
+
+
+def _triples(iri):
+    """The triples of graph ``iri`` (None: the default graph), through the Store interface."""
+    from ..store import StoreError
+    try:
+        return _store().graph_triples(iri)
+    except StoreError as e:
+        raise ApiError(501, f"{e}; this store's engine serves its own Graph Store endpoint") from None
 
 
 @bp.route("/graph", methods=["GET", "PUT", "POST", "DELETE"], defaults={"path": None})
@@ -104,21 +113,19 @@ def graph_store(path):
 
 
 def _exists(graph) -> bool:
-    h = _handle()
     if isinstance(graph, ox.DefaultGraph):
-        return next(iter(h.quads_for_pattern(None, None, None, graph)), None) is not None
-    return h.contains_named_graph(graph)
+        return bool(_triples(None))
+    return _store().has_graph(graph.value)
 
 
 def _get(graph, iri):
-    h = _handle()
     if graph is None:
         fmt = _negotiate(DATASET_ACCEPT)
-        return _stream_dataset(h, fmt)
+        return _stream_dataset(fmt)
     fmt = _negotiate(GRAPH_ACCEPT)
-    if iri is not None and not h.contains_named_graph(graph):
+    if iri is not None and not _store().has_graph(iri):
         raise ApiError(404, f"no graph <{iri}> in the store; GET /graph lists everything as TriG")
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in h.quads_for_pattern(None, None, None, graph)]
+    triples = _triples(iri)
     body = ox.serialize(triples, format=_OX_RDF[fmt],
                         prefixes=PREFIXES_OUT if fmt in ("turtle", "rdfxml") else None) or b""
     if fmt == "jsonld" and not triples:
@@ -126,10 +133,9 @@ def _get(graph, iri):
     return Response(body, content_type=f"{GRAPH_TYPES[fmt]}; charset=utf-8", headers={"Vary": "Accept"})
 
 
-def _stream_dataset(h, fmt):
+def _stream_dataset(fmt):
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
-    ox.serialize(h.quads_for_pattern(None, None, None, None), spool, format=_OX_RDF[fmt],
-                 prefixes=PREFIXES_OUT if fmt == "trig" else None)
+    ox.serialize(_store().quads(), spool, format=_OX_RDF[fmt], prefixes=PREFIXES_OUT if fmt == "trig" else None)
     spool.seek(0)
 
     def chunks():

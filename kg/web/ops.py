@@ -19,8 +19,8 @@ def health():
         resp.status_code = 503
         return resp
     return jsonify({"status": "ok", "store": svc.location, "version": st.get("version"), "quads": st.get("quads"),
-                    "writable": bool(svc.cfg["token"]), "query_timeout_s": svc.timeout,
-                    "max_rows": int(svc.cfg["max_rows"])})
+                    "writable": bool(svc.settings.token), "query_timeout_s": svc.timeout,
+                    "max_rows": svc.settings.max_rows, "query_slots": svc.settings.query_slots})
 
 
 @bp.route("/metrics", methods=["GET"])

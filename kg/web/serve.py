@@ -1,7 +1,6 @@
 """Run the service under gunicorn, programmatically (``kg serve``)."""
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 
@@ -9,8 +8,8 @@ from gunicorn.app.base import BaseApplication
 
 
 class _App(BaseApplication):
-    def __init__(self, config: dict, options: dict):
-        self._config = config
+    def __init__(self, settings, options: dict):
+        self._settings = settings
         self.options = options
         super().__init__()
 
@@ -21,40 +20,41 @@ class _App(BaseApplication):
 
     def load(self):
         from .app import create_app
-        return create_app(self._config)
+        return create_app(self._settings)
 
 
-def _prepare_store(location: str) -> None:
-    """Create the store if needed, in a child process: RocksDB must never be opened in the gunicorn
-    master, since workers forked from a process that used it crash (its thread pools do not survive fork)."""
+def _prepare_store(settings) -> None:
+    """Create an embedded store if needed, in a child process: RocksDB must never be opened in the gunicorn
+    master, since workers forked from a process that used it crash (its thread pools do not survive fork).
+    A remote store is only reached once (a wrong URL or stopped engine is reported before serving)."""
     import subprocess
     import sys
 
     from ..store import StoreError
+    if settings.remote:
+        settings.open_store().close()
+        return
     code = ("import sys\nfrom kg.store import open_store, StoreError\n"
             "try:\n    open_store(sys.argv[1]).close()\n"
             "except StoreError as e:\n    print(e, file=sys.stderr); sys.exit(3)\n")
-    r = subprocess.run([sys.executable, "-c", code, location], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-c", code, settings.store], capture_output=True, text=True)
     if r.returncode != 0:
-        raise StoreError(r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"cannot open {location!r}")
+        raise StoreError(r.stderr.strip().splitlines()[-1] if r.stderr.strip() else f"cannot open {settings.store!r}")
 
 
-def serve(location: str, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, threads: int = 4,
-          timeout: float | None = None, procs: int | None = None, access_log: bool = False,
-          min_confidence: float | None = None) -> None:
-    """``min_confidence`` None leaves it to create_app (KG_MIN_CONFIDENCE, else the default)."""
-    _prepare_store(location)
-    metrics_dir = tempfile.mkdtemp(prefix="kg-metrics-")
-    query_timeout = timeout if timeout is not None else float(os.environ.get("KG_QUERY_TIMEOUT") or 10)
-    config = {"store": location, "query_timeout": query_timeout, "metrics_dir": metrics_dir,
-              "query_procs": procs or int(os.environ.get("KG_QUERY_PROCS") or threads),
-              "min_confidence": min_confidence}
-    options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
-               "timeout": int(query_timeout + 60), "graceful_timeout": 5, "keepalive": 5,
+def serve(settings, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, access_log: bool = False) -> None:
+    """Run ``create_app(settings)`` in ``workers`` gunicorn workers of ``settings.threads`` threads each."""
+    _prepare_store(settings)
+    own_metrics_dir = settings.metrics_dir is None
+    if own_metrics_dir:     # the workers' Prometheus files, removed when the service stops
+        settings = settings.replace(metrics_dir=tempfile.mkdtemp(prefix="kg-metrics-"))
+    options = {"bind": f"{host}:{port}", "workers": workers, "threads": settings.threads, "worker_class": "gthread",
+               "timeout": int(settings.query_timeout + 60), "graceful_timeout": 5, "keepalive": 5,
                "limit_request_line": 8190, "limit_request_field_size": 16384,
                "accesslog": "-" if access_log else None, "errorlog": "-", "loglevel": "warning",
                "proc_name": "kg-serve"}
     try:
-        _App(config, options).run()
+        _App(settings, options).run()
     finally:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
+        if own_metrics_dir:
+            shutil.rmtree(settings.metrics_dir, ignore_errors=True)

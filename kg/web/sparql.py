@@ -198,7 +198,7 @@ def run_query(query: str) -> Response:
         return resp
     job = {"op": "query", "sparql": query, "result_format": result_fmt, "graph_format": graph_fmt,
            "default_graphs": default_graphs, "named_graphs": named_graphs, "base_iri": base,
-           "max_rows": int(svc.cfg["max_rows"]),
+           "max_rows": int(svc.settings.max_rows),
            "own_dataset": bool(s.from_graphs or s.from_named),
            "from_graphs": [] if protocol_dataset else s.from_graphs,
            "from_named": [] if protocol_dataset else s.from_named}
@@ -227,7 +227,7 @@ def _response(body: bytes, kind: str, fmt: str, truncated: bool, cache: str) -> 
     resp.headers["X-Cache"] = cache
     if truncated:
         resp.headers["X-Result-Truncated"] = "true"
-        resp.headers["X-Result-Row-Cap"] = str(service().cfg["max_rows"])
+        resp.headers["X-Result-Row-Cap"] = str(service().settings.max_rows)
     return resp
 
 
@@ -267,9 +267,9 @@ def service_description() -> Response:
 
 <{endpoint}> a sd:Service ;
   rdfs:label "dipkg SPARQL endpoint" ;
-  dcterms:description "Diplomatic events from news articles. The default graph is the union of all graphs; each article is a named graph. SERVICE, LOAD and FROM of graphs this store does not hold are refused. Queries stop after {svc.timeout:g} s; results are capped at {int(svc.cfg['max_rows']):,} rows (header X-Result-Truncated). Writes need a bearer token{'' if svc.cfg['token'] else ' (none is configured: read-only)'}." ;
+  dcterms:description "Diplomatic events from news articles. The default graph is the union of all graphs; each article is a named graph. SERVICE, LOAD and FROM of graphs this store does not hold are refused. Queries stop after {svc.timeout:g} s; results are capped at {svc.settings.max_rows:,} rows (header X-Result-Truncated). Writes need a bearer token{'' if svc.settings.token else ' (none is configured: read-only)'}." ;
   sd:endpoint <{endpoint}> ;
-  sd:supportedLanguage sd:SPARQL11Query{', sd:SPARQL11Update' if svc.cfg['token'] else ''} ;
+  sd:supportedLanguage sd:SPARQL11Query{', sd:SPARQL11Update' if svc.settings.token else ''} ;
   sd:feature sd:UnionDefaultGraph ;
   sd:resultFormat {', '.join('formats:' + f for f in _SD_FORMATS)} ;
   sd:defaultDataset [
