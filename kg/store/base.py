@@ -24,6 +24,14 @@ class StoreError(RuntimeError):
     """The store could not do what was asked; the message says what to do next."""
 
 
+class StoreRejected(StoreError):
+    """The store refused the request itself (a syntax error, an engine's HTTP 4xx): the caller has to change it."""
+
+
+class StoreUnavailable(StoreError):
+    """The store could not be reached or did not answer in time: retrying later may work."""
+
+
 @dataclass
 class QueryResult:
     """A query's answer, already serialised: ``kind`` is 'select', 'ask' or 'graph'."""

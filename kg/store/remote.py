@@ -51,7 +51,7 @@ from rdflib import Graph
 
 from ..rdf import ACTORS_GRAPH, BASE
 from .base import (DATASET_FORMATS, OX_RDF_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
-                   StoreError, labelled_actors, relabel_update, replace_articles_update, settle_batch_labels)
+                   StoreError, StoreRejected, StoreUnavailable, labelled_actors, relabel_update, replace_articles_update, settle_batch_labels)
 from .terms import iri, triple_lines
 
 ARTICLE_GRAPH_PREFIX = f"{BASE}article/"
@@ -214,13 +214,13 @@ class RemoteStore(Store):
                 r = self.session.request(method, url, timeout=self.timeout, **kw)
         except requests.exceptions.ConnectionError as e:
             reason = "connection refused" if "refused" in str(e).lower() else f"connection failed ({_short(e)})"
-            raise StoreError(f"cannot reach {url}: {reason}; is the engine running? check --store"
+            raise StoreUnavailable(f"cannot reach {url}: {reason}; is the engine running? check --store"
                              + (" and --update-url" if url == self.update_url != self.query_url else "")) from e
         except requests.exceptions.Timeout as e:
-            raise StoreError(f"{url} did not answer {what} within {self.timeout[1]:.0f} s; the engine may be "
+            raise StoreUnavailable(f"{url} did not answer {what} within {self.timeout[1]:.0f} s; the engine may be "
                              "overloaded, or the request too big") from e
         except requests.exceptions.RequestException as e:
-            raise StoreError(f"request to {url} failed: {_short(e)}") from e
+            raise StoreUnavailable(f"request to {url} failed: {_short(e)}") from e
         if r.status_code in (401, 403):
             hint = ("pass --store-user and --store-password (env KG_STORE_USER, KG_STORE_PASSWORD)"
                     if not self._user else "check --store-user and --store-password")
@@ -233,7 +233,8 @@ class RemoteStore(Store):
                     and "permission" in r.text.lower():
                 raise StoreError(f"{url} refused the update: {_body(r)}; pass --store-user/--store-password "
                                  "(Virtuoso's /sparql-auth) or GRANT SPARQL_UPDATE TO \"SPARQL\" in isql")
-            raise StoreError(f"{url} rejected the {what} (HTTP {r.status_code}): {_body(r)}")
+            error = StoreRejected if r.status_code < 500 else StoreError
+            raise error(f"{url} rejected the {what} (HTTP {r.status_code}): {_body(r)}")
         return r
 
     # --- writes -------------------------------------------------------------------

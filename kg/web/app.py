@@ -21,8 +21,8 @@ from ..records import DEFAULT_MIN_CONFIDENCE
 from ..store import DEFAULT_LOCATION
 from . import errors
 from .cache import ResponseCache
-from .errors import ApiError
-from .executor import QueryExecutor
+from .errors import ApiError, query_error
+from .executor import QueryError, QueryTimeout, executor_for
 from .metrics import Metrics
 
 log = logging.getLogger("kg.web")
@@ -66,17 +66,26 @@ class Service:
         self.store = open_store(self.location)      # reads (graph store, health) and article writes
         self.cache = ResponseCache(int(cfg["cache_bytes"]))
         self.metrics = Metrics(cfg.get("metrics_dir"))
-        self._executor: QueryExecutor | None = None
+        self._executor = None
         self._lock = threading.Lock()
         self._stats: tuple[str, dict] | None = None
 
     @property
-    def executor(self) -> QueryExecutor:
+    def executor(self):
         # One pool per process: gunicorn forks workers after the app may have been built.
         with self._lock:
             if self._executor is None or self._executor.pid != os.getpid():
-                self._executor = QueryExecutor(self.location, int(self.cfg["query_procs"]))
+                self._executor = executor_for(self.location, int(self.cfg["query_procs"]))
             return self._executor
+
+    def run(self, job: dict):
+        """Run a job under the query timeout; a failure becomes the ApiError that errors.QUERY_STATUS gives it."""
+        try:
+            return self.executor.run(job, self.timeout)
+        except QueryError as e:
+            if isinstance(e, QueryTimeout):
+                self.metrics.inc("query_timeouts")
+            raise query_error(e, "update" if job.get("op") == "update" else "query") from None
 
     @property
     def timeout(self) -> float:
@@ -93,9 +102,7 @@ class Service:
         v = self.version()
         if self._stats is not None and self._stats[0] == v and v is not None:
             return self._stats[1]
-        res = self.executor.run({"op": "stats"}, self.timeout)
-        if not res.ok:
-            raise RuntimeError(res.error)
+        res = self.run({"op": "stats"})
         self._stats = (v, res.value)
         return res.value
 
@@ -104,11 +111,9 @@ class Service:
         import json
 
         from ..store.base import PREFIX_HEADER, _py
-        res = self.executor.run({"op": "query", "sparql": PREFIX_HEADER + sparql, "result_format": "json",
-                                 "graph_format": "turtle", "default_graphs": [], "named_graphs": [],
-                                 "max_rows": int(self.cfg["max_rows"])}, self.timeout)
-        if not res.ok:
-            raise ApiError(res.status if res.status < 500 else 500, res.error)
+        res = self.run({"op": "query", "sparql": PREFIX_HEADER + sparql, "result_format": "json",
+                        "graph_format": "turtle", "default_graphs": [], "named_graphs": [],
+                        "max_rows": int(self.cfg["max_rows"])})
         data = json.loads(res.body)
         return [{k: _py(v) for k, v in row.items()} for row in data["results"]["bindings"]]
 
@@ -130,18 +135,8 @@ class Service:
 
 
 def _timed_select(svc: Service):
-    """For other blueprints (the dashboard API): Service.select, with timeouts answered as JSON 503s."""
-    from .executor import ExecutorBusy, QueryTimeout
-
-    def select(sparql: str) -> list[dict]:
-        try:
-            return svc.select(sparql)
-        except QueryTimeout as e:
-            svc.metrics.inc("query_timeouts")
-            raise ApiError(503, f"query exceeded {e.seconds:g} s; narrow the filters") from None
-        except ExecutorBusy:
-            raise ApiError(503, "all query processes are busy; retry in a moment") from None
-    return select
+    """For other blueprints (the dashboard API): Service.select, whose failures are JSON ApiErrors."""
+    return svc.select
 
 
 def _buffer_unsized_body(environ: dict, limit: int) -> None:

@@ -6,6 +6,9 @@ import logging
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from .executor import (NotAcceptable, QueryBusy, QueryCrashed, QueryError, QueryRejected, QueryTimeout,
+                       StoreFailed, StoreUnavailable)
+
 log = logging.getLogger("kg.web")
 
 HINTS = {
@@ -31,6 +34,39 @@ class ApiError(Exception):
         self.extra = extra
 
 
+# The one table from a query failure's type to its HTTP answer: (status, retry later?, what to do next).
+# Timeouts and busy or dead workers are 503 with Retry-After: the same request may work in a moment,
+# or once narrowed; a store failure is the server's (500), a rejected query the client's (400).
+QUERY_STATUS: list[tuple[type, int, bool, str]] = [
+    (QueryTimeout, 503, True, "add LIMIT or narrow the pattern (bind more variables, filter early, avoid "
+                              "cartesian products)"),
+    (QueryBusy, 503, True, ""),
+    (QueryCrashed, 503, True, ""),
+    (QueryRejected, 400, False, ""),
+    (NotAcceptable, 406, False, ""),
+    (StoreUnavailable, 503, True, "retry in a moment; if it persists, check that the store's engine is running"),
+    (StoreFailed, 500, False, ""),
+]
+
+
+def query_error(e: QueryError, what: str = "query") -> ApiError:
+    """The ApiError that answers ``e`` (raised while running a ``what``: query, update, write)."""
+    for cls, status, retry, hint in QUERY_STATUS:
+        if isinstance(e, cls):
+            break
+    else:
+        cls, status, retry, hint = QueryError, 500, False, ""
+    if isinstance(e, QueryTimeout):
+        message, extra = f"{what} {e}", {"timeout_seconds": e.seconds}
+    elif isinstance(e, StoreFailed) and not isinstance(e, StoreUnavailable):
+        message, extra = f"the store failed on this {what}: {e}", {}
+    else:
+        message, extra = str(e), {}
+    if hint:
+        message = f"{message}; {hint}"
+    return ApiError(status, message, headers={"Retry-After": "1"} if retry else None, **extra)
+
+
 def error_response(status: int, message: str, headers: dict | None = None, **extra):
     body = {"error": message, "status": status}
     body.update(extra)
@@ -45,6 +81,11 @@ def register(app: Flask, max_body: int) -> None:
     @app.errorhandler(ApiError)
     def _api_error(e: ApiError):
         return error_response(e.status, e.message, e.headers, **e.extra)
+
+    @app.errorhandler(QueryError)
+    def _query_error(e: QueryError):
+        a = query_error(e)
+        return error_response(a.status, a.message, a.headers, **a.extra)
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, request
 from ..rdf import PREFIXES
 from .app import service
 from .errors import ApiError, best_match
-from .executor import ExecutorBusy, ExecutorCrashed, QueryTimeout
+from .executor import NotAcceptable
 from .sparqlscan import ScanError, inject_using, scan
 
 bp = Blueprint("sparql", __name__)
@@ -156,21 +156,8 @@ def _refuse(s, what: str) -> None:
 
 
 def _run(job: dict):
-    svc = service()
-    try:
-        return svc.executor.run(job, svc.timeout)
-    except QueryTimeout as e:
-        svc.metrics.inc("query_timeouts")
-        what = "update" if job["op"] == "update" else "query"
-        raise ApiError(503, f"{what} exceeded {e.seconds:g} s and was stopped; add LIMIT or narrow the pattern "
-                            "(bind more variables, filter early, avoid cartesian products)",
-                       timeout_seconds=e.seconds, headers={"Retry-After": "1"}) from None
-    except ExecutorBusy:
-        raise ApiError(503, "all query processes are busy; retry in a moment",
-                       headers={"Retry-After": "1"}) from None
-    except ExecutorCrashed as e:
-        raise ApiError(503, f"the query process died ({e}); the query may need more memory than the "
-                            "server has: add LIMIT or narrow the pattern", headers={"Retry-After": "1"}) from None
+    """Run a job in the service's executor; a failure is answered by errors.QUERY_STATUS (via Service.run)."""
+    return service().run(job)
 
 
 def run_query(query: str) -> Response:
@@ -202,15 +189,13 @@ def run_query(query: str) -> Response:
            "own_dataset": bool(s.from_graphs or s.from_named),
            "from_graphs": [] if protocol_dataset else s.from_graphs,
            "from_named": [] if protocol_dataset else s.from_named}
-    res = _run(job)
-    svc.metrics.query_latency(time.monotonic() - t0)
-    if not res.ok:
-        if res.status == 406:
-            raise ApiError(406, f"cannot answer this {res.kind.upper() if res.kind != 'graph' else 'CONSTRUCT/DESCRIBE'} "
-                                f"query in {request.headers.get('Accept')!r}")
-        if res.status >= 500:
-            raise ApiError(500, f"the store failed on this query: {res.error}")
-        raise ApiError(res.status, res.error)
+    try:
+        res = _run(job)
+    except NotAcceptable as e:
+        raise ApiError(406, f"cannot answer this {e.kind.upper() if e.kind != 'graph' else 'CONSTRUCT/DESCRIBE'} "
+                            f"query in {request.headers.get('Accept')!r}") from None
+    finally:
+        svc.metrics.query_latency(time.monotonic() - t0)
     svc.metrics.inc("cache_misses")
     if res.truncated:
         svc.metrics.inc("truncated_results")
@@ -241,11 +226,7 @@ def run_update(update: str) -> Response:
         update = inject_using(update, using, using_named)
     except ScanError as e:
         raise ApiError(400, str(e)) from None
-    res = _run({"op": "update", "sparql": update, "base_iri": request.base_url})
-    if not res.ok:
-        if res.status >= 500:
-            raise ApiError(500, f"the store failed on this update: {res.error}")
-        raise ApiError(res.status, res.error)
+    _run({"op": "update", "sparql": update, "base_iri": request.base_url})
     return Response(status=204)
 
 
