@@ -2,7 +2,7 @@
 
 Configuration is explicit: ``create_app({"store": ..., "token": ...})`` or, for whatever the
 dict leaves out, the environment (KG_STORE, KG_TOKEN, KG_QUERY_TIMEOUT, KG_MAX_ROWS,
-KG_MAX_BODY, KG_CACHE_BYTES, KG_QUERY_PROCS, KG_METRICS_DIR, KG_MIN_CONFIDENCE).
+KG_MAX_BODY, KG_CACHE_BYTES, KG_QUERY_PROCS, KG_METRICS_DIR, KG_MIN_CONFIDENCE, KG_INGEST_TIMEOUT).
 """
 from __future__ import annotations
 
@@ -34,11 +34,12 @@ OPTIONAL_BLUEPRINTS = ["kg.web.api", "kg.web.page"]
 
 DEFAULTS = {"store": DEFAULT_LOCATION, "token": None, "query_timeout": 10.0, "max_rows": 10_000,
             "max_body": 10 * 2**20, "cache_bytes": 64 * 2**20, "query_procs": 2, "metrics_dir": None,
-            "min_confidence": DEFAULT_MIN_CONFIDENCE}
+            "min_confidence": DEFAULT_MIN_CONFIDENCE, "ingest_timeout": 30.0}
 _ENV = {"store": ("KG_STORE", str), "token": ("KG_TOKEN", str), "query_timeout": ("KG_QUERY_TIMEOUT", float),
         "max_rows": ("KG_MAX_ROWS", int), "max_body": ("KG_MAX_BODY", int),
         "cache_bytes": ("KG_CACHE_BYTES", int), "query_procs": ("KG_QUERY_PROCS", int),
-        "metrics_dir": ("KG_METRICS_DIR", str), "min_confidence": ("KG_MIN_CONFIDENCE", float)}
+        "metrics_dir": ("KG_METRICS_DIR", str), "min_confidence": ("KG_MIN_CONFIDENCE", float),
+        "ingest_timeout": ("KG_INGEST_TIMEOUT", float)}
 
 
 def load_config(config: dict | None = None) -> dict:
@@ -67,6 +68,7 @@ class Service:
         self.cache = ResponseCache(int(cfg["cache_bytes"]))
         self.metrics = Metrics(cfg.get("metrics_dir"))
         self._executor = None
+        self._ingest_pool = None
         self._lock = threading.Lock()
         self._stats: tuple[str, dict] | None = None
 
@@ -77,6 +79,27 @@ class Service:
             if self._executor is None or self._executor.pid != os.getpid():
                 self._executor = executor_for(self.location, int(self.cfg["query_procs"]))
             return self._executor
+
+    def prepare(self, items: list, min_confidence: float) -> list:
+        """Extract (where asked) and validate the articles of one POST /articles in a killable worker process.
+
+        spaCy, the extraction rules and pyshacl cannot be interrupted in-thread, so they run in a
+        one-process pool of the executor's own kind (its spaCy model loaded once); when they overrun
+        KG_INGEST_TIMEOUT the worker is killed and nothing is written (the write only follows a result).
+        """
+        from .executor import QueryExecutor
+        with self._lock:
+            if self._ingest_pool is None or self._ingest_pool.pid != os.getpid():
+                self._ingest_pool = QueryExecutor(self.location, 1)
+            pool = self._ingest_pool
+        timeout = float(self.cfg["ingest_timeout"])
+        try:
+            return pool.run({"op": "prepare", "items": items, "min_confidence": min_confidence}, timeout).value
+        except QueryError as e:
+            raise query_error(e, "extracting and validating the article(s)", hint=(
+                "nothing was stored. Post fewer or shorter articles per request (one at a time for long "
+                "texts), or send curated 'events' so that nothing is extracted; the limit is KG_INGEST_TIMEOUT"
+            ) if isinstance(e, QueryTimeout) else None) from None
 
     def run(self, job: dict):
         """Run a job under the query timeout; a failure becomes the ApiError that errors.QUERY_STATUS gives it."""

@@ -49,21 +49,23 @@ QUERY_STATUS: list[tuple[type, int, bool, str]] = [
 ]
 
 
-def query_error(e: QueryError, what: str = "query") -> ApiError:
-    """The ApiError that answers ``e`` (raised while running a ``what``: query, update, write)."""
-    for cls, status, retry, hint in QUERY_STATUS:
+def query_error(e: QueryError, what: str = "query", hint: str | None = None) -> ApiError:
+    """The ApiError that answers ``e`` (raised while running a ``what``: query, update, ...); ``hint``
+    replaces the table's advice when the caller knows better what to do next."""
+    status, retry, advice = 500, False, ""
+    for cls, code, again, text in QUERY_STATUS:
         if isinstance(e, cls):
+            status, retry, advice = code, again, text
             break
-    else:
-        cls, status, retry, hint = QueryError, 500, False, ""
     if isinstance(e, QueryTimeout):
         message, extra = f"{what} {e}", {"timeout_seconds": e.seconds}
     elif isinstance(e, StoreFailed) and not isinstance(e, StoreUnavailable):
         message, extra = f"the store failed on this {what}: {e}", {}
     else:
         message, extra = str(e), {}
-    if hint:
-        message = f"{message}; {hint}"
+    advice = hint if hint is not None else advice
+    if advice:
+        message = f"{message}; {advice}"
     return ApiError(status, message, headers={"Retry-After": "1"} if retry else None, **extra)
 
 

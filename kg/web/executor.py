@@ -227,6 +227,17 @@ def _stats(store, job: dict) -> Result:
     return Result("stats", value={"quads": n, "version": store.version()})
 
 
+def _prepare(job: dict) -> Result:
+    """POST /articles: extract (where asked) and validate each article; ``value`` is [(graphs, outcome)]."""
+    from ..batch import extract_and_prepare
+    from ..ingest import prepare
+    out = []
+    for article, extract in job["items"]:
+        out.append(extract_and_prepare(article, min_confidence=job["min_confidence"]) if extract
+                   else prepare(article, extractor="curated", where="request"))
+    return Result("prepare", value=out)
+
+
 def run_job(store, job: dict) -> Result:
     """Run one job on ``store``; every failure comes out as a :class:`QueryError` subclass."""
     from ..store import StoreError
@@ -237,6 +248,8 @@ def run_job(store, job: dict) -> Result:
             return (_query_embedded if getattr(store, "ox", None) is not None else _query_remote)(store, job)
         if op == "update":
             return _update(store, job)
+        if op == "prepare":
+            return _prepare(job)
         if op == "stats":
             return (_retry_stale(_stats) if hasattr(store, "reopen") else _stats)(store, job)
         raise ValueError(f"unknown job {op!r}")
@@ -270,7 +283,8 @@ def worker_main(conn, location: str) -> None:
         except (EOFError, OSError):
             return
         try:
-            res = run_job(_store(location, job["op"] != "update"), job)
+            store = None if job["op"] == "prepare" else _store(location, job["op"] != "update")
+            res = run_job(store, job)
         except QueryError as e:
             res = e
         except Exception as e:  # opening the store failed: report, never die on a job
@@ -392,7 +406,9 @@ class QueryExecutor:
 
 
 class DirectExecutor:
-    """A remote engine: jobs run in the calling thread, bounded by the store's own HTTP timeouts."""
+    """A remote engine: jobs run in the calling thread, bounded by the store's own HTTP timeouts.
+
+    (POST /articles still extracts in a QueryExecutor: spaCy runs here, not in the engine.)"""
 
     def __init__(self, store):
         self.store = store
