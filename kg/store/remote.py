@@ -49,7 +49,7 @@ import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 from rdflib import Graph
 
-from ..rdf import ACTORS_GRAPH, BASE
+from ..rdf import ACTORS_GRAPH, BASE, PREFIXES
 from .base import (DATASET_FORMATS, OX_RDF_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
                    StoreError, StoreRejected, StoreUnavailable, labelled_actors, relabel_update, replace_articles_update, settle_batch_labels)
 from .terms import iri, triple_lines
@@ -65,10 +65,7 @@ _MEDIA_TO_OX_RDF.update({"application/x-turtle": ox.RdfFormat.TURTLE, "text/plai
                          "application/xml": ox.RdfFormat.RDF_XML})
 _MEDIA_TO_OX_RESULTS = {m: _OX_RESULTS[k] for k, m in RESULT_FORMATS.items()}
 _MEDIA_TO_OX_RESULTS["application/json"] = ox.QueryResultsFormat.JSON
-_PREFIXES = {"dip": "https://w3id.org/dipkg/ontology#", "prov": "http://www.w3.org/ns/prov#",
-             "dcterms": "http://purl.org/dc/terms/", "schema": "https://schema.org/",
-             "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-             "skos": "http://www.w3.org/2004/02/skos/core#"}
+_PREFIXES = PREFIXES
 
 _IRI_OR_COMMENT = re.compile(r"<[^<>\s]*>|#[^\n]*")
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)

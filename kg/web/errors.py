@@ -24,10 +24,14 @@ HINTS = {
 
 
 class ApiError(Exception):
-    """An error answer: ``status`` and a human message; ``extra`` fields are merged into the JSON body."""
+    """An error answer: ``status`` and a human message; ``parameter`` names the request parameter at fault;
+    ``extra`` fields are merged into the JSON body."""
 
-    def __init__(self, status: int, message: str, *, headers: dict | None = None, **extra):
+    def __init__(self, status: int, message: str, parameter: str | None = None, *, headers: dict | None = None,
+                 **extra):
         super().__init__(message)
+        if parameter:
+            extra = {"parameter": parameter, **extra}
         self.status = status
         self.message = message
         self.headers = headers or {}
