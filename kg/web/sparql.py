@@ -8,41 +8,20 @@ from flask import Blueprint, Response, request
 
 from ..rdf import PREFIXES
 from .app import service
-from .errors import ApiError, best_match
+from .errors import ApiError
 from .executor import NotAcceptable
+from .formats import FORMAT_ALIASES, GRAPH_ACCEPT, GRAPH_TYPES, RESULT_ACCEPT, RESULT_TYPES, best_match
 from .sparqlscan import ScanError, inject_using, scan
 
 bp = Blueprint("sparql", __name__)
 
-RESULT_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                "csv": "text/csv", "tsv": "text/tab-separated-values"}
-GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
-               "rdfxml": "application/rdf+xml", "nquads": "application/n-quads", "trig": "application/trig"}
-# Accept negotiation, in order of preference (the first is the default for */*).
-RESULT_ACCEPT = [("application/sparql-results+json", "json"), ("application/json", "json"),
-                 ("application/sparql-results+xml", "xml"), ("application/xml", "xml"), ("text/xml", "xml"),
-                 ("text/csv", "csv"), ("text/tab-separated-values", "tsv"), ("text/plain", "tsv"),
-                 ("application/javascript", "json"), ("text/javascript", "json")]
-GRAPH_ACCEPT = [("text/turtle", "turtle"), ("application/x-turtle", "turtle"), ("application/n-triples", "ntriples"),
-                ("text/plain", "ntriples"), ("application/ld+json", "jsonld"), ("application/json", "jsonld"),
-                ("application/rdf+xml", "rdfxml"), ("application/xml", "rdfxml"), ("text/xml", "rdfxml"),
-                ("text/n3", "turtle"), ("text/rdf+n3", "turtle")]
-FORMAT_ALIASES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
-                  "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples",
-                  "n-triples": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "rdfxml",
-                  "rdf": "rdfxml", "rdf/xml": "rdfxml", "application/sparql-results+json": "json",
-                  "application/sparql-results+xml": "xml", "text/csv": "csv",
-                  "text/tab-separated-values": "tsv", "text/turtle": "turtle",
-                  "application/n-triples": "ntriples", "application/ld+json": "jsonld",
-                  "application/rdf+xml": "rdfxml", "application/json": "json"}
 # when ?format= names one family, which format serves the other
 _PAIRED = {"json": "jsonld", "xml": "rdfxml", "csv": "ntriples", "tsv": "ntriples",
            "turtle": "json", "ntriples": "json", "jsonld": "json", "rdfxml": "xml"}
 
 
 def _accept(table) -> str | None:
-    best = best_match(request.headers.get("Accept"), [m for m, _ in table])
-    return dict(table).get(best) if best else None
+    return best_match(request.accept_mimetypes, table)
 
 
 def negotiate() -> tuple[str | None, str | None]:
