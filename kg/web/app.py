@@ -77,7 +77,7 @@ class Service:
         # One pool per process: gunicorn forks workers after the app may have been built.
         with self._lock:
             if self._executor is None or self._executor.pid != os.getpid():
-                self._executor = executor_for(self.location, int(self.cfg["query_procs"]))
+                self._executor = executor_for(self.location, int(self.cfg["query_procs"]), self.store)
             return self._executor
 
     def prepare(self, items: list, min_confidence: float) -> list:

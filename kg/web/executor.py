@@ -422,9 +422,10 @@ class DirectExecutor:
         pass
 
 
-def executor_for(location: str, size: int):
-    """The executor that fits the store at ``location``: worker processes for a directory, direct calls for a URL."""
+def executor_for(location: str, size: int, store=None):
+    """The executor that fits the store at ``location``: worker processes for a directory, direct calls for a URL
+    (on ``store`` when the caller has that remote store open already)."""
     if location.startswith(("http://", "https://")):
         from ..store import open_store
-        return DirectExecutor(open_store(location))
+        return DirectExecutor(store if store is not None else open_store(location))
     return QueryExecutor(location, size)
