@@ -41,7 +41,8 @@ class QueryResult:
     media_type: str
 
 
-# SPARQL result and RDF formats by short name -> media type.
+# SPARQL result and RDF formats by short name -> media type, and -> pyoxigraph format: the one table of each
+# (the web layer's Accept tables in kg/web/formats.py build on them).
 RESULT_FORMATS = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -60,6 +61,8 @@ DATASET_FORMATS = {"nquads", "trig", "jsonld"}
 OX_RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
                   "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
                   "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+OX_RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                     "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 
 PREFIX_HEADER = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 

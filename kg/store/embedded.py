@@ -18,10 +18,9 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..rdf import ACTORS_GRAPH, PREFIXES
-from .base import OX_RDF_FORMATS, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError, StoreRejected
+from .base import OX_RDF_FORMATS, OX_RESULT_FORMATS, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError, StoreRejected
 
-_OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_OX_RESULTS = OX_RESULT_FORMATS
 _OX_RDF = OX_RDF_FORMATS
 
 

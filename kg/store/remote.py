@@ -50,14 +50,13 @@ from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 from rdflib import Graph
 
 from ..rdf import ACTORS_GRAPH, BASE, PREFIXES
-from .base import (DATASET_FORMATS, OX_RDF_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
+from .base import (DATASET_FORMATS, OX_RDF_FORMATS, OX_RESULT_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
                    StoreError, StoreRejected, StoreUnavailable, labelled_actors, relabel_update, replace_articles_update, settle_batch_labels)
 from .terms import iri, triple_lines
 
 ARTICLE_GRAPH_PREFIX = f"{BASE}article/"
 
-_OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_OX_RESULTS = OX_RESULT_FORMATS
 _OX_RDF = OX_RDF_FORMATS
 _MEDIA_TO_OX_RDF = {m: _OX_RDF[k] for k, m in RDF_FORMATS.items()}
 _MEDIA_TO_OX_RDF.update({"application/x-turtle": ox.RdfFormat.TURTLE, "text/plain": ox.RdfFormat.N_TRIPLES,
