@@ -243,15 +243,18 @@ def run_job(store, job: dict) -> Result:
     from ..store import StoreError
     from ..store.base import StoreRejected, StoreUnavailable as _Unreachable
     op = job["op"]
+    # embedded or remote, asked without touching ``store.ox``: that re-opens a stale snapshot, and may fail
+    # in doing so (a writer removed its files), which the retry in _retry_stale is there to absorb
+    embedded = hasattr(store, "reopen")
     try:
         if op == "query":
-            return (_query_embedded if getattr(store, "ox", None) is not None else _query_remote)(store, job)
+            return (_query_embedded if embedded else _query_remote)(store, job)
         if op == "update":
             return _update(store, job)
         if op == "prepare":
             return _prepare(job)
         if op == "stats":
-            return (_retry_stale(_stats) if hasattr(store, "reopen") else _stats)(store, job)
+            return (_retry_stale(_stats) if embedded else _stats)(store, job)
         raise ValueError(f"unknown job {op!r}")
     except QueryError:
         raise
