@@ -10,7 +10,6 @@ disk, the median write and read times, and the read path the store reports (``re
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile

@@ -27,13 +27,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .records import Agreement, Article, Award, Event, TradeTarget, Visit, event_to_json
+from .countries import country_names  # noqa: F401 (kg.rdf.country_names: the table lives in kg/countries.py)
 
 DIP = Namespace("https://w3id.org/dipkg/ontology#")
 SCHEMA = Namespace("https://schema.org/")
@@ -155,14 +154,6 @@ def event_iri(article_id: str, event: Event) -> URIRef:
     """
     content = {k: v for k, v in event_to_json(event).items() if k not in _NOT_CONTENT}
     return URIRef(f"{BASE}event/{article_key(article_id)}-{_digest(json.dumps(content, sort_keys=True), 12)}")
-
-
-@lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    """ISO 3166-1 alpha-3 -> English short name, from the table shipped in kg/data."""
-    text = (Path(__file__).parent / "data" / "countries.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    return {r[0]: r[2] for r in rows[1:]}
 
 
 def is_country_code(party: str) -> bool:

@@ -11,7 +11,12 @@ from pathlib import Path
 
 from .records import Article, RecordError, article_from_json
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""The one limit on an input file (an article, or a JSONL file of many curated articles): 20 MB.
+
+One article's *text* has its own, smaller limit (``kg.extract.inputs.MAX_BYTES``, 2 MB), which
+also bounds the time extraction takes."""
+MAX_BYTES = MAX_FILE_BYTES
 
 
 def _load_json(text: str, where: str):
@@ -25,19 +30,34 @@ def _load_json(text: str, where: str):
                           hint="an article is a flat JSON object; check the file is not corrupt") from None
 
 
-def _read_text(path: Path) -> str:
-    if not path.is_file():
-        raise RecordError("no such file", where=str(path), hint="check the path")
-    if path.stat().st_size > MAX_BYTES:
-        raise RecordError(f"file is larger than {MAX_BYTES // 2**20} MB", where=str(path),
-                          hint="split it into JSONL lines or smaller files")
-    data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise RecordError("binary file, not JSON", where=str(path), hint="give a UTF-8 JSON or JSONL file")
+def read_file_text(path: Path, where: str | None = None) -> str:
+    """A UTF-8 input file's text, or a RecordError (raised) saying what is wrong with the file.
+
+    The one reader of input files: ``kg import`` (curated JSON/JSONL) and ``kg ingest`` (text,
+    HTML, JSON) both read through it, under :data:`MAX_FILE_BYTES`.
+    """
+    where = where or str(path)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise RecordError(f"not UTF-8 (byte {e.start})", where=str(path), hint="re-save the file as UTF-8")
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RecordError(f"cannot read the file: {exc.strerror}", where=where,
+                          hint="check the path and permissions") from None
+    if not path.is_file():
+        raise RecordError("not a file", where=where, hint="give a file, or a directory to `kg ingest`")
+    if size == 0:
+        raise RecordError("the file is empty", where=where, hint="remove it or give it the article")
+    if size > MAX_FILE_BYTES:
+        raise RecordError(f"the file is too large ({size / 1e6:.1f} MB; limit {MAX_FILE_BYTES / 1e6:.0f} MB)",
+                          where=where, hint="split it into JSONL lines or one file per article")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise RecordError("this looks like a binary file, not text", where=where,
+                          hint="give plain text, HTML, article JSON or JSONL")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"not UTF-8 text (bad byte at offset {exc.start})", where=where,
+                          hint="re-save the file as UTF-8") from None
 
 
 def read_annotated(paths: Iterable[str], *, with_events: bool = True) -> Iterator[tuple[Article, str] | RecordError]:
@@ -45,7 +65,7 @@ def read_annotated(paths: Iterable[str], *, with_events: bool = True) -> Iterato
     for p in paths:
         path = Path(p)
         try:
-            text = _read_text(path)
+            text = read_file_text(path)
         except RecordError as e:
             yield e
             continue

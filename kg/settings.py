@@ -52,6 +52,7 @@ class Settings:
     query_procs: int | None = None              # queries at once per worker; None = one per thread
     metrics_dir: str | None = None              # Prometheus files shared by the workers
     min_confidence: float = DEFAULT_MIN_CONFIDENCE  # POST /articles: extracted events below this are left out
+    ingest_timeout: float = 30.0                # POST /articles: seconds for extraction and validation
 
     ENV = {"store": "KG_STORE", "update_url": "KG_UPDATE_URL", "graph_store_url": "KG_GRAPH_STORE_URL",
            "store_user": "KG_STORE_USER", "store_password": "KG_STORE_PASSWORD",
@@ -59,7 +60,8 @@ class Settings:
            "shapes": "KG_SHAPES", "ontology": "KG_ONTOLOGY", "token": "KG_TOKEN",
            "query_timeout": "KG_QUERY_TIMEOUT", "max_rows": "KG_MAX_ROWS", "max_body": "KG_MAX_BODY",
            "cache_bytes": "KG_CACHE_BYTES", "threads": "KG_THREADS", "query_procs": "KG_QUERY_PROCS",
-           "metrics_dir": "KG_METRICS_DIR", "min_confidence": "KG_MIN_CONFIDENCE"}
+           "metrics_dir": "KG_METRICS_DIR", "min_confidence": "KG_MIN_CONFIDENCE",
+           "ingest_timeout": "KG_INGEST_TIMEOUT"}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -88,7 +90,7 @@ class Settings:
             return SettingsError(f"{self._source(name)} is {getattr(self, name)!r}: it {what}")
         if not self.store:
             raise bad("store", "give a store directory or an http(s):// SPARQL query endpoint")
-        for name in ("query_timeout",):
+        for name in ("query_timeout", "ingest_timeout"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 raise bad(name, "must be a number of seconds above 0, e.g. 10")
@@ -145,7 +147,7 @@ class Settings:
 ENGINES = ("oxigraph", "virtuoso", "fuseki", "graphdb", "neptune", "generic")
 SECRETS = {"store_password", "store_token", "token"}
 _INTS = {"max_rows", "max_body", "cache_bytes", "threads", "query_procs"}
-_FLOATS = {"query_timeout", "min_confidence"}
+_FLOATS = {"query_timeout", "min_confidence", "ingest_timeout"}
 
 
 def _option(name: str) -> str:

@@ -30,6 +30,8 @@ from pyshacl.graph_abstraction import RdfLibDataGraph
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 
+from .rdf import PREFIXES as RDF_PREFIXES
+
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
@@ -37,16 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]  # the checkout, when kg is not insta
 RESOURCE_BASE = "https://w3id.org/dipkg/resource/"
 DIP = rdflib.Namespace("https://w3id.org/dipkg/ontology#")
 
-PREFIXES = {
-    "dip": str(DIP),
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": str(RDF),
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": str(XSD),
-}
+PREFIXES = {**RDF_PREFIXES, "rdf": str(RDF)}   # kg.rdf.PREFIXES, plus rdf: for the shapes' messages
 _EVENT_CLASSES = (DIP.Visit, DIP.Award, DIP.Agreement, DIP.TradeTarget)
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 

@@ -497,3 +497,23 @@ def test_health_metrics_cors(empty_server):
                                             "Access-Control-Request-Method": "POST"}, timeout=10)
     assert r.status_code in (200, 204) and "POST" in r.headers["Access-Control-Allow-Methods"]
     assert "Authorization" not in r.headers.get("Access-Control-Allow-Headers", "")
+
+
+def test_articles_extraction_timeout_stores_nothing(server_factory):
+    """KG_INGEST_TIMEOUT bounds extraction and validation: an overrun is a 503 saying what to do, the
+    worker is killed, and the store holds nothing of the article (the write only follows a result)."""
+    server = server_factory(token=TEST_TOKEN, KG_INGEST_TIMEOUT="0.2", workers=1)
+    before = requests.get(server.url + "/health", timeout=10).json()["quads"]
+    text = " ".join([BORIC] * 40)        # spaCy alone needs more than 0.2 s for this (and for its model)
+    r = requests.post(server.url + "/articles", params={"published": "2024-07-09", "id": "too-slow"},
+                      data=text.encode(), headers={**server.auth(), "Content-Type": "text/plain"}, timeout=60)
+    assert r.status_code == 503, r.text
+    body = r.json()
+    assert "exceeded 0.2 s" in body["error"] and "nothing was stored" in body["error"]
+    assert "KG_INGEST_TIMEOUT" in body["error"] and body["timeout_seconds"] == 0.2
+    assert r.headers.get("Retry-After")
+    assert requests.get(server.url + "/health", timeout=10).json()["quads"] == before
+    ask = q(server, "ASK { GRAPH <https://w3id.org/dipkg/resource/article/too-slow> { ?s ?p ?o } }")
+    assert ask.json()["boolean"] is False
+    # the service goes on
+    assert q(server, "ASK {}").status_code == 200

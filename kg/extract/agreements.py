@@ -15,6 +15,7 @@ import re
 from . import dates
 from .common import evidence_fields
 from .money import find_money
+from .numbers import number_words
 from .signing import actor_tokens, hyphen_pairs, np_actor_tokens, predicate, status_of
 from kg.records import Agreement
 
@@ -31,7 +32,7 @@ GENERIC = {"agreement", "agreements", "memorandum", "memoranda", "memorandums", 
            "cooperation", "field", "on", "of", "the", "a", "an", "in", "for", "and", "between", "two", "countries",
            "bilateral", "new", "separate", "this", "that", "its", "their", "long", "term", "with", "to"}
 DEFINITE = {"the", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
-NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+NUMBER_WORDS = number_words(2, 10)
 SIGN = re.compile(r"\b(sign(?:ed|s|ing)?|conclu(?:ded|sion)|adopt(?:ed|s)|issu(?:ed|es)|releas(?:ed|es)|exchang(?:ed|es)|"
                   r"put their names|ink(?:ed|s)|seal(?:ed|s))\b", re.I)
 REPORTED = re.compile(r"\b(reported(?:ly)?|according to (?:media|various|sources|reports)|sources said|was to be made|"

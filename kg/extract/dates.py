@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .numbers import NUMBER_WORDS
+
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {m: i + 1 for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july",
                                           "august", "september", "october", "november", "december"])}
@@ -142,9 +144,7 @@ _WITHIN = re.compile(r"\b(?:within|in|over)\s+(?:the\s+)?(?:next\s+|coming\s+)?(
 _DECADE = re.compile(r"\b(?:within|in|over)\s+(?:the\s+)?(?:next|coming)\s+decade\b", re.I)
 _DECADE_END = re.compile(r"\bby\s+(?:the\s+)?end\s+of\s+(?:the|this)\s+decade\b|\bby\s+the\s+decade'?s\s+end\b", re.I)
 _BY_YEAR = re.compile(r"\b(?:by|until|till|before|in)\s+(?:the\s+end\s+of\s+)?((?:19|20)\d{2})\b")
-_NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                                             "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen"])}
-_NUMBER_WORDS.update({"a": 1, "a couple of": 2, "twenty": 20})
+_NUMBER_WORDS = {**NUMBER_WORDS, "a": 1, "a couple of": 2}
 
 
 def target_year(text: str, pub: dt.date | None) -> int | None:

@@ -15,43 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+from ..countries import DATA, Country, _forms, country_names, country_table, tsv_rows  # noqa: F401 (the one reader of countries.tsv)
+
 GAZ = DATA / "gazetteer"
 
 
-def _rows(path: Path):
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield [c.strip() for c in line.split("\t")]
-
-
-def _forms(cell: str | None) -> list[str]:
-    return [f.strip() for f in (cell or "").split("|") if f.strip()]
-
-
-@dataclass(frozen=True)
-class Country:
-    code: str                 # ISO 3166-1 alpha-3
-    alpha2: str
-    name: str                 # English short name, the rdfs:label ("Russia")
-    iso_names: tuple[str, ...]  # ISO's other names ("Russian Federation")
-
-
-@lru_cache(maxsize=1)
-def country_table() -> dict[str, Country]:
-    """ISO 3166-1 alpha-3 -> :class:`Country`, from ``kg/data/countries.tsv``: the one reader of that file."""
-    out = {}
-    for row in _rows(DATA / "countries.tsv"):
-        if row[0] != "alpha3":
-            out[row[0]] = Country(row[0], row[1], row[2], tuple(_forms(row[3] if len(row) > 3 else "")))
-    return out
-
-
-def country_names() -> dict[str, str]:
-    """ISO 3166-1 alpha-3 -> English short name (what the graph uses as the country's rdfs:label)."""
-    return {c.code: c.name for c in country_table().values()}
+_rows = tsv_rows
 
 
 # A form starts with a capital not preceded by a word character or hyphen, and ends before a non-word

@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from kg.readers import read_file_text
 from kg.records import Article, RecordError, article_from_json
 
-MAX_BYTES = 2 * 1024 * 1024      # 2 MB of text per article (a news article is ~5-50 kB)
+MAX_BYTES = 2 * 1024 * 1024      # 2 MB of text per article (a news article is ~5-50 kB); files: kg.readers
 TEXT_EXT = {".txt", ".text"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
 JSON_EXT = {".json"}
@@ -33,24 +34,9 @@ def needs_date_warning(article: Article) -> bool:
 
 def _read_text(path: Path, where: str) -> str | RecordError:
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return RecordError(f"cannot read the file: {exc.strerror}", where=where, hint="check the path and permissions")
-    if size == 0:
-        return RecordError("the file is empty", where=where, hint="remove it or give it the article text")
-    if size > MAX_BYTES * 4:
-        return RecordError(f"the file is too large ({size / 1e6:.1f} MB; limit {MAX_BYTES / 1e6:.0f} MB of text)",
-                           where=where, hint="split it into one file per article")
-    raw = path.read_bytes()
-    if b"\x00" in raw[:8192]:
-        return RecordError("this looks like a binary file, not text", where=where,
-                           hint="give plain text, HTML, article JSON or JSONL")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return RecordError(f"not UTF-8 text (bad byte at offset {exc.start})", where=where,
-                           hint="re-save the file as UTF-8")
-    return text
+        return read_file_text(path, where)
+    except RecordError as e:
+        return e
 
 
 def _check_text(text: str, where: str) -> RecordError | None:

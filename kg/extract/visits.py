@@ -12,6 +12,7 @@ import re
 
 from . import dates
 from .common import BACKGROUND, evidence_fields
+from .numbers import NUMBER_WORDS
 from .records_util import merge_into
 from kg.records import Visit
 
@@ -241,7 +242,7 @@ def _finish(ctx, v: Visit, pub):
                 ends.append(d1)
                 dm = re.search(r"\b(two|three|four|five)-day\b", sent)
                 if dm:
-                    n = {"two": 2, "three": 3, "four": 4, "five": 5}[dm.group(1)]
+                    n = NUMBER_WORDS[dm.group(1)]
                     starts.append((dates.parse_iso(d1) - dt.timedelta(days=n - 1)).isoformat())
                 continue
             if d2:
@@ -253,7 +254,7 @@ def _finish(ctx, v: Visit, pub):
                 starts.append(d1)
         dm = re.search(r"\b(two|three|four|five)-day\b", sent)
         if dm and starts and not ends and len(starts[0]) == 10:
-            n = {"two": 2, "three": 3, "four": 4, "five": 5}[dm.group(1)]
+            n = NUMBER_WORDS[dm.group(1)]
             d0 = dates.parse_iso(starts[0])
             ends.append((d0 + dt.timedelta(days=n - 1)).isoformat())
     if starts:

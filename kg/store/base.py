@@ -25,6 +25,14 @@ class StoreError(RuntimeError):
     """The store could not do what was asked; the message says what to do next."""
 
 
+class StoreRejected(StoreError):
+    """The store refused the request itself (a syntax error, an engine's HTTP 4xx): the caller has to change it."""
+
+
+class StoreUnavailable(StoreError):
+    """The store could not be reached or did not answer in time: retrying later may work."""
+
+
 @dataclass
 class QueryResult:
     """A query's answer, already serialised: ``kind`` is 'select', 'ask' or 'graph'."""
@@ -34,7 +42,8 @@ class QueryResult:
     media_type: str
 
 
-# SPARQL result and RDF formats by short name -> media type.
+# SPARQL result and RDF formats by short name -> media type, and -> pyoxigraph format: the one table of each
+# (the web layer's Accept tables in kg/web/formats.py build on them).
 RESULT_FORMATS = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -53,6 +62,8 @@ DATASET_FORMATS = {"nquads", "trig", "jsonld"}
 OX_RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
                   "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
                   "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+OX_RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                     "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 
 PREFIX_HEADER = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 

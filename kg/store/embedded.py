@@ -20,10 +20,9 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..rdf import ACTORS_GRAPH, PREFIXES
-from .base import OX_RDF_FORMATS, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError
+from .base import OX_RDF_FORMATS, OX_RESULT_FORMATS, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError, StoreRejected
 
-_OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_OX_RESULTS = OX_RESULT_FORMATS
 _OX_RDF = OX_RDF_FORMATS
 
 
@@ -328,7 +327,7 @@ class EmbeddedStore(Store):
             try:
                 self._writer_or_memory().update(sparql, base_iri=base_iri, prefixes=prefixes)
             except SyntaxError as e:
-                raise StoreError(f"invalid SPARQL Update: {e}") from e
+                raise StoreRejected(f"invalid SPARQL Update: {e}") from e
 
     def extend(self, quads) -> None:
         with self.writing():

@@ -49,15 +49,14 @@ import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 from rdflib import Graph
 
-from ..rdf import ACTORS_GRAPH, BASE
-from .base import (DATASET_FORMATS, OX_RDF_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
-                   StoreError, labelled_actors, relabel_update, replace_articles_update, settle_batch_labels)
+from ..rdf import ACTORS_GRAPH, BASE, PREFIXES
+from .base import (DATASET_FORMATS, OX_RDF_FORMATS, OX_RESULT_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
+                   StoreError, StoreRejected, StoreUnavailable, labelled_actors, relabel_update, replace_articles_update, settle_batch_labels)
 from .terms import iri, triple_lines
 
 ARTICLE_GRAPH_PREFIX = f"{BASE}article/"
 
-_OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_OX_RESULTS = OX_RESULT_FORMATS
 _OX_RDF = OX_RDF_FORMATS
 _MEDIA_TO_OX_RDF = {m: _OX_RDF[k] for k, m in RDF_FORMATS.items()}
 _MEDIA_TO_OX_RDF.update({"application/x-turtle": ox.RdfFormat.TURTLE, "text/plain": ox.RdfFormat.N_TRIPLES,
@@ -65,10 +64,7 @@ _MEDIA_TO_OX_RDF.update({"application/x-turtle": ox.RdfFormat.TURTLE, "text/plai
                          "application/xml": ox.RdfFormat.RDF_XML})
 _MEDIA_TO_OX_RESULTS = {m: _OX_RESULTS[k] for k, m in RESULT_FORMATS.items()}
 _MEDIA_TO_OX_RESULTS["application/json"] = ox.QueryResultsFormat.JSON
-_PREFIXES = {"dip": "https://w3id.org/dipkg/ontology#", "prov": "http://www.w3.org/ns/prov#",
-             "dcterms": "http://purl.org/dc/terms/", "schema": "https://schema.org/",
-             "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-             "skos": "http://www.w3.org/2004/02/skos/core#"}
+_PREFIXES = PREFIXES
 
 _IRI_OR_COMMENT = re.compile(r"<[^<>\s]*>|#[^\n]*")
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
@@ -213,13 +209,13 @@ class RemoteStore(Store):
                 r = self.session.request(method, url, timeout=self.timeout, **kw)
         except requests.exceptions.ConnectionError as e:
             reason = "connection refused" if "refused" in str(e).lower() else f"connection failed ({_short(e)})"
-            raise StoreError(f"cannot reach {url}: {reason}; is the engine running? check --store"
+            raise StoreUnavailable(f"cannot reach {url}: {reason}; is the engine running? check --store"
                              + (" and --update-url" if url == self.update_url != self.query_url else "")) from e
         except requests.exceptions.Timeout as e:
-            raise StoreError(f"{url} did not answer {what} within {self.timeout[1]:.0f} s; the engine may be "
+            raise StoreUnavailable(f"{url} did not answer {what} within {self.timeout[1]:.0f} s; the engine may be "
                              "overloaded, or the request too big") from e
         except requests.exceptions.RequestException as e:
-            raise StoreError(f"request to {url} failed: {_short(e)}") from e
+            raise StoreUnavailable(f"request to {url} failed: {_short(e)}") from e
         if r.status_code in (401, 403):
             hint = ("pass --store-user and --store-password (env KG_STORE_USER, KG_STORE_PASSWORD)"
                     if not self._user else "check --store-user and --store-password")
@@ -232,7 +228,8 @@ class RemoteStore(Store):
                     and "permission" in r.text.lower():
                 raise StoreError(f"{url} refused the update: {_body(r)}; pass --store-user/--store-password "
                                  "(Virtuoso's /sparql-auth) or GRANT SPARQL_UPDATE TO \"SPARQL\" in isql")
-            raise StoreError(f"{url} rejected the {what} (HTTP {r.status_code}): {_body(r)}")
+            error = StoreRejected if r.status_code < 500 else StoreError
+            raise error(f"{url} rejected the {what} (HTTP {r.status_code}): {_body(r)}")
         return r
 
     # --- writes -------------------------------------------------------------------

@@ -20,8 +20,6 @@ import hashlib
 import io
 import json
 import re
-import threading
-from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -30,6 +28,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..rdf import BASE, country_names
 from . import api_queries as Q
+from .cache import ResponseCache
+from .errors import ApiError, error_response
 
 bp = Blueprint("api", __name__)
 
@@ -54,22 +54,10 @@ CSV_COLUMNS = ("id", "type", "status", "date", "endDate", "countries", "actors",
                "evidenceStart", "evidenceEnd", "articleId", "articleTitle", "articleUrl", "issued", "iri")
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, parameter: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.parameter = parameter
-
-
 @bp.errorhandler(ApiError)
 def _api_error(e: ApiError):
-    # The service's error shape (kg/web/errors.py): {"error": <message>, "status": <code>}.
-    body = {"error": e.message, "status": e.status}
-    if e.parameter:
-        body["parameter"] = e.parameter
-    resp = jsonify(body)
-    resp.status_code = e.status
+    # the service's error shape (kg/web/errors.py), never cached
+    resp = error_response(e.status, e.message, e.headers, **e.extra)
     resp.headers["Cache-Control"] = "no-store"
     return resp
 
@@ -110,30 +98,8 @@ def _select_all(queries: list[str], parallel: int = 2) -> list[list[dict]]:
         return list(pool.map(runner, queries))
 
 
-class _Cache:
-    """A small LRU of finished responses keyed on (store version, request)."""
-
-    def __init__(self, size: int = 256):
-        self.size = size
-        self._d: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            v = self._d.get(key)
-            if v is not None:
-                self._d.move_to_end(key)
-            return v
-
-    def put(self, key, value):
-        with self._lock:
-            self._d[key] = value
-            self._d.move_to_end(key)
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
-
-
-_cache = _Cache()
+# finished dashboard answers, keyed on (store version, request): the service's one LRU class
+_cache = ResponseCache(16 * 2**20, max_entry=16 * 2**20)
 
 
 def _request_key() -> str:
@@ -160,11 +126,12 @@ def cached(view):
         if etag in request.if_none_match:
             resp = Response(status=304)
         else:
-            hit = _cache.get((version, key))
+            hit = _cache.lookup((version, key))
             if hit is None:
                 resp = view(*a, **kw)
                 if resp.status_code == 200:
-                    _cache.put((version, key), (resp.get_data(), resp.mimetype, dict(resp.headers)))
+                    body = resp.get_data()
+                    _cache.put((version, key), (body, resp.mimetype, dict(resp.headers)), len(body) + 500)
             else:
                 body, mimetype, headers = hit
                 resp = Response(body, mimetype=mimetype)

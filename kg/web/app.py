@@ -19,8 +19,8 @@ from flask import Flask, current_app, g, request
 from .. import Settings, SettingsError, validate
 from . import errors
 from .cache import ResponseCache
-from .errors import ApiError
-from .executor import QueryExecutor
+from .errors import ApiError, query_error
+from .executor import QueryError, QueryTimeout, executor_for
 from .metrics import Metrics
 
 log = logging.getLogger("kg.web")
@@ -39,18 +39,48 @@ class Service:
         self.store = settings.open_store()      # reads (graph store, health) and article writes
         self.cache = ResponseCache(settings.cache_bytes)
         self.metrics = Metrics(settings.metrics_dir)
-        self._executor: QueryExecutor | None = None
+        self._executor = None
+        self._ingest_pool = None
         self._lock = threading.Lock()
         self._stats: tuple[str, dict] | None = None
 
     @property
-    def executor(self) -> QueryExecutor:
-        # One pool per process: gunicorn forks workers after the app may have been built. The query
-        # processes open the store from its StoreConfig (location and options, picklable).
+    def executor(self):
+        # One pool per process: gunicorn forks workers after the app may have been built.
         with self._lock:
             if self._executor is None or self._executor.pid != os.getpid():
-                self._executor = QueryExecutor(self.settings.store_config(), self.settings.query_slots)
+                self._executor = executor_for(self.location, self.settings.query_slots, self.store)
             return self._executor
+
+    def prepare(self, items: list, min_confidence: float) -> list:
+        """Extract (where asked) and validate the articles of one POST /articles in a killable worker process.
+
+        spaCy, the extraction rules and pyshacl cannot be interrupted in-thread, so they run in a
+        one-process pool of the executor's own kind (its spaCy model loaded once); when they overrun
+        KG_INGEST_TIMEOUT the worker is killed and nothing is written (the write only follows a result).
+        """
+        from .executor import QueryExecutor
+        with self._lock:
+            if self._ingest_pool is None or self._ingest_pool.pid != os.getpid():
+                self._ingest_pool = QueryExecutor(self.location, 1)
+            pool = self._ingest_pool
+        timeout = self.settings.ingest_timeout
+        try:
+            return pool.run({"op": "prepare", "items": items, "min_confidence": min_confidence}, timeout).value
+        except QueryError as e:
+            raise query_error(e, "extracting and validating the article(s)", hint=(
+                "nothing was stored. Post fewer or shorter articles per request (one at a time for long "
+                "texts), or send curated 'events' so that nothing is extracted; the limit is KG_INGEST_TIMEOUT"
+            ) if isinstance(e, QueryTimeout) else None) from None
+
+    def run(self, job: dict):
+        """Run a job under the query timeout; a failure becomes the ApiError that errors.QUERY_STATUS gives it."""
+        try:
+            return self.executor.run(job, self.timeout)
+        except QueryError as e:
+            if isinstance(e, QueryTimeout):
+                self.metrics.inc("query_timeouts")
+            raise query_error(e, "update" if job.get("op") == "update" else "query") from None
 
     @property
     def timeout(self) -> float:
@@ -67,9 +97,7 @@ class Service:
         v = self.version()
         if self._stats is not None and self._stats[0] == v and v is not None:
             return self._stats[1]
-        res = self.executor.run({"op": "stats"}, self.timeout)
-        if not res.ok:
-            raise RuntimeError(res.error)
+        res = self.run({"op": "stats"})
         self._stats = (v, res.value)
         return res.value
 
@@ -78,11 +106,9 @@ class Service:
         import json
 
         from ..store.base import PREFIX_HEADER, _py
-        res = self.executor.run({"op": "query", "sparql": PREFIX_HEADER + sparql, "result_format": "json",
-                                 "graph_format": "turtle", "default_graphs": [], "named_graphs": [],
-                                 "max_rows": self.settings.max_rows}, self.timeout)
-        if not res.ok:
-            raise ApiError(res.status if res.status < 500 else 500, res.error)
+        res = self.run({"op": "query", "sparql": PREFIX_HEADER + sparql, "result_format": "json",
+                        "graph_format": "turtle", "default_graphs": [], "named_graphs": [],
+                        "max_rows": self.settings.max_rows})
         data = json.loads(res.body)
         return [{k: _py(v) for k, v in row.items()} for row in data["results"]["bindings"]]
 
@@ -104,18 +130,8 @@ class Service:
 
 
 def _timed_select(svc: Service):
-    """For other blueprints (the dashboard API): Service.select, with timeouts answered as JSON 503s."""
-    from .executor import ExecutorBusy, QueryTimeout
-
-    def select(sparql: str) -> list[dict]:
-        try:
-            return svc.select(sparql)
-        except QueryTimeout as e:
-            svc.metrics.inc("query_timeouts")
-            raise ApiError(503, f"query exceeded {e.seconds:g} s; narrow the filters") from None
-        except ExecutorBusy:
-            raise ApiError(503, "all query processes are busy; retry in a moment") from None
-    return select
+    """For other blueprints (the dashboard API): Service.select, whose failures are JSON ApiErrors."""
+    return svc.select
 
 
 def _buffer_unsized_body(environ: dict, limit: int) -> None:

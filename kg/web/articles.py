@@ -4,6 +4,8 @@ JSON carrying curated ``events`` (the ``kg import`` format; one article or a lis
 as given. Plain text, HTML and JSON without events are read and extracted exactly as
 ``kg ingest`` does (kg.extract.inputs, kg.batch.extract_and_prepare). Every article is
 validated against the SHACL shapes: a list is stored whole (one transaction) or not at all.
+Extraction and validation run in a killable worker process bounded by ``ingest_timeout``
+(KG_INGEST_TIMEOUT, 30 s): a request that overruns gets a 503 and stores nothing.
 
 Extracted events are the extractor's guesses: those scored below the service's
 ``min_confidence`` are left out, and one that fails SHACL is dropped with a warning (the
@@ -19,8 +21,6 @@ import tempfile
 from flask import Blueprint, Response, jsonify, request
 
 from .. import Article, RecordError, read_inputs
-from ..batch import extract_and_prepare
-from ..ingest import prepare
 from ..rdf import article_iri
 from ..records import ISO_DATE, article_from_json, event_to_json
 from .app import service
@@ -104,10 +104,10 @@ def post_articles():
         raise ApiError(400, f"article id(s) {', '.join(sorted(dup))} appear more than once in the request")
 
     prepared, rejected = [], []
-    min_confidence = svc.settings.min_confidence
-    for a, extract in items:
-        graphs, outcome = (extract_and_prepare(a, min_confidence=min_confidence) if extract
-                           else prepare(a, extractor="curated", where="request"))
+    # extraction and validation in a killable worker, under KG_INGEST_TIMEOUT; the write below only
+    # follows a complete result, so an overrun leaves the store untouched
+    results = svc.prepare(items, svc.settings.min_confidence)
+    for (a, _), (graphs, outcome) in zip(items, results):
         if graphs is None:
             report = outcome.report
             rejected.append({"id": a.id, "iri": outcome.iri,

@@ -6,6 +6,9 @@ import logging
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from .executor import (NotAcceptable, QueryBusy, QueryCrashed, QueryError, QueryRejected, QueryTimeout,
+                       StoreFailed, StoreUnavailable)
+
 log = logging.getLogger("kg.web")
 
 HINTS = {
@@ -21,14 +24,53 @@ HINTS = {
 
 
 class ApiError(Exception):
-    """An error answer: ``status`` and a human message; ``extra`` fields are merged into the JSON body."""
+    """An error answer: ``status`` and a human message; ``parameter`` names the request parameter at fault;
+    ``extra`` fields are merged into the JSON body."""
 
-    def __init__(self, status: int, message: str, *, headers: dict | None = None, **extra):
+    def __init__(self, status: int, message: str, parameter: str | None = None, *, headers: dict | None = None,
+                 **extra):
         super().__init__(message)
+        if parameter:
+            extra = {"parameter": parameter, **extra}
         self.status = status
         self.message = message
         self.headers = headers or {}
         self.extra = extra
+
+
+# The one table from a query failure's type to its HTTP answer: (status, retry later?, what to do next).
+# Timeouts and busy or dead workers are 503 with Retry-After: the same request may work in a moment,
+# or once narrowed; a store failure is the server's (500), a rejected query the client's (400).
+QUERY_STATUS: list[tuple[type, int, bool, str]] = [
+    (QueryTimeout, 503, True, "add LIMIT or narrow the pattern (bind more variables, filter early, avoid "
+                              "cartesian products)"),
+    (QueryBusy, 503, True, ""),
+    (QueryCrashed, 503, True, ""),
+    (QueryRejected, 400, False, ""),
+    (NotAcceptable, 406, False, ""),
+    (StoreUnavailable, 503, True, "retry in a moment; if it persists, check that the store's engine is running"),
+    (StoreFailed, 500, False, ""),
+]
+
+
+def query_error(e: QueryError, what: str = "query", hint: str | None = None) -> ApiError:
+    """The ApiError that answers ``e`` (raised while running a ``what``: query, update, ...); ``hint``
+    replaces the table's advice when the caller knows better what to do next."""
+    status, retry, advice = 500, False, ""
+    for cls, code, again, text in QUERY_STATUS:
+        if isinstance(e, cls):
+            status, retry, advice = code, again, text
+            break
+    if isinstance(e, QueryTimeout):
+        message, extra = f"{what} {e}", {"timeout_seconds": e.seconds}
+    elif isinstance(e, StoreFailed) and not isinstance(e, StoreUnavailable):
+        message, extra = f"the store failed on this {what}: {e}", {}
+    else:
+        message, extra = str(e), {}
+    advice = hint if hint is not None else advice
+    if advice:
+        message = f"{message}; {advice}"
+    return ApiError(status, message, headers={"Retry-After": "1"} if retry else None, **extra)
 
 
 def error_response(status: int, message: str, headers: dict | None = None, **extra):
@@ -45,6 +87,11 @@ def register(app: Flask, max_body: int) -> None:
     @app.errorhandler(ApiError)
     def _api_error(e: ApiError):
         return error_response(e.status, e.message, e.headers, **e.extra)
+
+    @app.errorhandler(QueryError)
+    def _query_error(e: QueryError):
+        a = query_error(e)
+        return error_response(a.status, a.message, a.headers, **a.extra)
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):
@@ -68,42 +115,3 @@ def register(app: Flask, max_body: int) -> None:
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500, f"internal error ({type(e).__name__}); the server log has the details. "
                                    "Retry, and report it if it persists.")
-
-
-def best_match(header: str | None, candidates: list[str]) -> str | None:
-    """The candidate media type the Accept header prefers (ties: the earlier candidate); None if none is acceptable.
-
-    Media-type parameters other than q (``text/turtle; charset=utf-8``) are ignored, as
-    clients send them freely.
-    """
-    if not header or not header.strip():
-        return candidates[0] if candidates else None
-    ranges = []
-    for item in header.split(","):
-        parts = [p.strip() for p in item.split(";")]
-        media = parts[0].lower()
-        if not media:
-            continue
-        if media == "*":
-            media = "*/*"
-        q = 1.0
-        for p in parts[1:]:
-            k, _, v = p.partition("=")
-            if k.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(v)))
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q))
-    best, best_q = None, 0.0
-    for cand in candidates:
-        ctype = cand.split("/")[0]
-        q = None
-        specificity = -1
-        for media, mq in ranges:
-            spec = 2 if media == cand else 1 if media == f"{ctype}/*" else 0 if media == "*/*" else -1
-            if spec > specificity:
-                specificity, q = spec, mq
-        if q is not None and q > best_q:
-            best, best_q = cand, q
-    return best

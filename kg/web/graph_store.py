@@ -19,35 +19,25 @@ import uuid
 import pyoxigraph as ox
 from flask import Blueprint, Response, request, stream_with_context
 
+from ..rdf import PREFIXES
 from .app import service
-from .errors import ApiError, best_match
+from .errors import ApiError
+from .formats import DATASET_ACCEPT, GRAPH_ACCEPT, GRAPH_TYPES, INPUT_TYPES, best_match
 from .results import _OX_RDF
-from .sparql import GRAPH_TYPES, _run
+from .sparql import _run
 
 bp = Blueprint("graph_store", __name__)
 
-GRAPH_ACCEPT = [("text/turtle", "turtle"), ("application/n-triples", "ntriples"), ("text/plain", "ntriples"),
-                ("application/ld+json", "jsonld"), ("application/json", "jsonld"),
-                ("application/rdf+xml", "rdfxml"), ("application/xml", "rdfxml"), ("application/x-turtle", "turtle")]
-DATASET_ACCEPT = [("application/trig", "trig"), ("application/n-quads", "nquads"), ("text/plain", "nquads"),
-                  ("application/x-trig", "trig")]
-INPUT_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
-               "text/plain": "ntriples", "application/rdf+xml": "rdfxml", "application/xml": "rdfxml",
-               "text/xml": "rdfxml", "application/ld+json": "jsonld", "application/json": "jsonld",
-               "text/n3": "turtle", "application/trig": "trig", "application/n-quads": "nquads"}
 EXTENSIONS = {".ttl": "turtle", ".nt": "ntriples", ".rdf": "rdfxml", ".owl": "rdfxml", ".xml": "rdfxml",
               ".jsonld": "jsonld", ".json": "jsonld", ".trig": "trig", ".nq": "nquads"}
-PREFIXES_OUT = {"dip": "https://w3id.org/dipkg/ontology#", "dcterms": "http://purl.org/dc/terms/",
-                "prov": "http://www.w3.org/ns/prov#", "schema": "https://schema.org/",
-                "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
 
 
 def _negotiate(table):
-    best = best_match(request.headers.get("Accept"), [m for m, _ in table])
+    best = best_match(request.accept_mimetypes, table)
     if best is None:
         raise ApiError(406, f"cannot answer in {request.headers.get('Accept')!r}; available: "
                             + ", ".join(m for m, _ in table))
-    return dict(table)[best]
+    return best
 
 
 def _target(path: str | None):
@@ -127,7 +117,7 @@ def _get(graph, iri):
         raise ApiError(404, f"no graph <{iri}> in the store; GET /graph lists everything as TriG")
     triples = _triples(iri)
     body = ox.serialize(triples, format=_OX_RDF[fmt],
-                        prefixes=PREFIXES_OUT if fmt in ("turtle", "rdfxml") else None) or b""
+                        prefixes=PREFIXES if fmt in ("turtle", "rdfxml") else None) or b""
     if fmt == "jsonld" and not triples:
         body = b"[]"
     return Response(body, content_type=f"{GRAPH_TYPES[fmt]}; charset=utf-8", headers={"Vary": "Accept"})
@@ -135,7 +125,7 @@ def _get(graph, iri):
 
 def _stream_dataset(fmt):
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
-    ox.serialize(_store().quads(), spool, format=_OX_RDF[fmt], prefixes=PREFIXES_OUT if fmt == "trig" else None)
+    ox.serialize(_store().quads(), spool, format=_OX_RDF[fmt], prefixes=PREFIXES if fmt == "trig" else None)
     spool.seek(0)
 
     def chunks():
@@ -202,6 +192,4 @@ def _write(graph, iri: str | None, *, replace: bool) -> None:
 
 
 def _update(sparql: str) -> None:
-    res = _run({"op": "update", "sparql": sparql, "base_iri": None})
-    if not res.ok:
-        raise ApiError(500 if res.status >= 500 else res.status, f"the store refused the write: {res.error}")
+    _run({"op": "update", "sparql": sparql, "base_iri": None})

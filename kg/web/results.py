@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape as _xml_escape
 
 import pyoxigraph as ox
 
-from ..store.base import OX_RDF_FORMATS
+from ..store.base import OX_RDF_FORMATS, OX_RESULT_FORMATS
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -132,8 +132,7 @@ def serialize_solutions(solutions: ox.QuerySolutions, fmt: str, cap: int) -> tup
     return "".join(parts).encode("utf-8"), rows, truncated
 
 
-_OX_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-               "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_OX_RESULTS = OX_RESULT_FORMATS
 
 
 class _Overflow(Exception):

@@ -8,41 +8,20 @@ from flask import Blueprint, Response, request
 
 from ..rdf import PREFIXES
 from .app import service
-from .errors import ApiError, best_match
-from .executor import ExecutorBusy, ExecutorCrashed, QueryTimeout
+from .errors import ApiError
+from .executor import NotAcceptable
+from .formats import FORMAT_ALIASES, GRAPH_ACCEPT, GRAPH_TYPES, RESULT_ACCEPT, RESULT_TYPES, best_match
 from .sparqlscan import ScanError, inject_using, scan
 
 bp = Blueprint("sparql", __name__)
 
-RESULT_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                "csv": "text/csv", "tsv": "text/tab-separated-values"}
-GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
-               "rdfxml": "application/rdf+xml", "nquads": "application/n-quads", "trig": "application/trig"}
-# Accept negotiation, in order of preference (the first is the default for */*).
-RESULT_ACCEPT = [("application/sparql-results+json", "json"), ("application/json", "json"),
-                 ("application/sparql-results+xml", "xml"), ("application/xml", "xml"), ("text/xml", "xml"),
-                 ("text/csv", "csv"), ("text/tab-separated-values", "tsv"), ("text/plain", "tsv"),
-                 ("application/javascript", "json"), ("text/javascript", "json")]
-GRAPH_ACCEPT = [("text/turtle", "turtle"), ("application/x-turtle", "turtle"), ("application/n-triples", "ntriples"),
-                ("text/plain", "ntriples"), ("application/ld+json", "jsonld"), ("application/json", "jsonld"),
-                ("application/rdf+xml", "rdfxml"), ("application/xml", "rdfxml"), ("text/xml", "rdfxml"),
-                ("text/n3", "turtle"), ("text/rdf+n3", "turtle")]
-FORMAT_ALIASES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
-                  "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples",
-                  "n-triples": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "rdfxml",
-                  "rdf": "rdfxml", "rdf/xml": "rdfxml", "application/sparql-results+json": "json",
-                  "application/sparql-results+xml": "xml", "text/csv": "csv",
-                  "text/tab-separated-values": "tsv", "text/turtle": "turtle",
-                  "application/n-triples": "ntriples", "application/ld+json": "jsonld",
-                  "application/rdf+xml": "rdfxml", "application/json": "json"}
 # when ?format= names one family, which format serves the other
 _PAIRED = {"json": "jsonld", "xml": "rdfxml", "csv": "ntriples", "tsv": "ntriples",
            "turtle": "json", "ntriples": "json", "jsonld": "json", "rdfxml": "xml"}
 
 
 def _accept(table) -> str | None:
-    best = best_match(request.headers.get("Accept"), [m for m, _ in table])
-    return dict(table).get(best) if best else None
+    return best_match(request.accept_mimetypes, table)
 
 
 def negotiate() -> tuple[str | None, str | None]:
@@ -156,21 +135,8 @@ def _refuse(s, what: str) -> None:
 
 
 def _run(job: dict):
-    svc = service()
-    try:
-        return svc.executor.run(job, svc.timeout)
-    except QueryTimeout as e:
-        svc.metrics.inc("query_timeouts")
-        what = "update" if job["op"] == "update" else "query"
-        raise ApiError(503, f"{what} exceeded {e.seconds:g} s and was stopped; add LIMIT or narrow the pattern "
-                            "(bind more variables, filter early, avoid cartesian products)",
-                       timeout_seconds=e.seconds, headers={"Retry-After": "1"}) from None
-    except ExecutorBusy:
-        raise ApiError(503, "all query processes are busy; retry in a moment",
-                       headers={"Retry-After": "1"}) from None
-    except ExecutorCrashed as e:
-        raise ApiError(503, f"the query process died ({e}); the query may need more memory than the "
-                            "server has: add LIMIT or narrow the pattern", headers={"Retry-After": "1"}) from None
+    """Run a job in the service's executor; a failure is answered by errors.QUERY_STATUS (via Service.run)."""
+    return service().run(job)
 
 
 def run_query(query: str) -> Response:
@@ -202,15 +168,13 @@ def run_query(query: str) -> Response:
            "own_dataset": bool(s.from_graphs or s.from_named),
            "from_graphs": [] if protocol_dataset else s.from_graphs,
            "from_named": [] if protocol_dataset else s.from_named}
-    res = _run(job)
-    svc.metrics.query_latency(time.monotonic() - t0)
-    if not res.ok:
-        if res.status == 406:
-            raise ApiError(406, f"cannot answer this {res.kind.upper() if res.kind != 'graph' else 'CONSTRUCT/DESCRIBE'} "
-                                f"query in {request.headers.get('Accept')!r}")
-        if res.status >= 500:
-            raise ApiError(500, f"the store failed on this query: {res.error}")
-        raise ApiError(res.status, res.error)
+    try:
+        res = _run(job)
+    except NotAcceptable as e:
+        raise ApiError(406, f"cannot answer this {e.kind.upper() if e.kind != 'graph' else 'CONSTRUCT/DESCRIBE'} "
+                            f"query in {request.headers.get('Accept')!r}") from None
+    finally:
+        svc.metrics.query_latency(time.monotonic() - t0)
     svc.metrics.inc("cache_misses")
     if res.truncated:
         svc.metrics.inc("truncated_results")
@@ -241,11 +205,7 @@ def run_update(update: str) -> Response:
         update = inject_using(update, using, using_named)
     except ScanError as e:
         raise ApiError(400, str(e)) from None
-    res = _run({"op": "update", "sparql": update, "base_iri": request.base_url})
-    if not res.ok:
-        if res.status >= 500:
-            raise ApiError(500, f"the store failed on this update: {res.error}")
-        raise ApiError(res.status, res.error)
+    _run({"op": "update", "sparql": update, "base_iri": request.base_url})
     return Response(status=204)
 
 

@@ -1,0 +1,51 @@
+"""The formats the HTTP endpoints speak, and Accept negotiation: one table each.
+
+Short names and their media types come from the store (:data:`kg.store.base.RESULT_FORMATS`,
+:data:`kg.store.base.RDF_FORMATS`); here are the media types a client may *ask* for, in order of
+preference (the first is what ``*/*`` or no Accept header gets), and the names ``?format=`` takes.
+Matching is werkzeug's ``MIMEAccept.best_match`` (quality first, then the more specific range, then
+the earlier candidate).
+"""
+from __future__ import annotations
+
+from werkzeug.datastructures import MIMEAccept
+
+from ..store.base import RDF_FORMATS, RESULT_FORMATS
+
+RESULT_TYPES = RESULT_FORMATS          # SELECT / ASK answers: short name -> media type
+GRAPH_TYPES = RDF_FORMATS              # CONSTRUCT / DESCRIBE answers and graphs
+
+RESULT_ACCEPT = [("application/sparql-results+json", "json"), ("application/json", "json"),
+                 ("application/sparql-results+xml", "xml"), ("application/xml", "xml"), ("text/xml", "xml"),
+                 ("text/csv", "csv"), ("text/tab-separated-values", "tsv"), ("text/plain", "tsv"),
+                 ("application/javascript", "json"), ("text/javascript", "json")]
+GRAPH_ACCEPT = [("text/turtle", "turtle"), ("application/x-turtle", "turtle"), ("application/n-triples", "ntriples"),
+                ("text/plain", "ntriples"), ("application/ld+json", "jsonld"), ("application/json", "jsonld"),
+                ("application/rdf+xml", "rdfxml"), ("application/xml", "rdfxml"), ("text/xml", "rdfxml"),
+                ("text/n3", "turtle"), ("text/rdf+n3", "turtle")]
+DATASET_ACCEPT = [("application/trig", "trig"), ("application/n-quads", "nquads"), ("text/plain", "nquads"),
+                  ("application/x-trig", "trig")]
+# what a request body in each Content-Type is parsed as (text/plain: N-Triples)
+INPUT_TYPES = {**dict(DATASET_ACCEPT), **dict(GRAPH_ACCEPT)}
+
+FORMAT_ALIASES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
+                  "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples",
+                  "n-triples": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "rdfxml",
+                  "rdf": "rdfxml", "rdf/xml": "rdfxml", "application/json": "json",
+                  **{media: name for name, media in RESULT_FORMATS.items()},
+                  **{media: name for name, media in RDF_FORMATS.items() if name not in ("nquads", "trig")}}
+
+
+def best_match(accept: MIMEAccept, table: list[tuple[str, str]]) -> str | None:
+    """The format name of ``table`` that ``accept`` (``request.accept_mimetypes``) prefers; None if none is acceptable.
+
+    No Accept header (or an empty one) accepts the first. Media-type parameters other than q
+    (``text/turtle; charset=utf-8``) are dropped before matching, as clients send them freely and
+    werkzeug would otherwise match them exactly; a lone ``*`` is read as ``*/*``.
+    """
+    if not accept:
+        return table[0][1] if table else None
+    ranges = MIMEAccept([("*/*" if v.split(";")[0].strip() == "*" else v.split(";")[0].strip(), q)
+                         for v, q in accept])
+    best = ranges.best_match([m for m, _ in table])
+    return dict(table)[best] if best else None
