@@ -66,7 +66,8 @@ class Service:
             pool = self._ingest_pool
         timeout = self.settings.ingest_timeout
         try:
-            return pool.run({"op": "prepare", "items": items, "min_confidence": min_confidence}, timeout).value
+            return pool.run({"op": "prepare", "items": items, "min_confidence": min_confidence,
+                             "shapes": self.settings.shapes, "ontology": self.settings.ontology}, timeout).value
         except QueryError as e:
             raise query_error(e, "extracting and validating the article(s)", hint=(
                 "nothing was stored. Post fewer or shorter articles per request (one at a time for long "

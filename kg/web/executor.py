@@ -223,8 +223,10 @@ def _stats(store, job: dict) -> Result:
 
 def _prepare(job: dict) -> Result:
     """POST /articles: extract (where asked) and validate each article; ``value`` is [(graphs, outcome)]."""
+    from .. import validate
     from ..batch import extract_and_prepare
     from ..ingest import prepare
+    validate.configure(job.get("shapes"), job.get("ontology"))  # the worker is another process: the service's files
     out = []
     for article, extract in job["items"]:
         out.append(extract_and_prepare(article, min_confidence=job["min_confidence"]) if extract
@@ -237,7 +239,7 @@ def run_job(store, job: dict) -> Result:
     from ..store import StoreError
     from ..store.base import StoreRejected, StoreUnavailable as _Unreachable
     op = job["op"]
-    embedded = not store.is_remote
+    embedded = store is not None and not store.is_remote
     try:
         if op == "query":
             return (_query_embedded if embedded else _query_remote)(store, job)
