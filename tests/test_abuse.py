@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import statistics
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +14,6 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from conftest import TEST_TOKEN, start_server  # noqa: E402
 

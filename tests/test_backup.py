@@ -13,7 +13,6 @@ import pytest
 pytestmark = pytest.mark.slow  # not in `make test-fast`; `make test` runs it
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 KG = Path(sys.executable).parent / "kg"
 
 

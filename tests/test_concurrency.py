@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from bench.concurrency import run, setup  # noqa: E402
 from conftest import start_server  # noqa: E402

@@ -4,13 +4,11 @@ through POST /articles, fuzzed SPARQL through the engine. No crash, no 5xx, and 
 article equals a fresh ingest of its last accepted version, kg stats agrees and kg validate conforms."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from bench.fuzz import (TOKEN, Expected, Report, compare, fuzz_import, fuzz_post,  # noqa: E402
                         fuzz_sparql_engine)
