@@ -517,3 +517,21 @@ def test_articles_extraction_timeout_stores_nothing(server_factory):
     assert ask.json()["boolean"] is False
     # the service goes on
     assert q(server, "ASK {}").status_code == 200
+
+
+def test_metrics_sum_every_worker(server_factory):
+    """Two gunicorn workers each count their own requests; /metrics answers with the sum of both."""
+    import re
+    import time
+    s = server_factory(token=TEST_TOKEN, workers=2, threads=2)
+    for _ in range(30):
+        q(s, "ASK {}")
+    time.sleep(1.2)           # past the flush interval: each worker writes its counts on its next request
+    for _ in range(40):
+        q(s, "SELECT * { ?s ?p ?o } LIMIT 1")
+    total = 0
+    for _ in range(4):        # whichever worker answers, it reads the other's file
+        text = requests.get(s.url + "/metrics", timeout=10).text
+        m = re.search(r'kg_http_requests_total\{endpoint="/sparql",method="GET",status="200"\} (\d+)', text)
+        total = max(total, int(m.group(1)) if m else 0)
+    assert total >= 60, total   # one worker alone has answered about half of the 70
