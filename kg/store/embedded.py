@@ -78,6 +78,11 @@ def _open_for_reading(path: str, attempts: int = 8) -> ox.Store:
     raise AssertionError("unreachable")
 
 
+# Opens that race a writer's compaction: seen failing up to 3 times in a row under steady writes on a busy
+# 2-core machine (tests/test_store.py), so 6 tries with doubling pauses (10 ms ... 160 ms, 0.3 s in all).
+OPEN_ATTEMPTS = 6
+
+
 def stale_snapshot(error: object) -> bool:
     """True for the error a read-only handle gives when a writer's compaction deleted a file it needs.
 
@@ -207,7 +212,7 @@ class EmbeddedStore(Store):
             # commits only that log holds (a checkpoint would not carry them; a read-only open replays them)
             return _open_for_reading(self.location)
         root = self._snapshot_dir()
-        for attempt in range(3):
+        for attempt in range(OPEN_ATTEMPTS):
             target = root / f"{os.getpid()}-{time.time_ns()}"
             try:
                 root.mkdir(exist_ok=True)
@@ -217,8 +222,8 @@ class EmbeddedStore(Store):
                 handle = _open(str(target), read_only=True)
             except (OSError, RuntimeError, StoreError) as e:  # pyoxigraph raises RocksDB corruption as RuntimeError
                 shutil.rmtree(target, ignore_errors=True)
-                if attempt < 2 and stale_snapshot(e):
-                    time.sleep(0.01 * (attempt + 1))
+                if attempt < OPEN_ATTEMPTS - 1 and stale_snapshot(e):
+                    time.sleep(0.01 * 2 ** attempt)   # compaction removes files in bursts: back off
                     continue
                 if isinstance(e, StoreError) or stale_snapshot(e):
                     raise
