@@ -19,7 +19,8 @@ def tsv_rows(path: Path):
             yield [c.strip() for c in line.split("\t")]
 
 
-def _forms(cell: str | None) -> list[str]:
+def split_forms(cell: str | None) -> list[str]:
+    """The ``|``-separated forms of a table cell."""
     return [f.strip() for f in (cell or "").split("|") if f.strip()]
 
 
@@ -37,7 +38,7 @@ def country_table() -> dict[str, Country]:
     out = {}
     for row in tsv_rows(DATA / "countries.tsv"):
         if row[0] != "alpha3":
-            out[row[0]] = Country(row[0], row[1], row[2], tuple(_forms(row[3] if len(row) > 3 else "")))
+            out[row[0]] = Country(row[0], row[1], row[2], tuple(split_forms(row[3] if len(row) > 3 else "")))
     return out
 
 

@@ -48,6 +48,8 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+from kg.countries import split_forms, tsv_rows as rows  # the project's one reader of its data tables
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "kg" / "data"
 GAZ = DATA / "gazetteer"
@@ -73,16 +75,6 @@ SUBDIVISION_TYPES = {"State", "Province", "Region", "Territory", "Autonomous reg
 _SPECIAL = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
                           "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ı": "i", "ð": "d", "þ": "th", "ħ": "h", "Ħ": "H",
                           "’": "'", "ʼ": "'", "ʻ": "'", "`": "'", "‘": "'", "‐": "-", "–": "-"})
-
-
-def rows(path: Path):
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield [c.strip() for c in line.split("\t")]
-
-
-def split_forms(cell: str | None) -> list[str]:
-    return [f.strip() for f in (cell or "").split("|") if f.strip()]
 
 
 def fold(s: str) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.gazetteer import DATA, GAZ, FormMatcher, _forms, _rows, country_names, country_table, load
+from kg.extract.gazetteer import DATA, GAZ, FormMatcher, _rows, split_forms, country_names, country_table, load
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 
@@ -681,7 +681,7 @@ def old_countries():
 def old_cities():
     for line in OLD_CITIES.strip().splitlines():
         name, code, cap, aliases = line.split(";")
-        yield name, code, cap == "1", [name, *_forms(aliases)]
+        yield name, code, cap == "1", [name, *split_forms(aliases)]
 
 
 @pytest.fixture(scope="module")
@@ -703,7 +703,7 @@ def test_every_old_country_keeps_its_code_and_label(g):
 def test_every_old_alias_keeps_its_code(g):
     for line in OLD_ALIASES.strip().splitlines():
         code, cell = line.split("\t")
-        for f in _forms(cell):
+        for f in split_forms(cell):
             assert (g.forms[f].kind, g.forms[f].code) == ("country", code), f
 
 
@@ -799,7 +799,7 @@ def test_generated_tables_name_their_sources():
     seen: dict[str, str] = {}
     for row in _rows(GAZ / "cities.tsv"):
         assert row[1] in codes, row
-        for f in _forms(row[3]):
+        for f in split_forms(row[3]):
             assert f not in seen, (f, seen.get(f), row[0])  # one city per form
             seen[f] = row[0]
 

@@ -498,6 +498,7 @@ def _between_sides(ctx, tok) -> list[str] | None:
         side_s = side.strip()
         lead = len(side) - len(side.lstrip())
         body = re.sub(r"^(?:the|The)\s+", "", side_s)
+        body_start = start + lead + len(side_s) - len(body)     # where the name begins, after "the"
         places = [mm for _, mm in ctx.places_in(start + lead, start + len(side))]
         qual = re.search(r",\s*([A-Z][\w ]+)$", body)
         qual_code = g.forms[qual.group(1)].code if qual and qual.group(1) in g.forms and \
@@ -505,8 +506,8 @@ def _between_sides(ctx, tok) -> list[str] | None:
         if qual_code:
             body = body[:qual.start()]
         acr = re.search(r"\(([A-Z][A-Za-z&]{1,9})\)\s*$", body)
-        whole = next((mm for mm in places if mm.start == start + lead + (len(side_s) - len(re.sub(r"^(?:the|The)\s+", "", side_s)))
-                      and mm.end >= start + len(side.rstrip()) - (len(side_s) - len(body) if qual_code else 0) - 1), None)
+        # a place or organisation mention that is the whole name ("the European Union")
+        whole = next((mm for mm in places if mm.start == body_start and mm.end >= body_start + len(body.rstrip()) - 1), None)
         if _GOV_BODY.match(body):
             code = qual_code or next((mm.place.code for mm in places if mm.place.kind in ("country", "demonym")
                                       and mm.place.code), None)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..countries import DATA, Country, _forms, country_names, country_table, tsv_rows  # noqa: F401 (the one reader of countries.tsv)
+from ..countries import DATA, Country, country_names, country_table, split_forms, tsv_rows  # noqa: F401 (the one reader of countries.tsv)
 
 GAZ = DATA / "gazetteer"
 
@@ -164,37 +164,37 @@ def load() -> Gazetteer:
         g.forms.setdefault(c.name, Place(c.code, "country", c.name))
     # the curated news names first, then ISO's formal ones ("Republic of Korea")
     for code, cell in _rows(GAZ / "aliases.tsv"):
-        for f in _forms(cell):
+        for f in split_forms(cell):
             g.forms.setdefault(f, Place(code, "country", g.countries.get(code, f)))
     for c in table.values():
         for f in c.iso_names:
             g.forms.setdefault(f, Place(c.code, "country", c.name))
     for code, cell in _rows(GAZ / "demonyms.tsv"):
-        for f in _forms(cell):
+        for f in split_forms(cell):
             g.forms.setdefault(f, Place(code, "demonym", g.countries.get(code, f)))
     for row in _rows(GAZ / "cities.tsv"):
         city, code, cap = row[0], row[1], row[2] == "1"
         if cap:
             g.capitals.setdefault(code, city)
-        for f in _forms(row[3] if len(row) > 3 else ""):  # the forms column includes the name when it is one
+        for f in split_forms(row[3] if len(row) > 3 else ""):  # the forms column includes the name when it is one
             # a city named like a country (Singapore, Kuwait) stays a country mention
             if f not in g.forms or g.forms[f].kind == "demonym":
                 g.forms[f] = Place(code, "city", city, cap)
     for row in _rows(GAZ / "organisations.tsv"):
         short = row[0]
-        for f in [short, *_forms(row[1] if len(row) > 1 else "")]:
+        for f in [short, *split_forms(row[1] if len(row) > 1 else "")]:
             g.orgs[f] = short
             g.forms.setdefault(f, Place("", "org", short))
     for row in _rows(GAZ / "state_orders.tsv"):
-        g.orders.append(Order(row[0], int(row[1]), row[2], tuple(_forms(row[3] if len(row) > 3 else ""))))
+        g.orders.append(Order(row[0], int(row[1]), row[2], tuple(split_forms(row[3] if len(row) > 3 else ""))))
     for row in _rows(GAZ / "memberships.tsv"):
         g.memberships.setdefault(row[0], []).append(
             (row[1], int(row[2]), int(row[3]) if len(row) > 3 and row[3] else None))
     for kind, cell in _rows(GAZ / "state_kinds.tsv"):
-        g.state_kinds[kind] = set(_forms(cell))
+        g.state_kinds[kind] = set(split_forms(cell))
     for row in _rows(GAZ / "leaders.tsv"):
         full, code, role = row[0], row[1], row[2]
-        for f in [full, *_forms(row[3] if len(row) > 3 else "")]:
+        for f in [full, *split_forms(row[3] if len(row) > 3 else "")]:
             g.leaders.setdefault(f, (full, code, role))
             # Arabic particles are printed either way: "al-Sisi", "Al-Sisi", "El-Sisi", "el-Sisi"
             for v in {re.sub(r"\b([ae])l-", lambda m: m.group(1).upper() + "l-", f),

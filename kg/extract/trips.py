@@ -349,7 +349,10 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
             continue
         if tok.pos_ == "VERB" and _negated(tok):
             continue
-        carried = lem in ("take", "bring") and (lambda sj: sj is not None and sj.lemma_ in TRIP_NOUN)(subject(tok))
+        carried = False
+        if lem in ("take", "bring"):   # "his swing took him to Cairo": the trip noun is the subject
+            sj = subject(tok)
+            carried = sj is not None and sj.lemma_ in TRIP_NOUN
         if (tok.pos_ == "VERB" and (lem in MOVE or carried)) or (tok.lower_ == "due" and tok.pos_ == "ADJ"):
             f = _move_frame(m, tok, lem, span, venue, g)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in TRIP_NOUN | {"visits"} and lem in TRIP_NOUN:
