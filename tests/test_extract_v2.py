@@ -364,3 +364,38 @@ def test_respective_lists_give_each_name_its_country(ex):
             "Nafti, Taher Baour and Mohamed Salem Ould Merzouk - in Algiers on Sunday.")
     got = visits(ex, text, published="2025-03-10")
     assert {k for k in got if k[1] == "DZA"} >= {("TUN", "DZA"), ("LBY", "DZA"), ("MRT", "DZA")}
+
+
+def agreements(ex, text, published="2023-05-10"):
+    return [(sorted(a.parties), a.title) for a in events(ex, text, published, Agreement)]
+
+
+def test_a_document_on_a_partnership_is_one_document_with_both_officials_as_parties(ex):
+    # the "on" phrase is hung on the verb by the parser; the second official inside the first's "of" phrase
+    got = agreements(ex, "The President of the European Commission Maria Lindqvist and the President of the "
+                         "Republic of Ghana John Mahama on Tuesday signed a Joint Declaration on a Strategic "
+                         "Partnership between the European Union and Ghana.")
+    assert len(got) == 1 and got[0][0] == ["EU", "GHA"]
+    assert got[0][1].startswith("Joint Declaration on a Strategic Partnership")
+
+
+def test_between_ends_where_the_next_document_begins(ex):
+    got = agreements(ex, "The ministers signed the Agreement on Health Cooperation between Peru and Chile "
+                         "and the Framework Agreement on Fisheries.")
+    assert sorted(got) == [(["CHL", "PER"], "Agreement on Health Cooperation between Peru and Chile"),
+                           (["CHL", "PER"], "Framework Agreement on Fisheries")]
+
+
+def test_a_description_then_the_named_document_is_one_agreement_whatever_the_spelling(ex):
+    got = agreements(ex, "LIMA, May 9 - Japan's foreign minister signed a defense cooperation agreement with Peru "
+                         "on Tuesday. He and Defence Minister Walter Astudillo signed the Comprehensive Defence "
+                         "Cooperation Agreement after talks.")
+    assert len(got) == 1 and got[0][0] == ["JPN", "PER"]
+
+
+def test_an_official_without_a_country_signs_for_where_the_story_now_is(ex):
+    text = ("Swedish Foreign Minister Tobias Billstrom toured the Baltics this week. The tour began in Poland, where he met "
+            "officials in Warsaw and Gdansk. Latvia, where he spent Thursday, had not hosted a Swedish minister "
+            "since 2001. He and Foreign Minister Karlis Berzins signed a joint declaration on energy security.")
+    got = agreements(ex, text)
+    assert (["LVA", "SWE"], "joint declaration on energy security") in got

@@ -31,6 +31,7 @@ GENERIC = {"agreement", "agreements", "memorandum", "memoranda", "memorandums", 
            "joint", "statement", "declaration", "contract", "pact", "deal", "arrangement", "plan", "treaty", "accord",
            "cooperation", "field", "on", "of", "the", "a", "an", "in", "for", "and", "between", "two", "countries",
            "bilateral", "new", "separate", "this", "that", "its", "their", "long", "term", "with", "to"}
+RELATIONSHIP_HEADS = {"partnership", "vision", "roadmap", "framework"}
 DEFINITE = {"the", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
 NUMBER_WORDS = number_words(2, 10)
 SIGN = re.compile(r"\b(sign(?:ed|s|ing)?|conclu(?:ded|sion)|adopt(?:ed|s)|issu(?:ed|es)|releas(?:ed|es)|exchang(?:ed|es)|"
@@ -62,11 +63,24 @@ def _np_span(doc, a: int, b: int) -> tuple[int, int, object]:
             right = max(right, child.right_edge.idx + len(child.right_edge.text))
         elif child.dep_ in ("relcl", "acl", "cc", "conj", "punct"):
             break
+    # "signed a Joint Declaration on a Strategic Partnership": the parser hangs the "on" phrase that
+    # follows the document on the verb; what the document is about, unless it is a date ("on Saturday")
+    nxt_tok = doc[head.i + 1] if head.i + 1 < len(doc) else None
+    if nxt_tok is not None and right == head.idx + len(head.text) and nxt_tok.dep_ == "prep" \
+            and nxt_tok.lower_ in ("on", "for") and nxt_tok.head.i == head.head.i and head.dep_ in ("dobj", "nsubjpass"):
+        obj = next((c for c in nxt_tok.children if c.dep_ == "pobj"), None)
+        if obj is not None and obj.ent_type_ not in ("DATE", "TIME", "GPE") and not obj.like_num:
+            right = max(right, nxt_tok.right_edge.idx + len(nxt_tok.right_edge.text))
     if right < b:
         right = b
     # "the Agreement on Defence Cooperation and the Framework Agreement on ...": the next document ends this one
     text = doc.text
     nxt = HEAD.search(text, b, right)
+    # ... unless it is what this one is about: "a Joint Declaration on a Strategic and Comprehensive
+    # Partnership" is one document; a partnership, vision or roadmap is a relationship, not a second text
+    if nxt is not None and re.match(r"\s+(?:on|for|of|establishing|upgrading)\s", text[b:nxt.start()]) \
+            and nxt.group(0).split()[-1].lower() in RELATIONSHIP_HEADS:
+        nxt = None
     if nxt is not None:
         seps = list(re.finditer(r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+)", text[b:nxt.start()]))
         if seps:
@@ -74,8 +88,16 @@ def _np_span(doc, a: int, b: int) -> tuple[int, int, object]:
     return min(left, a), right, head
 
 
+# one spelling per word, so that "a defence cooperation agreement" and "the Enhanced Defense Cooperation
+# Agreement" compare equal
+_SPELLING = {"defense": "defence", "program": "programme", "programs": "programmes", "center": "centre",
+             "organization": "organisation", "harbor": "harbour", "labor": "labour", "modernization": "modernisation",
+             "utilization": "utilisation", "memorandums": "memoranda"}
+
+
 def _tokens(s: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", s.lower()) if w not in GENERIC}
+    s = re.sub(r"\bco-op", "coop", s.lower())
+    return {_SPELLING.get(w, w) for w in re.findall(r"[a-z0-9]+", s) if w not in GENERIC}
 
 
 _VENUE_BEFORE = re.compile(r"\b(?:in|at|near|from|outside|inside|across|around)\s+(?:the\s+)?$", re.I)
@@ -314,11 +336,18 @@ def _drop_generic_twins(ctx, found):
     named_near = lambda a: any(b is not a and not getattr(b, "_batch", False) and sorted(b.parties) == sorted(a.parties)  # noqa: E731
                                and 0 <= getattr(b, "_si", -9) - getattr(a, "_si", -99) <= 1 for b in found)
     found = [a for a in found if not (getattr(a, "_batch", False) and not getattr(a, "_remainder", False) and named_near(a))]
+    def described_by(a, b):
+        # "a defence cooperation agreement with Poland" ... "the Enhanced Defense Cooperation Agreement":
+        # a lower-case description whose words the named document's title all has
+        words = _tokens(a.title or "") - {getattr(a, "_head", "")} - places
+        return bare(a) or ((a.title or "")[:1].islower() and not getattr(a, "_batch", False) and words
+                           and (b.title or "")[:1].isupper() and words <= _tokens(b.title or ""))
+
     out = []
     for a in found:
-        twin = bare(a) and any(b is not a and not bare(b) and sorted(b.parties) == sorted(a.parties) and b.date == a.date
-                               and b.status == a.status and getattr(b, "_head", None) == getattr(a, "_head", None)
-                               for b in found)
+        twin = any(b is not a and not bare(b) and described_by(a, b) and sorted(b.parties) == sorted(a.parties)
+                   and b.date == a.date and b.status == a.status and getattr(b, "_head", None) == getattr(a, "_head", None)
+                   for b in found)
         if not twin:
             out.append(a)
     return out
@@ -418,6 +447,14 @@ def _resolve_actor(ctx, tok):
         ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
         places = [mm for _, mm in ctx.places_in(a, b)]
         persons = ctx.persons_in(a, b)
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            # "President of the European Commission X and President of Egypt Y signed": the parser hangs the
+            # second signatory inside the first one's "of" phrase; each named official joined by "and" signs
+            whole = ctx.persons_in(min(x.idx for x in t.subtree), max(x.idx + len(x.text) for x in t.subtree))
+            for p, q in zip(whole, whole[1:]):
+                if q.kind == "name" and re.search(r"\band\b", ctx.text[p.end:q.start]) \
+                        and (q.person.org or q.person.code):
+                    add(q.person.org or q.person.code)
         org_words = ("ministry", "government", "department", "cabinet", "presidency", "office")
         org = next((mm for mm in places if mm.place.kind == "org"), None)
         ent_name = re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()) if ent is not None else ""
@@ -474,6 +511,12 @@ def _between_sides(ctx, tok) -> list[str] | None:
     text = ctx.text[a:sent_end]
     m = _BETWEEN_END.search(text)
     phrase = text[:m.start()] if m else text
+    nxt = HEAD.search(phrase)
+    if nxt is not None:  # "between India and France and the Framework Agreement on ...": the next document
+        phrase = phrase[:nxt.start()].rstrip()
+        if nxt.group(2) is None:
+            phrase = re.sub(r"(?:\s+[A-Z][\w-]*)+$", "", phrase)  # "... the Framework" of "Framework Agreement"
+        phrase = re.sub(r"(?:,?\s+and)?(?:\s+(?:the|a|an))?\s*$", "", phrase)
     g = ctx.gaz
     countries = [mm for _, mm in ctx.places_in(a, a + len(phrase)) if mm.place.kind in ("country", "demonym")]
     whole_body = re.sub(r"^(?:the|The)\s+", "", phrase.strip())
@@ -615,7 +658,8 @@ def _signatories(ctx, pred, rel, htok, title, last):
         # a one-word "person" nothing else places is a firm the parser took for one ("Ericsson")
         parties.remove(o)
         known = [p for p in parties if g.is_country(p)]
-        here = [c for c in _pair(ctx, pred.sent, None) if c not in parties]
+        here = [c for c in _codes_in(ctx, pred.sent.start_char, pred.sent.end_char) if g.is_country(c)
+                and c not in parties] or _recent_state(ctx, pred.sent, parties)
         other = next((c for c in here + ([ctx.partner_of(known[0])] if known else []) if c and c not in parties), None)
         name = o.split(":", 1)[1]
         if other:
@@ -671,8 +715,10 @@ def _complement(ctx, pred, party):
     outside = lambda pos: not any(x <= pos < y for x, y in own)  # noqa: E731
     known = [mm.place.name for _, mm in ctx.places_in(a, b) if mm.place.kind == "org" and outside(mm.start)
              and mm.place.name != party]
+    named = [(mm.start, mm.end) for _, mm in ctx.places_in(a, b)]
     firms = known or [firm_name(e.text) for e in pred.doc.ents if e.label_ == "ORG" and a <= e.start_char < b
-                      and outside(e.start_char) and firm_name(e.text) != party and e.text.strip() not in g.forms]
+                      and outside(e.start_char) and firm_name(e.text) != party and e.text.strip() not in g.forms
+                      and not any(x < e.end_char and e.start_char < y for x, y in named)]  # "the European Union": a known body
     if firms:
         return firms[:1]   # "signed a deal to buy 50 Boeing 737 MAX jets"
     here = [mm.place.code for _, mm in ctx.places_in(a, b) if mm.place.kind in ("city", "country", "demonym")
@@ -752,6 +798,21 @@ def _summit_of(ctx, orgs) -> bool:
         if set(orgs) <= names and re.search(r"\bsummit\b", ctx.text[s:e], re.I):
             return True
     return False
+
+
+def _recent_state(ctx, sent, exclude) -> list[str]:
+    """The state last named in the two sentences before ``sent`` (other than ``exclude``): on a tour, an
+    official whose country the article never gives is the counterpart where the story now is ("Slovenia,
+    where Pompeo spent Thursday, ... he and Foreign Minister X signed")."""
+    starts = [a for a, _ in ctx.sents]
+    si = max((i for i, a in enumerate(starts) if a <= sent.start_char), default=0)
+    if si == 0:
+        return []
+    a = ctx.sents[max(0, si - 2)][0]
+    seen = [mm.place.code for _, mm in ctx.places_in(a, sent.start_char)
+            if mm.place.kind in ("city", "country") and mm.place.code and mm.place.code not in exclude
+            and not _in_dateline(ctx, mm.start)]
+    return seen[-1:]
 
 
 def _pair(ctx, sent, last):
