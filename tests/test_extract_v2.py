@@ -399,3 +399,36 @@ def test_an_official_without_a_country_signs_for_where_the_story_now_is(ex):
             "since 2001. He and Foreign Minister Karlis Berzins signed a joint declaration on energy security.")
     got = agreements(ex, text)
     assert (["LVA", "SWE"], "joint declaration on energy security") in got
+
+
+def test_dismissing_a_report_of_a_signing_is_a_denial(ex):
+    got = events(ex, "SUVA - Fiji's prime minister on Monday dismissed as baseless a report that his government "
+                     "had signed a secret agreement giving India's navy the use of a port.", kind=Agreement)
+    assert [(sorted(a.parties), a.status) for a in got] == [(["FJI", "IND"], "denied")]
+
+
+def test_a_clause_about_the_documents_history_does_not_make_the_act_background(ex):
+    got = events(ex, "The foreign ministers of Chad and Niger initialled the text of the Agreement on Border "
+                     "Demarcation between the two countries, which negotiators finalised in 2019.",
+                 published="2023-05-10", kind=Agreement)
+    assert [sorted(a.parties) for a in got] == [["NER", "TCD"]]
+
+
+def test_the_leads_description_is_the_document_the_body_names(ex):
+    text = ("OTTAWA, May 9 - Canada and Korea signed a free trade agreement on Tuesday. "
+            "The pact took eight years to negotiate. Trade ministers signed the Canada-Korea Economic "
+            "Partnership Agreement in the Senate chamber.")
+    got = agreements(ex, text)
+    assert got == [(["CAN", "KOR"], "Canada-Korea Economic Partnership Agreement")]
+
+
+def test_a_partnership_agreement_is_titled_whole():
+    from kg.extract.agreements import HEAD
+    assert [m.group(0) for m in HEAD.finditer("signed the Strategic Partnership Agreement and a Comprehensive "
+                                             "Partnership")] == ["Agreement", "Comprehensive Partnership"]
+
+
+def test_a_month_of_last_year():
+    import datetime as dt
+    from kg.extract.dates import find_dates
+    assert [d for _, _, d, _ in find_dates("reached agreement in July last year", dt.date(2018, 7, 17))] == ["2017-07"]

@@ -23,9 +23,10 @@ HEAD = re.compile(
     r"(?i:\b(memorand(?:um|a|ums) of understanding|MoUs?|memorand(?:um|a|ums)|agreements?|accords?|treat(?:y|ies)|"
     r"joint (?:[a-z-]+ ){0,2}(?:statements?|declarations?|communiqu[eé]s?)|communiqu[eé]s?|declarations?|contracts?|pacts?|deals?|arrangements?|"
     r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= for \d)|"
-    r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced) )+partnership|"
+    r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced) )+partnership(?! (?:[Aa]greement|[Aa]ccord|[Tt]reaty|[Cc]ouncil))|"
     r"(?:cooperation |action |development )?plan|conventions?|protocols?)\b)"
-    r"|\b((?:[A-Z][\w-]+ )+(?:Partnership|Programme|Program|Vision|Framework|Roadmap|Statement|Declaration|Charter))\b")
+    r"|\b((?:[A-Z][\w-]+ )+(?:Partnership|Programme|Program|Vision|Framework|Roadmap|Statement|Declaration|Charter))\b"
+    r"(?! (?:Agreement|Accord|Treaty|Council|Dialogue|Fund|Forum|Committee|Initiative)\b)")
 _CASE_SENSITIVE_HEADS = ("Partnership", "Programme", "Program", "Vision", "Framework", "Roadmap", "Charter")
 GENERIC = {"agreement", "agreements", "memorandum", "memoranda", "memorandums", "mou", "mous", "understanding",
            "joint", "statement", "declaration", "contract", "pact", "deal", "arrangement", "plan", "treaty", "accord",
@@ -339,9 +340,12 @@ def _drop_generic_twins(ctx, found):
     def described_by(a, b):
         # "a defence cooperation agreement with Poland" ... "the Enhanced Defense Cooperation Agreement":
         # a lower-case description whose words the named document's title all has
+        # a lead's description ("signed a free trade agreement on Tuesday") of the document the body names
         words = _tokens(a.title or "") - {getattr(a, "_head", "")} - places
-        return bare(a) or ((a.title or "")[:1].islower() and not getattr(a, "_batch", False) and words
-                           and (b.title or "")[:1].isupper() and words <= _tokens(b.title or ""))
+        described = (a.title or "")[:1].islower() and not getattr(a, "_batch", False) and (b.title or "")[:1].isupper()
+        lead = a is found[0] and getattr(a, "_si", 0) < getattr(b, "_si", 0) \
+            and not re.search(r"\b(?:on|for|to|of)\b", a.title or "")  # "an agreement on X" is its own document
+        return bare(a) or (described and ((words and words <= _tokens(b.title or "")) or lead))
 
     out = []
     for a in found:
@@ -838,10 +842,18 @@ def _background_date(ctx, pred, pub) -> bool:
         return False
     a = min(t.idx for t in pred.subtree)
     b = max(t.idx + len(t.text) for t in pred.subtree)
-    if any(int(y) < pub.year for y in re.findall(r"\b((?:19|20)\d\d)\b", ctx.text[a:b])
-           if not re.search(r"\d\s*[-–]\s*" + y, ctx.text[a:b])):
+    clause = list(ctx.text[a:b])
+    for d in pred.subtree:
+        # "initialled the Agreement ..., which negotiators finalised in March": a clause about the document
+        # dates its history, not this act
+        if d.dep_ in ("relcl", "acl") and d.i != pred.i and d.head.pos_ in ("NOUN", "PROPN"):
+            lo, hi = d.left_edge.idx, d.right_edge.idx + len(d.right_edge.text)
+            clause[lo - a:hi - a] = " " * (hi - lo)
+    clause = "".join(clause)
+    if any(int(y) < pub.year for y in re.findall(r"\b((?:19|20)\d\d)\b", clause)
+           if not re.search(r"\d\s*[-–]\s*" + y, clause)):
         return True  # "a security agreement they signed in 2001", "in 2008": background
-    for x, y, d1, d2 in dates.find_dates(ctx.text[a:b], pub):
+    for x, y, d1, d2 in dates.find_dates(clause, pub):
         d = dates.parse_iso(d1)
         if d is not None and (pub - d).days > 60:
             return True

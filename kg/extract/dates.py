@@ -32,7 +32,9 @@ _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)
 _REL = re.compile(r"\b(yesterday|today|tonight|this morning|this afternoon|this evening|last night|tomorrow|"
                   r"last month|this month|earlier this month|next month|last week|next week|last year|next year|"
                   r"this year)\b", re.I)
-_IN_MONTH = re.compile(r"\b(?:in|since|until|by|late|early|mid-?)\s+(?:late\s+|early\s+|mid-?)?" + _MON + r"(?!\s+\d)(?:\s+(\d{4}))?", re.I)
+_IN_MONTH = re.compile(r"\b(?:in|since|until|by|late|early|mid-?)\s+(?:late\s+|early\s+|mid-?)?" + _MON
+                       + r"(?!\s+\d)(?:\s+(\d{4})|\s+(?:of\s+)?(last|next|this)\s+year)?", re.I)
+_YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
 
 
 def parse_iso(s: str | None) -> dt.date | None:
@@ -135,7 +137,12 @@ def find_dates(text: str, pub: dt.date | None, future: bool | None = None) -> li
             add(m.start(), m.end(), monday.isoformat())
     for m in _IN_MONTH.finditer(text):
         mon = MONTHS[m.group(1).lower().rstrip(".")]
-        y = int(m.group(2)) if m.group(2) else _year_for(mon, pub, future)
+        if m.group(2):
+            y = int(m.group(2))
+        elif m.group(3):
+            y = pub.year + _YEAR_SHIFT[m.group(3).lower()]  # "in July last year"
+        else:
+            y = _year_for(mon, pub, future)
         add(m.start(), m.end(), f"{y:04d}-{mon:02d}")
     return sorted(out)
 

@@ -27,6 +27,8 @@ PLAN_WORDS = {"expect", "plan", "due", "set", "schedule", "hope", "aim", "intend
               "propose", "try", "wish", "look"}
 REPORT_WORDS = {"report", "reportedly", "say", "claim", "allege", "rumour", "rumor", "speculate", "leak"}
 DENY_WORDS = {"deny", "refute"}
+DISMISS_WORDS = {"dismiss", "reject", "rebuff", "deny", "refute", "brush", "call", "describe", "label"}
+REPORT_NOUNS = {"report", "claim", "allegation", "speculation", "rumour", "rumor", "story", "suggestion", "news"}
 FAIL_WORDS = {"fail", "refuse", "decline", "reject", "dismiss", "rebuff", "offer", "propose", "suggest", "block", "veto", "oppose", "stall", "collapse", "scrap", "abandon",
               "suspend", "cancel", "withdraw", "quit", "breach", "violate", "torpedo", "derail", "resist",
               "postpone", "delay", "shelve", "urge", "demand", "call", "push", "press", "negotiate", "discuss",
@@ -111,7 +113,12 @@ def status_of(pred, rel) -> str | None:
     # a participle or relative clause ("the declaration, adopted at the close of ...") is the whole act:
     # the verb above it says what the document does, not whether it was concluded
     scope = [verb] if rel in ("participle", "relcl") else [verb] + list(_ancestors(verb, 3))
+    via_report = False
     for a in scope:
+        if a.pos_ == "NOUN" and a.lemma_ in REPORT_NOUNS:
+            via_report = True  # "dismissed a report that they had signed ...", "rejected claims that ..."
+        if via_report and a.lemma_ in DISMISS_WORDS:
+            return "denied"
         if _has(a, ("neg",)):
             if a.lemma_ in DENY_WORDS:
                 return "denied"
