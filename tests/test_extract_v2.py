@@ -432,3 +432,17 @@ def test_a_month_of_last_year():
     import datetime as dt
     from kg.extract.dates import find_dates
     assert [d for _, _, d, _ in find_dates("reached agreement in July last year", dt.date(2018, 7, 17))] == ["2017-07"]
+
+
+def test_an_honour_without_a_date_takes_the_day_the_article_gave_before_it(ex):
+    text = ("ACCRA, March 3 - Nigerian President Bola Tinubu arrived in Accra on Saturday for talks with "
+            "President John Mahama. Mahama later conferred the Order of the Star of Ghana on Tinubu.")
+    (award,) = events(ex, text, published="2025-03-03", kind=Award)
+    assert award.date == "2025-03-01"
+
+
+def test_a_day_that_was_only_scheduled_dates_nothing(ex):
+    text = ("The summit between Peru and Chile took place today in Lima. It had originally been scheduled for "
+            "27 October. The leaders signed the Peru-Chile Fisheries Agreement.")
+    (ag,) = events(ex, text, published="2016-10-30", kind=Agreement)
+    assert ag.date == "2016-10-30"

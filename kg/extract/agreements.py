@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from . import dates
-from .common import evidence_fields
+from .common import evidence_fields, fill_dates
 from .money import find_money
 from .numbers import number_words
 from .signing import actor_tokens, hyphen_pairs, np_actor_tokens, predicate, status_of
@@ -287,6 +287,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             for t in titles:
                 title = re.sub(r"\s+", " ", t).strip(" ,;:.")
                 title = re.sub(r"^(?:an?|the)\s+", "", title, flags=re.I)
+                if title.count("(") > title.count(")"):
+                    title = re.sub(r"\s*\([^()]*$", "", title)  # "... Agreement (CETA" cut before its ")"
                 dup = None
                 for old in found:
                     if sorted(old.parties) == sorted(parties):
@@ -643,9 +645,13 @@ def _signatories(ctx, pred, rel, htok, title, last):
             if k not in parties:
                 parties.append(k)
     g = ctx.gaz
-    for k in hyphen_pairs(title, lambda w: (g.forms[w].code or g.forms[w].name) if w in g.forms else None):
+    in_name = hyphen_pairs(title, lambda w: (g.forms[w].code or g.forms[w].name) if w in g.forms else None)
+    for k in in_name:
         if k not in parties:
             parties.append(k)
+    if len(in_name) >= 2 and {"PAIR", "MEMBERS"} & set(parties):
+        # "the leaders signed the EU-Canada Strategic Partnership Agreement": its name says who
+        parties = [p for p in parties if p not in ("PAIR", "MEMBERS")]
     if rel == "list" and not parties:
         parties = ["PAIR"]  # "These include ...": the signatories of the signing just told
     if not parties and rel == "participle":
@@ -862,15 +868,4 @@ def _background_date(ctx, pred, pub) -> bool:
 
 def _fill_dates(ctx, found, pub):
     """An agreement with no date in its sentence takes the latest dated signing/meeting day before it."""
-    if pub is None:
-        return
-    dated = []
-    for si, (s, e) in enumerate(ctx.sents):
-        for a, b, d1, d2 in dates.find_dates(ctx.text[s:e], pub):
-            if len(d1) == 10 and d1 <= pub.isoformat():
-                dated.append((s + a, d2 if d2 and d2 <= pub.isoformat() else d1))
-    for ag in found:
-        if ag.date is None and ag.status in ("signed", "agreed"):
-            prev = [d for pos, d in dated if pos < (ag.evidence_start or 0)]
-            if prev:
-                ag.date = prev[-1]
+    fill_dates(ctx, found, pub, ("signed", "agreed"))

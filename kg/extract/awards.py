@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from . import dates
-from .common import BACKGROUND, evidence_fields
+from .common import BACKGROUND, evidence_fields, fill_dates
 from kg.records import Award
 
 VERB = re.compile(r"\b(awarded|awards|confer(?:s|red|ring)?|bestow(?:s|ed)?|present(?:s|ed)?|receiv(?:e|es|ed)|"
@@ -219,4 +219,5 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
                     # a named order and a parsed recipient make the surest awards
                     aw.confidence = round((0.85 if aw.award else 0.7) + (0.1 if roles and roles[0] else 0.0), 2)
                     found.append(aw)
+    fill_dates(ctx, found, pub, ("conferred",))
     return found
