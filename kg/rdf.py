@@ -31,6 +31,7 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
+from .codes import event_codes
 from .records import Agreement, Article, Award, Event, TradeTarget, Visit, event_to_json
 from .countries import country_names  # noqa: F401 (kg.rdf.country_names: the table lives in kg/countries.py)
 
@@ -274,6 +275,19 @@ class _Builder:
         if a.url:
             g.add((self.iri, DCTERMS.source, Literal(a.url, datatype=XSD.anyURI)))
 
+    def add_codes(self, e: URIRef, event: Event) -> None:
+        """CAMEO and PLOVER codes (kg.codes): derived from the record, so they never change the event's IRI."""
+        codes = event_codes(event)
+        g, cameo = self.g, codes.cameo
+        g.add((e, DIP.cameoCode, Literal(cameo.code)))
+        if codes.host_cameo is not None:
+            g.add((e, DIP.hostCameoCode, Literal(codes.host_cameo.code)))
+        g.add((e, DIP.ploverCategory, Literal(cameo.plover_category)))
+        if cameo.plover_mode:
+            g.add((e, DIP.ploverMode, Literal(cameo.plover_mode)))
+        if cameo.plover_context:
+            g.add((e, DIP.ploverContext, Literal(cameo.plover_context)))
+
     def build_event(self, event: Event) -> URIRef:
         g = self.g
         e = event_iri(self.article.id, event)
@@ -292,6 +306,7 @@ class _Builder:
         confidence = getattr(event, "confidence", None)
         if confidence is not None:
             g.add((e, DIP.confidence, decimal_literal(confidence)))
+        self.add_codes(e, event)
 
         def add(p, o):
             if o is not None:
