@@ -37,6 +37,8 @@ HEADER = """\
 @prefix schema: <https://schema.org/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
 """
 
 # The seed article (eval/example-seed.trig) in the agreed layout: the article's graph plus the actor
@@ -120,13 +122,16 @@ SEED_TTL = HEADER + """
 
 <place/rus/moscow> a dip:Place ;
     rdfs:label "Moscow" ;
+    geo:lat 55.75204 ; geo:long 37.61781 ;
     dip:country <country/RUS> .
 
 <organization/rostec> a dip:Organization ;
     rdfs:label "Rostec" .
 
-<country/IND> a dip:Country ; dip:countryCode "IND" ; rdfs:label "India" .
-<country/RUS> a dip:Country ; dip:countryCode "RUS" ; rdfs:label "Russia" .
+<country/IND> a dip:Country ; dip:countryCode "IND" ; rdfs:label "India" ;
+    owl:sameAs <http://www.wikidata.org/entity/Q668> .
+<country/RUS> a dip:Country ; dip:countryCode "RUS" ; rdfs:label "Russia" ;
+    owl:sameAs <http://www.wikidata.org/entity/Q159> .
 """
 
 A = "<article/f70a25d573f8ddde>"
@@ -383,6 +388,25 @@ CASES = [
      "Place needs exactly one rdfs:label", "Place-label"),
     ("organization-no-label", '<organization/rostec> rdfs:label "Rostec" .', "",
      "Organization needs exactly one rdfs:label", "Organization-label"),
+    # --- identity and coordinates (v2)
+    ("sameAs-two", "", "<country/IND> owl:sameAs <http://www.wikidata.org/entity/Q1> .",
+     "An actor has at most one owl:sameAs", "SameAs-wikidata"),
+    ("sameAs-page-url", "<country/IND> owl:sameAs <http://www.wikidata.org/entity/Q668> .",
+     "<country/IND> owl:sameAs <https://www.wikidata.org/wiki/Q668> .", "not the page URL", "SameAs-wikidata"),
+    ("sameAs-literal", "<country/IND> owl:sameAs <http://www.wikidata.org/entity/Q668> .",
+     '<country/IND> owl:sameAs "Q668" .', "its Wikidata entity IRI", "SameAs-wikidata"),
+    ("sameAs-on-event", "", f"{AWARD} owl:sameAs <http://www.wikidata.org/entity/Q1> .",
+     "owl:sameAs is for actors", "SameAs-actor"),
+    ("lat-without-long", "<place/rus/moscow> geo:long 37.61781 .", "",
+     "exactly one geo:long", "Geo-long"),
+    ("long-without-lat", "<place/rus/moscow> geo:lat 55.75204 .", "",
+     "exactly one geo:lat", "Geo-lat"),
+    ("lat-out-of-range", "<place/rus/moscow> geo:lat 55.75204 .", "<place/rus/moscow> geo:lat 95.0 .",
+     "from -90 to 90", "Geo-lat"),
+    ("long-string", "<place/rus/moscow> geo:long 37.61781 .", '<place/rus/moscow> geo:long "37.6" .',
+     "from -180 to 180", "Geo-long"),
+    ("coordinates-on-country", "", "<country/RUS> geo:lat 60.0 ; geo:long 100.0 .",
+     "geo:lat / geo:long are for a dip:Place", "Geo-place"),
 ]
 
 
@@ -649,11 +673,11 @@ CONTRACT_STATUSES = [
 ]
 ADDED_PROPERTIES = ["dip:evidenceStart", "dip:evidenceEnd", "dip:awardText", "dip:extractor", "skos:altLabel",
                     "dip:confidence", "dip:cameoCode", "dip:hostCameoCode", "dip:ploverCategory", "dip:ploverMode",
-                    "dip:ploverContext"]
+                    "dip:ploverContext", "owl:sameAs", "geo:lat", "geo:long"]
 ADDED_CLASSES = ["dip:Actor", "dip:Status"]
 NS = {
     "dip": str(DIP), "schema": str(SCHEMA), "dcterms": str(DCTERMS), "prov": "http://www.w3.org/ns/prov#",
-    "rdfs": str(RDFS), "skos": str(SKOS),
+    "rdfs": str(RDFS), "skos": str(SKOS), "owl": str(OWL), "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
 }
 
 

@@ -117,6 +117,9 @@ def test_pandas_reads_the_csv_with_the_documented_types(loaded):
     assert (visit["Actor1Name"], visit["Actor1Kind"], visit["Actor1CountryCode"]) == ("Narendra Modi", "Person", "IND")
     assert (visit["Actor2Name"], visit["Actor2Kind"], visit["Actor2CountryCode"]) == ("Russia", "Country", "RUS")
     assert (visit["ActionGeo_FullName"], visit["ActionGeo_ISO3"]) == ("Moscow", "RUS")
+    # identities and coordinates from kg/data/wikidata.tsv and coordinates.tsv (a person has no QID yet)
+    assert visit["Actor2WikidataID"] == "Q159" and pd.isna(visit["Actor1WikidataID"])
+    assert 55 < visit["ActionGeo_Lat"] < 56 and 37 < visit["ActionGeo_Long"] < 38
     assert visit["SOURCEURL"] == "https://example.org/news/tables-1" and visit["NumSources"] == 1
     assert visit["PublicationDate"] == pd.Timestamp("2024-07-10") and pd.isna(visit["Confidence"])
 
@@ -133,6 +136,7 @@ def test_partial_dates_award_agreement_and_target_rows(loaded):
     agreement = by_type(df, "Agreement", "Agreed")
     assert agreement["Parties"] == "Belarus; India; Russia" and agreement["PartyCountryCodes"] == "BLR; IND; RUS"
     assert (agreement["Actor1Name"], agreement["Actor2Name"]) == ("Belarus", "India")
+    assert (agreement["Actor1WikidataID"], agreement["Actor2WikidataID"]) == ("Q184", "Q668")
     assert agreement["EventCode"] == "0311" and agreement["Topics"] == "investment; trade"
     target = by_type(df, "TradeTarget", "Agreed")
     assert target["TargetAmount"] == 1e11 and target["TargetCurrency"] == "USD" and target["TargetYear"] == 2030
