@@ -105,8 +105,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("EventIRI", "string", "the event's IRI in the knowledge graph"),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
-STRING_COLUMNS = tuple(c.name for c in COLUMNS if c.type == "string")
-DATE_COLUMNS = tuple(c.name for c in COLUMNS if c.type == "date")
 
 Select = Callable[[str], list]
 
@@ -183,8 +181,8 @@ def _actors(select: Select, iris: list[str]) -> dict[str, dict]:
     return actors
 
 
-def event_rows(source, events: list[str] | None = None, *, mentions: bool = True) -> list[dict]:
-    """The table's rows, one per article event, sorted by date then id.
+def event_rows(source, events: list[str] | None = None, *, mentions: bool = False) -> list[dict]:
+    """The table's rows, one per article event: sorted by date then id, or in the order of ``events``.
 
     ``source`` is a Store or a function that runs a SELECT as ``Store.select`` does (the web app passes
     its query executor); ``events`` restricts the table to those event IRIs (a page of /api/events).
@@ -211,7 +209,11 @@ def event_rows(source, events: list[str] | None = None, *, mentions: bool = True
     amounts = {r["m"]: r for r in _select_values(
         select, _amount_query, [m for ev in triples.values() for m in ev.get("targetValue", [])])}
     rows = [_row(iri, ev, articles.get(ev["_article"], {}), actors, amounts) for iri, ev in triples.items()]
-    rows.sort(key=lambda r: (r["EventDate"] or date.max, r["Year"] or 9999, r["EventID"]))
+    if events is not None:   # a page of the listing keeps the listing's order
+        order = {iri: i for i, iri in enumerate(events)}
+        rows.sort(key=lambda r: order[r["EventIRI"]])
+    else:
+        rows.sort(key=lambda r: (r["EventDate"] or date.max, r["Year"] or 9999, r["EventID"]))
     return rows
 
 

@@ -210,6 +210,8 @@ def test_parquet_is_the_same_page_with_types(live_server):
     assert table.num_rows == 20
     assert table.schema.field("EventDate").type == pa.date32() and table.schema.field("Year").type == pa.int64()
     assert set(table.column("EventType").to_pylist()) == {"Visit"}
+    listing = get(live_server, "/api/events", limit=20, type="Visit").json()["events"]
+    assert table.column("EventIRI").to_pylist() == [ev["iri"] for ev in listing]   # the listing's order
     as_csv = list(csv.DictReader(io.StringIO(get(live_server, "/api/events", format="csv", limit=20,
                                                  type="Visit").text)))
     assert table.column("EventIRI").to_pylist() == [row["EventIRI"] for row in as_csv]

@@ -147,7 +147,7 @@ def test_the_api_gives_the_rows_the_cli_writes(store, files):
     with kg.open_store(str(store), read_only=True) as s:
         rows = kg.event_rows(s)
         # a function running SELECTs (what the web app passes) and a page of events
-        assert kg.event_rows(s.select, [rows[3]["EventIRI"], rows[0]["EventIRI"]]) == [rows[0], rows[3]]
+        assert kg.event_rows(s.select, [rows[3]["EventIRI"], rows[0]["EventIRI"]]) == [rows[3], rows[0]]
         assert kg.event_rows(s.select, []) == []
     buf = io.BytesIO()
     write_table(rows, buf, "csv")
