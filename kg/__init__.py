@@ -51,6 +51,11 @@ Querying and exporting
     ``run_query(store, sparql, result_format="json") -> QueryResult`` with the usual prefixes (dip:, dcterms:,
     rdfs:, ...) predeclared; ``export_store(store, binary_file, fmt, articles=None)``, fmt one of turtle, trig,
     nquads, ntriples, jsonld, rdfxml.
+Research tables
+    ``export_table(store, binary_file, fmt, table="events", mentions=False)``, fmt one of csv, jsonl, parquet
+    (Parquet needs pyarrow, the ``tables`` extra): one row per event, columns named as GDELT/ICEWS name them
+    (``kg.tables.COLUMNS``); ``event_rows(store)`` gives the rows as dicts, ``write_table(rows, file, fmt)``
+    writes them. :class:`TableError` for an unknown table or format, or pyarrow missing.
 """
 from __future__ import annotations
 
@@ -71,6 +76,7 @@ _EXPORTS = {
     "validate_article": "kg.ingest", "validate_graph": "kg.validate", "Report": "kg.validate",
     "Problem": "kg.validate",
     "run_query": "kg.query", "export_store": "kg.export",
+    "export_table": "kg.tables", "event_rows": "kg.tables", "write_table": "kg.tables", "TableError": "kg.tables",
 }
 
 __all__ = ["__version__", *_EXPORTS]

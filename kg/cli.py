@@ -18,6 +18,7 @@ from . import Settings, SettingsError, StoreError
 from .records import DEFAULT_MIN_CONFIDENCE
 from .store import DEFAULT_LOCATION
 from .store.base import RDF_FORMATS
+from .tables import TABLE_FORMATS, TABLES
 from .validate import configure as configure_validation
 
 
@@ -209,12 +210,28 @@ def ingest(obj: Context, paths, published, title, url, ident, processes, min_con
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(sorted(RDF_FORMATS)), default="trig", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(RDF_FORMATS) + sorted(TABLE_FORMATS)), default=None,
+              help="RDF: turtle, trig (the default), nquads, ntriples, jsonld, rdfxml. With --table: csv (the "
+                   "default), jsonl or parquet.")
 @click.option("--article", "articles", multiple=True, help="Only this article id (repeatable), with its actors.")
+@click.option("--table", type=click.Choice(TABLES),
+              help="Write a research table instead of RDF: 'events', one row per event with GDELT/ICEWS-style "
+                   "columns (docs/user-guide.md lists them).")
+@click.option("--mentions", is_flag=True,
+              help="With --table events: one row per article's event. Until cross-article resolution exists "
+                   "this is also what the table is without it.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 @click.pass_obj
-def export(obj: Context, fmt, articles, output):
-    """Export the store (or some articles) as Turtle, TriG, N-Quads, N-Triples, JSON-LD or RDF/XML."""
+def export(obj: Context, fmt, articles, table, mentions, output):
+    """Export the store (or some articles) as Turtle, TriG, N-Quads, N-Triples, JSON-LD or RDF/XML, or the
+    events as a table (--table events) in CSV, JSON Lines or Parquet."""
+    if table:
+        return _export_table(obj, fmt or "csv", table, mentions, articles, output)
+    if mentions:
+        _fail("--mentions goes with --table events", 2)
+    fmt = fmt or "trig"
+    if fmt not in RDF_FORMATS:
+        _fail(f"--format {fmt} is a table format: add --table events, or use one of {', '.join(sorted(RDF_FORMATS))}", 2)
     from . import export_store
     store = obj.store(existing=True, read_only=True)
     try:
@@ -227,6 +244,28 @@ def export(obj: Context, fmt, articles, output):
             sys.stdout.buffer.flush()
     except LookupError as e:
         _fail(f"{e.args[0]}; 'kg query \"SELECT ?id {{ ?a dcterms:identifier ?id }}\"' lists the ids")
+
+
+def _export_table(obj: Context, fmt, table, mentions, articles, output):
+    """kg export --table: the rows of kg.export_table, to a file or stdout."""
+    import io
+    from . import TableError, export_table
+    if fmt not in TABLE_FORMATS:
+        _fail(f"--table writes {', '.join(TABLE_FORMATS)}, not {fmt}", 2)
+    if articles:
+        _fail("--article selects RDF; a table has every stored event (filter the rows, or use /api/events)", 2)
+    store = obj.store(existing=True, read_only=True)
+    buf = io.BytesIO()   # Parquet writes its footer last: build the file, then write it out whole
+    try:
+        n = export_table(store, buf, fmt, table=table, mentions=mentions)
+    except TableError as e:
+        _fail(str(e), 2)
+    if output:
+        Path(output).write_bytes(buf.getvalue())
+        click.secho(f"wrote {n} row(s) to {output}", fg="green", err=True)
+    else:
+        sys.stdout.buffer.write(buf.getvalue())
+        sys.stdout.buffer.flush()
 
 
 @main.command()

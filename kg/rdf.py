@@ -29,8 +29,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
+from .authority import coordinates, wikidata_iri
+from .codes import event_codes
 from .records import Agreement, Article, Award, Event, TradeTarget, Visit, event_to_json
 from .countries import country_names  # noqa: F401 (kg.rdf.country_names: the table lives in kg/countries.py)
 
@@ -39,8 +41,10 @@ SCHEMA = Namespace("https://schema.org/")
 BASE = "https://w3id.org/dipkg/resource/"
 ACTORS_GRAPH = URIRef("https://w3id.org/dipkg/graph/actors")
 
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")   # W3C Basic Geo: geo:lat, geo:long
+
 PREFIXES = {"dip": str(DIP), "prov": str(PROV), "dcterms": str(DCTERMS), "schema": str(SCHEMA),
-            "xsd": str(XSD), "rdfs": str(RDFS), "skos": str(SKOS)}
+            "xsd": str(XSD), "rdfs": str(RDFS), "skos": str(SKOS), "owl": str(OWL), "geo": str(GEO)}
 
 STATUS_TERMS = {"occurred": "Occurred", "ongoing": "Ongoing", "planned": "Planned",
                 "cancelled": "Cancelled", "conferred": "Conferred", "announced": "Announced",
@@ -192,7 +196,7 @@ def date_literal(value: str) -> Literal:
     return Literal(value, datatype=dt)
 
 
-def decimal_literal(value: float | int) -> Literal:
+def decimal_literal(value: float | int | str) -> Literal:
     d = Decimal(str(value))
     text = format(d, "f")
     if "." in text:
@@ -219,7 +223,14 @@ class _Builder:
         name = country_names().get(code)
         if name:
             a.add((node, RDFS.label, Literal(name)))
+        self.same_as(node, "country", code)
         return node
+
+    def same_as(self, node: URIRef, kind: str, key: str) -> None:
+        """owl:sameAs the actor's Wikidata entity, when kg/data/wikidata.tsv knows it (kg.authority)."""
+        entity = wikidata_iri(kind, key)
+        if entity:
+            self.actors.add((node, OWL.sameAs, URIRef(entity)))
 
     def person(self, name: str, country: str | None) -> URIRef:
         node = person_iri(name)
@@ -227,6 +238,7 @@ class _Builder:
         self.actors.add((node, RDFS.label, Literal(name)))
         if country:
             self.actors.add((node, DIP.represents, self.country(country)))
+        self.same_as(node, "person", slug(name))
         about = self.people.get(slug(name))
         if about is not None:
             if about.role:
@@ -240,6 +252,7 @@ class _Builder:
         node = organization_iri(name)
         self.actors.add((node, RDF.type, DIP.Organization))
         self.actors.add((node, RDFS.label, Literal(name)))
+        self.same_as(node, "organization", slug(name))
         return node
 
     def place(self, name: str, country: str | None) -> URIRef:
@@ -248,6 +261,11 @@ class _Builder:
         self.actors.add((node, RDFS.label, Literal(name)))
         if country:
             self.actors.add((node, DIP.country, self.country(country)))
+            self.same_as(node, "place", f"{country.upper()}/{slug(name)}")
+            where = coordinates(country, slug(name))
+            if where:
+                self.actors.add((node, GEO.lat, decimal_literal(where[0])))
+                self.actors.add((node, GEO.long, decimal_literal(where[1])))
         return node
 
     def agent(self, name: str | None, country: str | None) -> URIRef | None:
@@ -274,6 +292,19 @@ class _Builder:
         if a.url:
             g.add((self.iri, DCTERMS.source, Literal(a.url, datatype=XSD.anyURI)))
 
+    def add_codes(self, e: URIRef, event: Event) -> None:
+        """CAMEO and PLOVER codes (kg.codes): derived from the record, so they never change the event's IRI."""
+        codes = event_codes(event)
+        g, cameo = self.g, codes.cameo
+        g.add((e, DIP.cameoCode, Literal(cameo.code)))
+        if codes.host_cameo is not None:
+            g.add((e, DIP.hostCameoCode, Literal(codes.host_cameo.code)))
+        g.add((e, DIP.ploverCategory, Literal(cameo.plover_category)))
+        if cameo.plover_mode:
+            g.add((e, DIP.ploverMode, Literal(cameo.plover_mode)))
+        if cameo.plover_context:
+            g.add((e, DIP.ploverContext, Literal(cameo.plover_context)))
+
     def build_event(self, event: Event) -> URIRef:
         g = self.g
         e = event_iri(self.article.id, event)
@@ -292,6 +323,7 @@ class _Builder:
         confidence = getattr(event, "confidence", None)
         if confidence is not None:
             g.add((e, DIP.confidence, decimal_literal(confidence)))
+        self.add_codes(e, event)
 
         def add(p, o):
             if o is not None:

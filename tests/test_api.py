@@ -185,17 +185,37 @@ def test_event_detail(live_server):
 
 
 def test_csv(live_server, truth):
+    """format=csv: the page as the research table of kg export --table events, with the same pagination."""
     r = get(live_server, "/api/events", format="csv", limit=10, type="Award")
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert len(rows) == 10 and all(row["type"] == "Award" for row in rows)
-    assert {"id", "type", "status", "date", "countries", "actors", "evidence", "articleId", "iri"} <= set(rows[0])
+    assert len(rows) == 10 and all(row["EventType"] == "Award" for row in rows)
+    assert {"EventID", "EventCode", "PLOVERCategory", "Actor1Name", "Actor2Name", "Status", "Evidence",
+            "ArticleID", "EventIRI"} <= set(rows[0])
+    assert all(row["EventCode"] in ("051", "032") and row["Actor2Name"] for row in rows)
     assert "rel=\"next\"" in r.headers["Link"] and r.headers["X-Next-Cursor"]
-    seen = [row["iri"] for row in rows]
+    seen = [row["EventIRI"] for row in rows]
     nxt = get(live_server, "/api/events", format="csv", limit=500, type="Award", cursor=r.headers["X-Next-Cursor"])
-    seen += [row["iri"] for row in csv.DictReader(io.StringIO(nxt.text))]
+    seen += [row["EventIRI"] for row in csv.DictReader(io.StringIO(nxt.text))]
     assert sorted(seen) == sorted(i for i, t in truth.items() if t == "Award")
     assert "Link" not in nxt.headers
+
+
+def test_parquet_is_the_same_page_with_types(live_server):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    r = get(live_server, "/api/events", format="parquet", limit=20, type="Visit")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/vnd.apache.parquet"
+    table = pq.read_table(io.BytesIO(r.content))
+    assert table.num_rows == 20
+    assert table.schema.field("EventDate").type == pa.date32() and table.schema.field("Year").type == pa.int64()
+    assert set(table.column("EventType").to_pylist()) == {"Visit"}
+    listing = get(live_server, "/api/events", limit=20, type="Visit").json()["events"]
+    assert table.column("EventIRI").to_pylist() == [ev["iri"] for ev in listing]   # the listing's order
+    as_csv = list(csv.DictReader(io.StringIO(get(live_server, "/api/events", format="csv", limit=20,
+                                                 type="Visit").text)))
+    assert table.column("EventIRI").to_pylist() == [row["EventIRI"] for row in as_csv]
+    assert get(live_server, "/api/events", format="xlsx").status_code == 400
 
 
 # --- bad parameters, unknown ids -----------------------------------------------------------------

@@ -37,6 +37,8 @@ HEADER = """\
 @prefix schema: <https://schema.org/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
 """
 
 # The seed article (eval/example-seed.trig) in the agreed layout: the article's graph plus the actor
@@ -54,6 +56,7 @@ SEED_TTL = HEADER + """
     dip:evidenceStart 120 ; dip:evidenceEnd 270 ;
     dip:extractor "curated" ;
     dip:status dip:Occurred ;
+    dip:cameoCode "042" ; dip:hostCameoCode "043" ; dip:ploverCategory "CONSULT" ; dip:ploverMode "visit" ;
     dip:visitor <person/narendra-modi> ;
     dip:host <person/vladimir-putin> ;
     dip:place <place/rus/moscow> ;
@@ -65,6 +68,7 @@ SEED_TTL = HEADER + """
     dip:evidence "On Tuesday, Putin awarded Modi the highest Russian state order for his services." ;
     dip:extractor "curated" ;
     dip:status dip:Conferred ;
+    dip:cameoCode "051" ; dip:ploverCategory "SUPPORT" ; dip:ploverContext "diplomatic" ;
     dip:recipient <person/narendra-modi> ;
     dip:conferredBy <person/vladimir-putin> ;
     dip:awardName "Order of St Andrew the Apostle" ;
@@ -75,6 +79,7 @@ SEED_TTL = HEADER + """
     prov:wasDerivedFrom <article/f70a25d573f8ddde> ;
     dip:evidence "According to the final declaration, Putin and Modi agreed, among other things, to increase trade turnover to 100 billion dollars by 2030." ;
     dip:status dip:Signed ;
+    dip:cameoCode "057" ; dip:ploverCategory "SUPPORT" ; dip:ploverContext "diplomatic" ;
     dip:party <country/IND> , <country/RUS> ;
     dip:title "final declaration" ;
     dip:topic "trade" , "military-technical cooperation" , "spare parts production in India" ;
@@ -84,6 +89,7 @@ SEED_TTL = HEADER + """
     prov:wasDerivedFrom <article/f70a25d573f8ddde> ;
     dip:evidence "The Economic Times reported that a long-term agreement on oil deliveries was to be made." ;
     dip:status dip:Reported ;
+    dip:cameoCode "0311" ; dip:ploverCategory "AGREE" ; dip:ploverContext "economic" ;
     dip:party <country/IND> , <organization/rostec> ;
     dip:title "long-term oil supply agreement at a discount" ;
     dip:topic "oil" ;
@@ -94,6 +100,7 @@ SEED_TTL = HEADER + """
     dip:evidence "According to the final declaration, Putin and Modi agreed, among other things, to increase trade turnover to 100 billion dollars by 2030." ;
     dip:extractor "spacy-rules/0.1" ;
     dip:status dip:Agreed ;
+    dip:cameoCode "0311" ; dip:ploverCategory "AGREE" ; dip:ploverContext "economic" ;
     dip:party <country/IND> , <country/RUS> ;
     dip:targetValue <event/f70a25d573f8ddde-trade/amount> ;
     dip:targetYear "2030"^^xsd:gYear ;
@@ -115,13 +122,16 @@ SEED_TTL = HEADER + """
 
 <place/rus/moscow> a dip:Place ;
     rdfs:label "Moscow" ;
+    geo:lat 55.75204 ; geo:long 37.61781 ;
     dip:country <country/RUS> .
 
 <organization/rostec> a dip:Organization ;
     rdfs:label "Rostec" .
 
-<country/IND> a dip:Country ; dip:countryCode "IND" ; rdfs:label "India" .
-<country/RUS> a dip:Country ; dip:countryCode "RUS" ; rdfs:label "Russia" .
+<country/IND> a dip:Country ; dip:countryCode "IND" ; rdfs:label "India" ;
+    owl:sameAs <http://www.wikidata.org/entity/Q668> .
+<country/RUS> a dip:Country ; dip:countryCode "RUS" ; rdfs:label "Russia" ;
+    owl:sameAs <http://www.wikidata.org/entity/Q159> .
 """
 
 A = "<article/f70a25d573f8ddde>"
@@ -221,6 +231,33 @@ CASES = [
      "xsd:decimal from 0 to 1", "Event-confidence"),
     ("two-confidences", "", f"{VISIT} dip:confidence 0.5 , 0.7 .",
      "at most one xsd:decimal", "Event-confidence"),
+    # --- codes (v2)
+    ("cameo-missing", f'{AWARD} dip:cameoCode "051" .', "",
+     "Every event needs exactly one dip:cameoCode", "Event-cameoCode"),
+    ("cameo-no-leading-zero", f'{AWARD} dip:cameoCode "051" .', f'{AWARD} dip:cameoCode "51" .',
+     "with its leading zero", "Event-cameoCode"),
+    ("cameo-two", "", f'{DECL} dip:cameoCode "030" .', "exactly one dip:cameoCode", "Event-cameoCode"),
+    ("plover-category-missing", f'{VISIT} dip:ploverCategory "CONSULT" .', "",
+     "Every event needs exactly one dip:ploverCategory", "Event-ploverCategory"),
+    ("plover-category-lower-case", f'{VISIT} dip:ploverCategory "CONSULT" .', f'{VISIT} dip:ploverCategory "consult" .',
+     "a PLOVER category in upper case", "Event-ploverCategory"),
+    ("plover-mode-upper-case", f'{VISIT} dip:ploverMode "visit" .', f'{VISIT} dip:ploverMode "Visit" .',
+     "lower-case PLOVER mode", "Event-ploverMode"),
+    ("plover-mode-two", "", f'{VISIT} dip:ploverMode "meet" .', "at most one lower-case PLOVER mode", "Event-ploverMode"),
+    ("plover-context-two", "", f'{AWARD} dip:ploverContext "economic" .',
+     "at most one lower-case PLOVER context", "Event-ploverContext"),
+    ("host-cameo-on-award", "", f'{AWARD} dip:hostCameoCode "043" .',
+     "dip:hostCameoCode is only for a dip:Visit", "HostCameoCode-visit"),
+    ("host-cameo-wrong", f'{VISIT} dip:hostCameoCode "043" .', f'{VISIT} dip:hostCameoCode "042" .',
+     "dip:hostCameoCode is at most one", "HostCameoCode-value"),
+    ("visit-cameo-agreement-code", f'{VISIT} dip:cameoCode "042" .', f'{VISIT} dip:cameoCode "057" .',
+     "A Visit's dip:cameoCode is", "Visit-cameoCode"),
+    ("award-cameo-visit-code", f'{AWARD} dip:cameoCode "051" .', f'{AWARD} dip:cameoCode "042" .',
+     "An Award's dip:cameoCode is", "Award-cameoCode"),
+    ("agreement-cameo-visit-code", f'{DECL} dip:cameoCode "057" .', f'{DECL} dip:cameoCode "043" .',
+     "An Agreement's dip:cameoCode is", "Agreement-cameoCode"),
+    ("trade-target-cameo-sign-code", f'{TRADE} dip:cameoCode "0311" .', f'{TRADE} dip:cameoCode "057" .',
+     "A TradeTarget's dip:cameoCode is", "TradeTarget-cameoCode"),
     # --- Visit
     ("visit-status-signed", f"{VISIT} dip:status dip:Occurred .", f"{VISIT} dip:status dip:Signed .",
      "Visit dip:status must be one of dip:Occurred, dip:Ongoing, dip:Planned, dip:Cancelled", "Visit-status"),
@@ -351,6 +388,25 @@ CASES = [
      "Place needs exactly one rdfs:label", "Place-label"),
     ("organization-no-label", '<organization/rostec> rdfs:label "Rostec" .', "",
      "Organization needs exactly one rdfs:label", "Organization-label"),
+    # --- identity and coordinates (v2)
+    ("sameAs-two", "", "<country/IND> owl:sameAs <http://www.wikidata.org/entity/Q1> .",
+     "An actor has at most one owl:sameAs", "SameAs-wikidata"),
+    ("sameAs-page-url", "<country/IND> owl:sameAs <http://www.wikidata.org/entity/Q668> .",
+     "<country/IND> owl:sameAs <https://www.wikidata.org/wiki/Q668> .", "not the page URL", "SameAs-wikidata"),
+    ("sameAs-literal", "<country/IND> owl:sameAs <http://www.wikidata.org/entity/Q668> .",
+     '<country/IND> owl:sameAs "Q668" .', "its Wikidata entity IRI", "SameAs-wikidata"),
+    ("sameAs-on-event", "", f"{AWARD} owl:sameAs <http://www.wikidata.org/entity/Q1> .",
+     "owl:sameAs is for actors", "SameAs-actor"),
+    ("lat-without-long", "<place/rus/moscow> geo:long 37.61781 .", "",
+     "exactly one geo:long", "Geo-long"),
+    ("long-without-lat", "<place/rus/moscow> geo:lat 55.75204 .", "",
+     "exactly one geo:lat", "Geo-lat"),
+    ("lat-out-of-range", "<place/rus/moscow> geo:lat 55.75204 .", "<place/rus/moscow> geo:lat 95.0 .",
+     "from -90 to 90", "Geo-lat"),
+    ("long-string", "<place/rus/moscow> geo:long 37.61781 .", '<place/rus/moscow> geo:long "37.6" .',
+     "from -180 to 180", "Geo-long"),
+    ("coordinates-on-country", "", "<country/RUS> geo:lat 60.0 ; geo:long 100.0 .",
+     "geo:lat / geo:long are for a dip:Place", "Geo-place"),
 ]
 
 
@@ -616,11 +672,12 @@ CONTRACT_STATUSES = [
     "Signed", "Agreed", "Reported", "Denied", "Proposed", "Reaffirmed",
 ]
 ADDED_PROPERTIES = ["dip:evidenceStart", "dip:evidenceEnd", "dip:awardText", "dip:extractor", "skos:altLabel",
-                    "dip:confidence"]
+                    "dip:confidence", "dip:cameoCode", "dip:hostCameoCode", "dip:ploverCategory", "dip:ploverMode",
+                    "dip:ploverContext", "owl:sameAs", "geo:lat", "geo:long"]
 ADDED_CLASSES = ["dip:Actor", "dip:Status"]
 NS = {
     "dip": str(DIP), "schema": str(SCHEMA), "dcterms": str(DCTERMS), "prov": "http://www.w3.org/ns/prov#",
-    "rdfs": str(RDFS), "skos": str(SKOS),
+    "rdfs": str(RDFS), "skos": str(SKOS), "owl": str(OWL), "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
 }
 
 
@@ -708,6 +765,22 @@ def test_ontology_event_classes_map_to_cameo_and_plover(ont):
     assert (DIP.Agreement, SKOS.closeMatch, URIRef(cameo + "057")) in ont
     assert (DIP.Agreement, SKOS.closeMatch, URIRef(plover + "AGREE")) in ont
     assert (DIP.Visit, SKOS.closeMatch, URIRef(plover + "CONSULT")) in ont
+
+
+def test_every_cameo_code_dipkg_assigns_is_an_ontology_concept_and_allowed_by_its_class_shape(ont):
+    """kg/data/cameo_plover.tsv, the ontology's cameo: concepts and the per-class sh:in lists agree."""
+    from kg.codes import cameo_table
+    cameo = "https://w3id.org/dipkg/cameo#"
+    plover = "https://w3id.org/dipkg/plover#"
+    for code, row in cameo_table().items():
+        assert ont.value(URIRef(cameo + code), SKOS.notation) == Literal(code), f"no cameo:{code} concept"
+        assert ont.value(URIRef(plover + row.plover_category), SKOS.notation) is not None, row.plover_category
+    shapes = rdflib.Graph().parse(ROOT / "shapes" / "dipkg.ttl")
+    allowed = set()
+    for cls in ("Visit", "Award", "Agreement", "TradeTarget"):
+        allowed |= {str(x) for x in rdflib.collection.Collection(
+            shapes, shapes.value(URIRef(f"{DIPSH}{cls}-cameoCode"), SH["in"]))}
+    assert allowed | {"043"} == set(cameo_table())
 
 
 def test_shapes_status_lists_match_ontology(ont):

@@ -15,9 +15,9 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import RDFS, Graph, Literal
-from rdflib.namespace import SKOS
+from rdflib.namespace import OWL, SKOS
 
-from ..rdf import ACTORS_GRAPH, PREFIXES, settle_labels
+from ..rdf import ACTORS_GRAPH, GEO, PREFIXES, settle_labels
 from .terms import iri, to_ox, triple_lines
 
 
@@ -105,6 +105,26 @@ def relabel_update(chosen: dict) -> str | None:
             f"FILTER(STR(?old) = STR(?new)) }}")
 
 
+# Facts of an actor that come from the authority tables (kg.authority) and have one value: a batch that
+# writes one of them for an actor replaces what the store holds, so a regenerated table never leaves two.
+_AUTHORITY_FACTS = (OWL.sameAs, GEO.lat, GEO.long)
+
+
+def authority_update(actor_triples) -> str | None:
+    """Drop the stored values of the authority facts (owl:sameAs, geo:lat, geo:long) this batch writes anew."""
+    pairs = dict.fromkeys((s, p) for s, p, _ in actor_triples if p in _AUTHORITY_FACTS)
+    if not pairs:
+        return None
+    a = iri(str(ACTORS_GRAPH))
+    values = " ".join(f"({to_ox(s)} {to_ox(p)})" for s, p in pairs)
+    return f"DELETE {{ GRAPH {a} {{ ?s ?p ?old }} }} WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH {a} {{ ?s ?p ?old }} }}"
+
+
+def prepare_updates(chosen: dict, actor_triples) -> list[str]:
+    """What runs between dropping the batch's article graphs and inserting its triples: labels, authority facts."""
+    return [u for u in (relabel_update(chosen), authority_update(actor_triples)) if u]
+
+
 def replace_articles_update(items: list[Item], known: dict) -> str:
     """One SPARQL Update that swaps these articles' graphs and merges their actors, atomically.
 
@@ -114,9 +134,8 @@ def replace_articles_update(items: list[Item], known: dict) -> str:
     either the old articles or the new ones, never a mix.
     """
     actor_triples, chosen = settle_batch_labels(items, known)
-    relabel = relabel_update(chosen)
     body = "\n".join(f" GRAPH {iri(a)} {{\n{triple_lines(g)}\n }}" for a, g, _ in items)
-    return (" ;\n".join([f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in items] + ([relabel] if relabel else []))
+    return (" ;\n".join([f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in items] + prepare_updates(chosen, actor_triples))
             + f" ;\nINSERT DATA {{\n{body}\n GRAPH {iri(str(ACTORS_GRAPH))} {{\n{triple_lines(actor_triples)}\n }}\n}}")
 
 

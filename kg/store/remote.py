@@ -51,7 +51,7 @@ from rdflib import Graph
 
 from ..rdf import ACTORS_GRAPH, BASE, PREFIXES
 from .base import (DATASET_FORMATS, OX_RDF_FORMATS, OX_RESULT_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
-                   StoreError, StoreRejected, StoreUnavailable, labelled_actors, relabel_update, replace_articles_update, settle_batch_labels)
+                   StoreError, StoreRejected, StoreUnavailable, labelled_actors, prepare_updates, replace_articles_update, settle_batch_labels)
 from .terms import iri, triple_lines
 
 ARTICLE_GRAPH_PREFIX = f"{BASE}article/"
@@ -263,10 +263,9 @@ class RemoteStore(Store):
             return replace_articles_update(items, known)
         drops = [f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in items]
         all_actors, chosen = settle_batch_labels(items, known)
-        relabel = relabel_update(chosen)
         blocks = [b for a, graph, _ in items for b in self._blocks(a, graph)] + \
             self._blocks(str(ACTORS_GRAPH), all_actors)
-        return ("define sql:big-data-const 1\n" + " ;\n".join(drops + ([relabel] if relabel else []))
+        return ("define sql:big-data-const 1\n" + " ;\n".join(drops + prepare_updates(chosen, all_actors))
                 + (" ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""))
 
     def _confirm_virtuoso(self) -> bool:

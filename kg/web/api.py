@@ -2,7 +2,8 @@
 
 Endpoints (described in kg/web/static/openapi.json, served at /openapi.json):
 
-- ``GET /api/events``: filtered events, keyset-paginated by (date, IRI); ``?format=csv``
+- ``GET /api/events``: filtered events, keyset-paginated by (date, IRI); ``?format=csv|parquet``
+  gives the page as the research table of ``kg export --table events`` (kg/web/api_tables.py)
 - ``GET /api/events/<id>``: one event with evidence, offsets, article and actors
 - ``GET /api/actors`` and ``GET /api/actors/<kind>/<id>``: actors, and the events of one
 - ``GET /api/stats``: events per type per month, visit country pairs, top visitors and hosts
@@ -15,9 +16,7 @@ store get 304s, and identical requests are answered from a small cache.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from datetime import date
@@ -28,6 +27,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from ..rdf import BASE, country_names
 from . import api_queries as Q
+from . import api_tables
 from .cache import ResponseCache
 from .errors import ApiError, error_response
 
@@ -50,8 +50,6 @@ _STATUSES = {s.lower(): s for s in Q.ALL_STATUSES}
 _KINDS = {k: v for k, v in Q.ACTOR_KINDS.items()} | {v.lower(): v for v in Q.ACTOR_KINDS.values()}
 
 EVENT_FILTERS = ("type", "status", "country", "person", "actor", "article", "from", "to", "q")
-CSV_COLUMNS = ("id", "type", "status", "date", "endDate", "countries", "actors", "evidence",
-               "evidenceStart", "evidenceEnd", "articleId", "articleTitle", "articleUrl", "issued", "iri")
 
 
 @bp.errorhandler(ApiError)
@@ -285,41 +283,21 @@ def _events_page(f: Q.EventFilter, limit: int) -> tuple[list[dict], str | None]:
     return events, (Q.encode_cursor(*nxt) if nxt else None)
 
 
-def _csv_response(events: list[dict], nxt: str | None) -> Response:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(CSV_COLUMNS)
-    for ev in events:
-        art = ev.get("article") or {}
-        actors = "; ".join(f"{a['role']}: {a.get('label') or a['iri']}" for a in ev["actors"])
-        w.writerow([ev["id"], ev.get("type") or "", ev.get("status") or "",
-                    ev.get("startDate") or ev.get("date") or "", ev.get("endDate") or "",
-                    " ".join(ev["countries"]), actors, ev.get("evidence") or "",
-                    ev.get("evidenceStart", ""), ev.get("evidenceEnd", ""), art.get("id") or "",
-                    art.get("title") or "", art.get("url") or "", art.get("issued") or "", ev["iri"]])
-    resp = Response(buf.getvalue(), mimetype="text/csv")
-    resp.headers["Content-Disposition"] = 'inline; filename="events.csv"'
-    if nxt:
-        resp.headers["Link"] = f'<{_next_url(nxt)}>; rel="next"'
-        resp.headers["X-Next-Cursor"] = nxt
-    return resp
-
-
 @bp.get("/api/events")
 @cached
 def events():
     _allowed(*EVENT_FILTERS, "limit", "cursor", "format", "total")
     fmt = (request.args.get("format") or "json").lower()
-    if fmt not in ("json", "csv"):
-        raise ApiError(400, "'format' must be json or csv", "format")
+    if fmt not in ("json", *api_tables.FORMATS):
+        raise ApiError(400, "'format' must be json, csv or parquet", "format")
     total_flag = (request.args.get("total") or "false").lower()
     if total_flag not in ("true", "false", "1", "0"):
         raise ApiError(400, "'total' must be true or false", "total")
     f = event_filter()
     limit = _int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     evs, nxt = _events_page(f, limit)
-    if fmt == "csv":
-        return _csv_response(evs, nxt)
+    if fmt != "json":   # the research table of kg export --table events, for this page
+        return api_tables.table_response(_select, evs, nxt, _next_url(nxt), fmt)
     body = {"events": evs, "limit": limit, "next": nxt, "links": {"next": _next_url(nxt)}}
     if total_flag in ("true", "1"):
         rows = _select(Q.event_count_query(f))
