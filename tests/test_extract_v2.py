@@ -446,3 +446,10 @@ def test_a_day_that_was_only_scheduled_dates_nothing(ex):
             "27 October. The leaders signed the Peru-Chile Fisheries Agreement.")
     (ag,) = events(ex, text, published="2016-10-30", kind=Agreement)
     assert ag.date == "2016-10-30"
+
+
+def test_the_host_greeting_a_guest_is_no_visitor(ex):
+    text = ("RABAT - Turkish President Recep Tayyip Erdogan began a state visit to Morocco on Monday. "
+            "King Hassan Alaoui came to the airport to greet Erdogan, a rare honour.")
+    got = visits(ex, text, published="2024-10-29")
+    assert list(got) == [("TUR", "MAR")]

@@ -125,9 +125,24 @@ def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
         _finish(ctx, v, pub)
         v.confidence = round(getattr(v, "_conf", 0.7), 2)
     _earlier_legs_are_over(found)
+    found = [v for v in found if not _host_at_home(v, found)]
     # a trip dated two months or more before publication is background to the news, not news
     return [v for v in found if not (pub and v.start and v.status != "planned" and len(v.start) >= 7 and
                                      (pub - _latest_day(v.start)).days > 60)]
+
+
+def _host_at_home(v: Visit, found: list[Visit]) -> bool:
+    """"King X came to the airport to greet Macron", "King X met Trump at the foot of the steps": the
+    host of another visit to the same country, whose own country the article never gave, is at home there."""
+    if v.visitor_country is not None or not v.visitor:
+        return False
+    last = v.visitor.split()[-1]
+    main = max((w for w in found if w.visitor_country and w.visitor_country != w.place_country),
+               key=lambda w: getattr(w, "_conf", 0), default=None)
+    if main is not None and main.place_country == v.place_country and main.start and (v.start is None):
+        return True  # "King X came to the airport to greet Macron": the undated movement of a local
+    return any(w is not v and w.host and w.place_country == v.place_country and w.visitor_country
+               and (w.host == v.visitor or w.host.split()[-1] == last) for w in found)
 
 
 def _latest_day(iso: str) -> dt.date:
