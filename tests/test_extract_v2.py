@@ -453,3 +453,26 @@ def test_the_host_greeting_a_guest_is_no_visitor(ex):
             "King Hassan Alaoui came to the airport to greet Erdogan, a rare honour.")
     got = visits(ex, text, published="2024-10-29")
     assert list(got) == [("TUR", "MAR")]
+
+
+def targets(ex, text, published="2023-05-10"):
+    from kg.records import TradeTarget
+    return [(sorted(t.parties), t.amount, t.status) for t in events(ex, text, published, TradeTarget)]
+
+
+def test_a_currency_named_after_a_state_makes_no_party(ex):
+    got = targets(ex, "Chinese Premier Li Qiang proposed on Monday that China and Chile lift two-way trade to "
+                      "80 billion U.S. dollars by 2030.")
+    assert got == [(["CHL", "CHN"], 80_000_000_000, "proposed")]
+
+
+def test_trade_with_a_partner_names_both_sides_and_one_sides_goal_is_a_proposal(ex):
+    got = targets(ex, "Speaking at a business forum in Lima, President Yoon said Korea aims to raise its trade "
+                      "with Mercosur to 50 billion dollars by 2030.")
+    assert got == [(["KOR", "Mercosur"], 50_000_000_000, "proposed")]
+
+
+def test_a_documents_goal_is_agreed_and_a_restated_one_reaffirmed(ex):
+    got = targets(ex, "Peru and Chile signed a trade agreement that aims to lift trade to $20 billion by 2030. "
+                      "The leaders also restated their goal of raising investment to $5 billion by 2028.")
+    assert sorted(got) == [(["CHL", "PER"], 5_000_000_000, "reaffirmed"), (["CHL", "PER"], 20_000_000_000, "agreed")]

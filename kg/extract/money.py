@@ -21,7 +21,12 @@ SUFFIX = {"dollars": "USD", "dollar": "USD", "us dollars": "USD", "euros": "EUR"
           "pounds sterling": "GBP", "yen": "JPY", "rupees": "INR", "rupee": "INR", "yuan": "CNY", "renminbi": "CNY",
           "riyals": "SAR", "riyal": "SAR", "dirhams": "AED", "dirham": "AED", "roubles": "RUB", "rubles": "RUB",
           "won": "KRW", "lira": "TRY", "liras": "TRY", "rand": "ZAR", "naira": "NGN", "reais": "BRL", "real": "BRL",
-          "pesos": "MXN", "francs": "CHF", "australian dollars": "AUD", "canadian dollars": "CAD"}
+          "pesos": "MXN", "francs": "CHF", "australian dollars": "AUD", "canadian dollars": "CAD",
+          "u.s. dollars": "USD", "u.s. dollar": "USD", "us dollar": "USD", "american dollars": "USD",
+          "new zealand dollars": "NZD", "singapore dollars": "SGD", "hong kong dollars": "HKD", "swiss francs": "CHF",
+          "indian rupees": "INR", "pakistani rupees": "PKR", "chinese yuan": "CNY", "japanese yen": "JPY",
+          "saudi riyals": "SAR", "uae dirhams": "AED", "russian roubles": "RUB", "russian rubles": "RUB",
+          "brazilian reais": "BRL", "mexican pesos": "MXN", "south african rand": "ZAR", "british pounds": "GBP"}
 
 _NUM = r"(\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _SCALE = r"(lakh\s+crores?|thousand\s+crores?|thousand|million|billion|trillion|lakhs?|crores?|mn|bn|tn|trn|mln|bln|cr|[kmb])"

@@ -11,6 +11,7 @@ import re
 from . import dates
 from .common import evidence_fields
 from .money import find_money
+from .signing import hyphen_pairs
 from kg.records import TradeTarget
 
 GOAL = re.compile(r"\b(target|goal|aim(?:s|ed)?|objective|ambition|task|eye|eyes|pledg\w+|"
@@ -62,10 +63,24 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
                 pass
             metric = mm.group(1).strip() if mm else None
             parties = _parties(ctx, s + mo.start, s + mo.start, s, e, None)
+            # "1 trillion U.S. dollars": a currency's country is no party
+            in_money = {mm.place.code for _, mm in ctx.places_in(s, e)
+                        if any(s + x.start <= mm.start < s + x.end for x in monies)}
+            named = {mm.place.code for _, mm in ctx.places_in(s, e)
+                     if not any(s + x.start <= mm.start < s + x.end for x in monies)}
+            parties = [p for p in parties if p not in in_money or p in named]
+            # "Speaking at the 16th ASEAN-China summit, Li set a goal of ...": the pair the sentence names
+            g = ctx.gaz
+            pair = hyphen_pairs(sent, lambda w: (g.forms[w].code or g.forms[w].name) if w in g.forms else None)
+            if len(set(pair)) == 2 and len(parties) >= 2 and not set(pair) <= set(parties):
+                parties = list(dict.fromkeys(pair))
+            parties = _trade_with(ctx, s, s + max(0, mo.start - 90), s + mo.start) or parties
             if len(parties) < 2:
                 continue
-            status = "reaffirmed" if re.search(r"\b(reviewed|reaffirm\w*|earlier set|on course|had earlier)\b", sent, re.I) \
-                else ("proposed" if re.search(r"\b(propos\w+|suggest\w+)\b", left, re.I) else "agreed")
+            status = "reaffirmed" if re.search(r"\b(reviewed|reaffirm\w*|restat\w+|reiterat\w+|renewed their|earlier set|on course|had earlier)\b", sent, re.I) \
+                else ("proposed" if re.search(r"\b(propos\w+|suggest\w+)\b", sent[:mo.start], re.I) else "agreed")
+            if status == "agreed" and _one_sided(ctx, s + mo.start):
+                status = "proposed"
             t = TradeTarget(parties=parties, amount=mo.amount, currency=mo.currency, year=year, metric=metric,
                             status=status, **evidence_fields(ctx, (s, e), original))
             dup = next((o for o in found if sorted(o.parties) == sorted(parties) and o.amount == t.amount
@@ -80,3 +95,56 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
             t.confidence = 0.85 if year else 0.65  # a goal without a target year is often a package or pledge
             found.append(t)
     return found
+
+
+_TRADE_WITH = re.compile(r"\b(?:trade|investment|exports|imports|commerce)(?: and \w+)? with (?:the )?", re.I)
+
+
+def _trade_with(ctx, sent_start: int, a: int, b: int) -> list[str] | None:
+    """"Korea aims to raise its trade with ASEAN to $200 billion": the partner after "trade with" and the
+    state whose goal it is, the last one named before it in the sentence (a person gives their country)."""
+    m = None
+    for m in _TRADE_WITH.finditer(ctx.text, a, b):
+        pass
+    if m is None:
+        return None
+    after = [mm for _, mm in ctx.places_in(m.end(), b) if mm.start == m.end() and mm.place.kind in ("country", "org")]
+    if not after:
+        return None
+    partner = after[0].place.name if after[0].place.kind == "org" else after[0].place.code
+    before = [(mm.start, mm.place.code) for _, mm in ctx.places_in(sent_start, m.start())
+              if mm.place.kind in ("country", "demonym") and mm.place.code]
+    before += [(p.start, p.person.code) for p in ctx.persons_in(sent_start, m.start()) if p.person.code]
+    own = [c for _, c in sorted(before) if c != partner]
+    return [own[-1], partner] if own and partner else None
+
+
+_JOINT = {"leaders", "sides", "countries", "nations", "governments", "ministers", "presidents", "partners", "both",
+          "they", "we", "parties", "states"}
+
+
+def _one_sided(ctx, pos: int) -> bool:
+    """True when the goal is one side's ("Korea aims to raise its trade with ASEAN to ...", "Li set a goal
+    of ..."): the subject of the nearest verb above the amount names one actor, not two ("the two leaders
+    set", "India and Russia aim", "they agreed"). A proposal, not a joint target."""
+    span = ctx.doc.char_span(pos, pos + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span[0]
+    for _ in range(8):
+        subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj and t.pos_ in ("VERB", "AUX"):
+            sj = subj[0]
+            if sj.lower_ in _JOINT or any(c.dep_ == "conj" for c in sj.children) or sj.tag_ in ("NNS", "NNPS") \
+                    or sj.lemma_ in ("trade", "investment", "turnover", "target", "goal", "exports", "imports"):
+                return False
+            if sj.tag_ in ("WDT", "WP") or sj.lemma_ in ("agreement", "deal", "plan", "pact", "accord", "roadmap",
+                                                         "partnership", "statement", "declaration", "memorandum"):
+                return False  # "an agreement that aims to lift trade to ...": the document's, both sides'
+            if t.lemma_ in ("agree", "pledge", "commit", "resolve", "decide", "undertake"):
+                return False
+            return sj.pos_ in ("PROPN", "PRON") or sj.ent_type_ in ("GPE", "PERSON", "NORP")
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return False
