@@ -476,3 +476,17 @@ def test_a_documents_goal_is_agreed_and_a_restated_one_reaffirmed(ex):
     got = targets(ex, "Peru and Chile signed a trade agreement that aims to lift trade to $20 billion by 2030. "
                       "The leaders also restated their goal of raising investment to $5 billion by 2028.")
     assert sorted(got) == [(["CHL", "PER"], 5_000_000_000, "reaffirmed"), (["CHL", "PER"], 20_000_000_000, "agreed")]
+
+
+def test_a_tour_sentence_opening_with_a_city_puts_the_traveller_there(ex):
+    text = ("Japanese Prime Minister Shigeru Ishiba toured South America this week. In Lima, he and President "
+            "Dina Boluarte opened a new port terminal.")
+    assert ("JPN", "PER") in visits(ex, text)
+    # a resident named in such a sentence is no visitor
+    assert visits(ex, "In London, the Russian ambassador Andrei Kelin said the talks had failed.") == {}
+
+
+def test_the_trip_began_in_a_city_where_the_traveller_did_something(ex):
+    text = ("Canadian Prime Minister Mark Carney is on a three-nation tour. The trip began on Friday in Accra, "
+            "where Carney held talks with President John Mahama.")
+    assert ("CAN", "GHA") in visits(ex, text)

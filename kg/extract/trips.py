@@ -371,7 +371,29 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
             continue
         if f is not None and f.visitors and f.dests and not _background(tok):
             out.append(f)
+    if not out:
+        f = _opened_venue_frame(m, span, g)
+        if f is not None:
+            out.append(f)
     return out
+
+
+def _opened_venue_frame(m, span, g):
+    """"In Colombo, he and President Rajapaksa launched ...": on a tour, a sentence that opens with a named
+    city and goes on with what the traveller (a pronoun for someone the article already named) did there
+    puts them in that city. Only a pronoun subject: "In London, the Russian ambassador said" names a resident."""
+    first = span[0]
+    if first.lower_ != "in" or first.dep_ != "prep" or first.head.pos_ != "VERB":
+        return None
+    verb = first.head
+    if _negated(verb) or _clause_hypothetical(verb) or _background(verb):
+        return None
+    dests = [d for p in first.children if p.dep_ == "pobj" for d in _place_of(m, p, g) if d[1]]
+    subj = subject(verb)
+    if not dests or subj is None or subj.lower_ not in ("he", "she", "they"):
+        return None
+    visitors = [v for v in _people(m, subj) if v.person.code and v.person.code != dests[0][0]]
+    return Frame("attend", verb, visitors, _dedupe(dests)) if visitors else None
 
 
 def _move_frame(m, tok, lem, sent, venue, g):
@@ -481,6 +503,19 @@ def _noun_frame(m, tok, sent, venue, g):
             pm = m.place_at(c)
             if pm is not None and pm.place.kind in ("country", "city"):
                 dests.append((pm.place.code, pm.place.name if pm.place.kind == "city" else None, pm))
+    if not dests and tok.dep_ == "nsubj" and tok.head.lemma_ in ("begin", "start", "open", "end", "conclude", "continue"):
+        # "The trip began on Friday in Sharm el-Sheikh, where Biden addressed ...": the leg's city is the
+        # verb's, and the traveller the one the "where" clause names when the trip has no owner
+        for c in tok.head.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "at"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        dests += [d for d in _place_of(m, p, g) if d[1]]
+                        if not visitors:
+                            for r in p.children:
+                                if r.dep_ == "relcl" and any(w.lower_ == "where" for w in r.children):
+                                    sj = subject(r)
+                                    visitors = [v for v in _people(m, sj) if v.person.code] if sj is not None else []
     if dests:
         dests += _to_list(m, sent, tok, g)
     here = False
