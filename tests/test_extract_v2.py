@@ -490,3 +490,17 @@ def test_the_trip_began_in_a_city_where_the_traveller_did_something(ex):
     text = ("Canadian Prime Minister Mark Carney is on a three-nation tour. The trip began on Friday in Accra, "
             "where Carney held talks with President John Mahama.")
     assert ("CAN", "GHA") in visits(ex, text)
+
+
+def test_a_joint_statement_is_not_the_partnership_named_before_it(ex):
+    text = ("The two leaders launched the Peru-Chile Green Hydrogen Partnership on Monday. "
+            "Following the meeting, the two Presidents issued a Peru-Chile Joint Statement.")
+    titles = sorted(t for _, t in agreements(ex, text))
+    assert titles == ["Peru-Chile Green Hydrogen Partnership", "Peru-Chile Joint Statement"]
+
+
+def test_named_ministers_of_two_named_states_add_no_third_party(ex):
+    text = ("Trump hosted the talks at the White House. In the presence of the three leaders, the Foreign "
+            "Ministers of Chad and Niger, Abdoulaye Sabre and Bakary Sangare, initialled the Agreement on "
+            "Border Demarcation between the two countries.")
+    assert [p for p, _ in agreements(ex, text)] == [["NER", "TCD"]]

@@ -222,6 +222,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue
             if NEGOTIATION.search(before + text[np_a:a0]) or HEDGE.search(sent):
                 continue
+            if re.search(r"\bnot\s+(?:yet\s+)?$", text[max(s, np_a - 12):np_a]):
+                continue  # "signed the Kigali Declaration but not the agreement itself"
             if GENERIC_NP.match(tail):
                 continue
             if re.search(r"\b(is|was|are|were)\s+(?:not\s+)?$", before) and head_txt[0].islower() and not m.group(2) \
@@ -293,7 +295,9 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 for old in found:
                     if sorted(old.parties) == sorted(parties):
                         tn, to = _tokens(title), _tokens(old.title or "")
-                        if (tn == to) or (tn and to and (tn <= to or to <= tn) and len(titles) == 1):
+                        same_kind = getattr(old, "_head", head_word) == head_word  # a statement is no partnership
+                        if (tn == to and same_kind) or (tn and to and (tn <= to or to <= tn) and len(titles) == 1
+                                                         and same_kind):
                             dup = old
                             break
                 if dup is not None:
@@ -668,6 +672,8 @@ def _signatories(ctx, pred, rel, htok, title, last):
         # a one-word "person" nothing else places is a firm the parser took for one ("Ericsson")
         parties.remove(o)
         known = [p for p in parties if g.is_country(p)]
+        if len(known) >= 2:
+            continue  # "the Foreign Ministers of Armenia and Azerbaijan, X and Y": one of the sides already named
         here = [c for c in _codes_in(ctx, pred.sent.start_char, pred.sent.end_char) if g.is_country(c)
                 and c not in parties] or _recent_state(ctx, pred.sent, parties)
         other = next((c for c in here + ([ctx.partner_of(known[0])] if known else []) if c and c not in parties), None)
