@@ -504,3 +504,10 @@ def test_named_ministers_of_two_named_states_add_no_third_party(ex):
             "Ministers of Chad and Niger, Abdoulaye Sabre and Bakary Sangare, initialled the Agreement on "
             "Border Demarcation between the two countries.")
     assert [p for p, _ in agreements(ex, text)] == [["NER", "TCD"]]
+
+
+def test_a_video_link_cancels_only_its_own_clause(ex):
+    text = ("Brazil's President Lula is taking part by video link, and Foreign Minister Mauro Vieira is leading "
+            "the Brazilian delegation in Kazan.")
+    assert list(visits(ex, text)) == [("BRA", "RUS")]
+    assert visits(ex, "Indian Prime Minister Narendra Modi addressed the summit in Kazan by video link.") == {}

@@ -44,7 +44,7 @@ def _frame_visits(ctx, original, found):
     leg_of = None   # the movement frame a ';'-separated list of legs continues
     for si, (s, e) in enumerate(ctx.sents):
         sent = ctx.text[s:e]
-        if not sent.strip() or SKIP.search(sent) or (INVITED.search(sent) and not re.search(r"\baccept", sent)):
+        if not sent.strip() or (INVITED.search(sent) and not re.search(r"\baccept", sent)):
             leg_of = None
             continue
         fs = frames(ctx, ctx.doc, (s, e), venue, g) + presence(ctx, ctx.doc, (s, e), venue, g)
@@ -62,6 +62,8 @@ def _frame_visits(ctx, original, found):
             t0 = f.trigger.idx - s
             if 0 <= t0 and BACKGROUND.search(sent[max(0, t0 - 80):t0 + 80]):
                 continue
+            if SKIP.search(_own_clause(f.trigger, s, sent)):
+                continue  # "He is taking part by video link, and X is leading the delegation in Kazan": X's trip stands
             for pm in f.visitors:
                 for code, city in f.dests:
                     if not g.is_country(code) or pm.person.code == code:
@@ -88,6 +90,19 @@ def _leg_starts(ctx, v, pre: str) -> bool:
         return False
     names = {n for n in (v.place, ctx.gaz.country_name(v.place_country) if v.place_country else None) if n}
     return any(n in m.group(2) for n in names)
+
+
+def _own_clause(trigger, s, sent) -> str:
+    """The text of the trigger's clause without the clauses coordinated with it; the whole sentence for a
+    leg continued from an earlier one."""
+    if trigger.idx < s:
+        return sent
+    verb = trigger if trigger.pos_ in ("VERB", "AUX") else next(
+        (a for a in trigger.ancestors if a.pos_ in ("VERB", "AUX")), trigger)
+    skip = {t.i for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
+    if verb.dep_ == "conj":   # the first conjunct's words are not this clause's either
+        skip |= {t.i for t in verb.head.subtree} - {t.i for t in verb.subtree}
+    return " ".join(t.text for t in verb.subtree if t.i not in skip) or sent
 
 
 def _clause_span(trigger, s):
