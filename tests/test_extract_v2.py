@@ -511,3 +511,26 @@ def test_a_video_link_cancels_only_its_own_clause(ex):
             "the Brazilian delegation in Kazan.")
     assert list(visits(ex, text)) == [("BRA", "RUS")]
     assert visits(ex, "Indian Prime Minister Narendra Modi addressed the summit in Kazan by video link.") == {}
+
+
+def awards(ex, text, published="2023-05-10"):
+    return [(a.recipient_country, a.conferrer_country) for a in events(ex, text, published, Award)]
+
+
+def test_an_orders_state_comes_from_its_name_or_its_apposition(ex):
+    assert awards(ex, "Kenyan President William Ruto was honoured with the Grand Cross of the Order of the Star "
+                      "of Ghana on Monday.") == [("KEN", "GHA")]
+    assert awards(ex, "During the visit, Macron received the Order of Mono, Togo's highest distinction, from "
+                      "President Faure Gnassingbe.") == [("FRA", "TGO")]
+
+
+def test_a_passive_conferral_with_a_date_inside_keeps_its_recipient(ex):
+    got = awards(ex, "Prime Minister Narendra Modi was on Tuesday conferred the Grand Collar of the Order of the "
+                     "Volta, Ghana's highest honour, by President John Mahama.")
+    assert got == [("IND", "GHA")]
+
+
+def test_a_collar_from_an_unnamed_king_is_the_hosts(ex):
+    text = ("Senegalese President Bassirou Diomaye Faye arrived in Rabat on Monday for a state visit to Morocco. "
+            "At a ceremony at the palace, the king placed the Collar of the Order of the Throne on Faye.")
+    assert awards(ex, text, published="2025-03-04") == [("SEN", "MAR")]

@@ -15,10 +15,10 @@ from kg.records import Award
 VERB = re.compile(r"\b(awarded|awards|confer(?:s|red|ring)?|bestow(?:s|ed)?|present(?:s|ed)?|receiv(?:e|es|ed)|"
                   r"made|honou?red|decorated|placed|hung|pinned|draped|invest(?:s|ed))\b", re.I)
 AWARD_NP = re.compile(r"((?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,5}?"
-                      r"(order|medal|award|honou?r|decoration|prize|legion of merit|grand commander|cross)\b"
+                      r"(order|medal|award|honou?r|decoration|prize|legion of merit|grand commander|cross|collar)\b"
                       r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*)?", re.I)
 NAMED = re.compile(r"\b(?:(?:Honorary|Grand|Supreme|National|Royal)\s+)*(?:[A-Z][\w'-]+\s+)*(?:Order|Medal|Award|Legion|"
-                   r"Prize|Cross)\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*|St\.?)(?:\s+(?:of\s+(?:the\s+)?|the\s+)?[A-Z][\w'-]*)*)?")
+                   r"Prize|Cross|Collar)\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*|St\.?)(?:\s+(?:of\s+(?:the\s+)?|the\s+)?[A-Z][\w'-]*)*)?")
 SKIP = re.compile(r"\b(number of|tally|only foreign|previously|earlier awards?|guard of honou?r|in honou?r of)\b", re.I)
 PLANNED = re.compile(r"\b(is to|are to|to present|will present on|due to)\b", re.I)
 ANNOUNCED = re.compile(r"\b(will|announced|to confer|to bestow|plans to)\b", re.I)
@@ -30,7 +30,7 @@ _LEAD = re.compile(r"^.*\b(?:with|upon|on|to|him|her|them|awarded|awards|conferr
 
 def award_words(np: str) -> str:
     """The words naming the award: "presented X with the Order of Merit" -> "the Order of Merit"."""
-    head = re.search(r"\b(order|medal|award|honou?r|decoration|prize|legion|grand commander|cross)\b", np, re.I)
+    head = re.search(r"\b(order|medal|award|honou?r|decoration|prize|legion|grand commander|cross|collar)\b", np, re.I)
     if not head:
         return np.strip()
     pre = np[:head.start()]
@@ -153,7 +153,9 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
             ce = cs + len(clause)
             vpos = cs + vm.start()
             persons = ctx.persons_in(cs, ce)
-            passive = re.search(r"\b(was|were|has been|have been|is|be)\s+(also\s+)?" + re.escape(vm.group(1)), clause, re.I)
+            # "was conferred", "was on Tuesday conferred", "has also been awarded"
+            passive = re.search(r"\b(was|were|has been|have been|is|be)\s+(?:(?:also|on|at|in|this|last|today|formally|"
+                                r"later|then|\w+day)\s+){0,3}" + re.escape(vm.group(1)), clause, re.I)
             by = re.search(r"\bby\s+", clause[vm.end():])
             conferrer = None
             recipients = []
@@ -197,9 +199,19 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
                     name, ocode = _award_name(ctx, phrase, code)
                     code = code or ocode
                     if code is None:
+                        # "the Order of the Star of Ethiopia", "the Indian Order of ...": the state the name gives
                         for m in g.pattern.finditer(am.group(0)):
-                            if g.forms[m.group(0)].kind == "demonym":
+                            if g.forms[m.group(0)].kind in ("demonym", "country"):
                                 code = g.forms[m.group(0)].code
+                    if code is None:
+                        # "the Order of Mono, Togo's highest distinction": the state of the apposition
+                        after = clause[am.end():am.end() + 60]
+                        ap = re.match(r",\s+(?:the\s+)?(.+?)['’]s\s+(?:highest|top|most|second|supreme|national)", after)
+                        if ap and ap.group(1) in g.forms and g.forms[ap.group(1)].kind == "country":
+                            code = g.forms[ap.group(1)].code
+                    dyad = getattr(ctx, "dyad", None)
+                    if code is None and dyad and r.person.code == dyad[0]:
+                        code = dyad[1]  # "the king placed the Collar on Trump": the host of the guest's visit
                     if code and r.person.code == code:
                         continue
                     ds = dates.find_dates(sent, pub)
