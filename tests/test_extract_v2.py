@@ -534,3 +534,8 @@ def test_a_collar_from_an_unnamed_king_is_the_hosts(ex):
     text = ("Senegalese President Bassirou Diomaye Faye arrived in Rabat on Monday for a state visit to Morocco. "
             "At a ceremony at the palace, the king placed the Collar of the Order of the Throne on Faye.")
     assert awards(ex, text, published="2025-03-04") == [("SEN", "MAR")]
+
+
+def test_a_firms_description_adds_no_state(ex):
+    got = agreements(ex, "Indonesia's state oil company Pertamina signed a deal with Saudi Aramco to build a refinery.")
+    assert len(got) == 1 and "IDN" not in got[0][0] and "Pertamina" in got[0][0]

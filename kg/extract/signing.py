@@ -207,6 +207,9 @@ def actor_tokens(pred, rel, head):
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP") and c.i != head.i and \
                 not (rel == "subject" and c.dep_ == "nsubjpass"):
+            nxt = c.doc[c.i + 1] if c.i + 1 < len(c.doc) else None
+            if c.pos_ == "NOUN" and nxt is not None and nxt.dep_ == c.dep_ and nxt.head.i == verb.i and nxt.pos_ == "PROPN":
+                continue  # "Indonesia's state oil company Pertamina signed": the description of the name
             out.append(c)
         if c.dep_ == "agent":
             # "signed by Iran's X, Saudi adviser Y and China's Z": the parser hangs later signers as appositions
