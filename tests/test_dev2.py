@@ -1,7 +1,7 @@
 """A second development set (tests/dev2): written blind by an annotator, then used for tuning.
 
-The floor sits below the measured score (micro F1 0.71; Visit 0.89, Award 0.83, Agreement 0.53,
-TradeTarget 0.71) so that a change that loses ground on text the first dev corpus does not cover fails.
+The floor sits below the measured score (micro F1 0.80; Visit 0.91, Award 0.91, Agreement 0.67,
+TradeTarget 0.89 on 2026-12-02; 0.71 when the floors were first set) so that a change that loses ground on text the first dev corpus does not cover fails.
 """
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def result():
 
 
 def test_dev2_micro_f1(result):
-    assert result["f1"] >= 0.66, result["f1"]
+    assert result["f1"] >= 0.74, result["f1"]
 
 
-@pytest.mark.parametrize("t,floor", [("Visit", 0.82), ("Award", 0.6), ("Agreement", 0.45), ("TradeTarget", 0.55)])
+@pytest.mark.parametrize("t,floor", [("Visit", 0.85), ("Award", 0.75), ("Agreement", 0.58), ("TradeTarget", 0.75)])
 def test_dev2_type_f1(result, t, floor):
     assert result["types"][t]["f1"] >= floor, (t, result["types"][t]["f1"])
