@@ -539,3 +539,10 @@ def test_a_collar_from_an_unnamed_king_is_the_hosts(ex):
 def test_a_firms_description_adds_no_state(ex):
     got = agreements(ex, "Indonesia's state oil company Pertamina signed a deal with Saudi Aramco to build a refinery.")
     assert len(got) == 1 and "IDN" not in got[0][0] and "Pertamina" in got[0][0]
+
+
+def test_an_old_signing_told_in_passing_is_background(ex):
+    assert agreements(ex, "Chile was the first South American country to sign a free trade agreement with "
+                          "Korea, in 2003, and trade has grown since.") == []
+    assert agreements(ex, "Lula said he expected the Senate to approve the Mercosur accord, which Brazil and its "
+                          "neighbours signed in February.", published="2024-06-20") == []

@@ -862,6 +862,13 @@ def _background_date(ctx, pred, pub) -> bool:
             lo, hi = d.left_edge.idx, d.right_edge.idx + len(d.right_edge.text)
             clause[lo - a:hi - a] = " " * (hi - lo)
     clause = "".join(clause)
+    if pred.dep_ in ("acl", "xcomp", "relcl"):
+        # "New Zealand was the first developed country to sign an FTA with China, in 2008": the year
+        # hangs on the clause above the infinitive
+        up = next((a for a in pred.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if up is not None:
+            clause += " " + " ".join(t.text for c in up.children if c.dep_ == "prep" and pred not in c.subtree
+                                     for t in c.subtree)
     if any(int(y) < pub.year for y in re.findall(r"\b((?:19|20)\d\d)\b", clause)
            if not re.search(r"\d\s*[-–]\s*" + y, clause)):
         return True  # "a security agreement they signed in 2001", "in 2008": background

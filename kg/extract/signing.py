@@ -55,6 +55,11 @@ def predicate(head):
     while t.dep_ in ("conj", "appos") and t.head.i != t.i:
         t = t.head
     dep, up = t.dep_, t.head
+    rc = next((c for c in t.children if c.dep_ == "relcl" and c.lemma_ in ("sign", "conclude", "adopt", "issue")), None)
+    if rc is not None and up.lemma_ not in STRONG_CONCLUDE:
+        # "expected Congress to approve the TPP, which Vietnam and 11 others signed in February": the
+        # signing clause says what the document is; the weaker verb above is another act
+        return rc, "relcl"
     if dep in ("dobj", "attr", "oprd") and up.pos_ in ("VERB", "AUX") and up.lemma_ in CONCLUDE - UPGRADE_VERBS:
         return up, "list" if up.lemma_ in LIST_VERBS else "object"
     if dep == "nsubjpass" and up.lemma_ in CONCLUDE - LIST_VERBS:
