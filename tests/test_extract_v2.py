@@ -546,3 +546,14 @@ def test_an_old_signing_told_in_passing_is_background(ex):
                           "Korea, in 2003, and trade has grown since.") == []
     assert agreements(ex, "Lula said he expected the Senate to approve the Mercosur accord, which Brazil and its "
                           "neighbours signed in February.", published="2024-06-20") == []
+
+
+def test_received_with_a_date_between_is_still_passive(ex):
+    got = visits(ex, "Kenya's President William Ruto was on Tuesday received by President Emmanuel Macron at the "
+                     "Elysee Palace in Paris.")
+    assert list(got) == [("KEN", "FRA")] and got[("KEN", "FRA")].host == "Emmanuel Macron"
+
+
+def test_a_stay_in_a_city_is_a_trip(ex):
+    assert ("USA", "VNM") in visits(ex, "During his stay in Hanoi, US President Joe Biden met Communist Party chief "
+                                        "Nguyen Phu Trong.")

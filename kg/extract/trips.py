@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 
 MOVE = {"visit", "arrive", "fly", "travel", "land", "tour", "head", "leave", "come", "go", "jet", "journey",
         "reach", "stop", "drive", "return", "embark", "proceed", "move", "set", "spend", "due", "begin", "start",
-        "end", "conclude", "wrap", "finish"}
+        "end", "conclude", "wrap", "finish", "touch"}
 LEG_VERBS = {"begin", "start", "end", "conclude", "wrap", "finish"}   # "He began on Sunday in Dakar"
 MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return", "proceed", "reach", "journey",
                  "take", "bring"}   # "his swing took him to Cairo"
-TRIP_NOUN = {"visit", "trip", "tour", "stop", "stopover", "swing", "journey", "leg", "arrival", "visits", "mission"}
+TRIP_NOUN = {"visit", "trip", "tour", "stop", "stopover", "swing", "journey", "leg", "arrival", "visits", "mission", "stay"}
 HOST = {"host", "receive", "welcome", "greet"}
 OFFICES = {"minister", "president", "premier", "chancellor", "king", "queen", "emir", "amir", "sultan", "prince",
            "secretary", "envoy", "ambassador", "monarch", "vice-president", "governor", "speaker", "foreign minister",
@@ -543,9 +543,14 @@ def _host_frame(m, tok, lem, venue, g):
         if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
             # "X was received by Y": the subject is the visitor, the agent the host
             objs = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        elif tok.tag_ == "VBN" and tok.dep_ == "advcl" and tok.head.lemma_ == "be" and \
+                any(c.dep_ == "agent" for c in tok.children):
+            # "X was on Tuesday received by Y": the parser makes the participle a clause of "was"
+            objs = [c for c in tok.head.children if c.dep_ == "nsubj"]
     visitors = [p for o in objs for p in _people(m, o)]
     subj = subject(tok)
-    if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
+    if tok.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in tok.children) or objs and objs[0].head.i == tok.head.i
+                              and tok.head.i != tok.i and tok.dep_ == "advcl"):
         agent = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
         subj = agent[0] if agent else None
     host = m.person_at(subj) if subj is not None else None
