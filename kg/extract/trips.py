@@ -542,12 +542,17 @@ def _host_frame(m, tok, lem, venue, g):
         objs = [c for c in tok.children if c.dep_ in ("dobj",)]
         if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
             # "X was received by Y": the subject is the visitor, the agent the host
-            objs = [c for c in tok.children if c.dep_ == "nsubjpass"]
+            # the parser's labels when a date comes between: "nsubj", even hung on the auxiliary
+            objs = [c for c in tok.children if c.dep_ == "nsubjpass"] or \
+                [c for c in tok.children if c.dep_ == "nsubj"] or \
+                [c for a in tok.children if a.dep_ == "auxpass" for c in a.children if c.dep_ == "nsubj"]
         elif tok.tag_ == "VBN" and tok.dep_ == "advcl" and tok.head.lemma_ == "be" and \
                 any(c.dep_ == "agent" for c in tok.children):
             # "X was on Tuesday received by Y": the parser makes the participle a clause of "was"
             objs = [c for c in tok.head.children if c.dep_ == "nsubj"]
     visitors = [p for o in objs for p in _people(m, o)]
+    if not visitors:  # "Kenya's President William Ruto": the parser may make the name an apposition of the title
+        visitors = [p for o in objs for a in o.children if a.dep_ == "appos" for p in _people(m, a)]
     subj = subject(tok)
     if tok.tag_ == "VBN" and (any(c.dep_ == "auxpass" for c in tok.children) or objs and objs[0].head.i == tok.head.i
                               and tok.head.i != tok.i and tok.dep_ == "advcl"):
