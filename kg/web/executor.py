@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -53,6 +54,32 @@ class QueryCrashed(QueryError):
 
 class QueryRejected(QueryError):
     """The client's mistake: a syntax error, a graph the store does not hold, an invalid IRI."""
+
+
+class GraphStateError(QueryError):
+    """An update that SPARQL 1.1 Update says must fail on the store's current graphs: CREATE of a graph that
+    exists, DROP / CLEAR / MOVE of one that does not (each without SILENT). The client's to fix, never a 500."""
+
+
+# pyoxigraph raises these as a plain RuntimeError; the message is all there is to tell them by
+_GRAPH_STATE = re.compile(r"The graph (<[^>]*>|DEFAULT) (already exists|does not exist)")
+
+
+def graph_state_error(message: str) -> GraphStateError | None:
+    """The GraphStateError for pyoxigraph's ``message``, with the spec's rule and the fix; None if it is not one."""
+    m = _GRAPH_STATE.search(message)
+    if m is None:
+        return None
+    graph, state = m.groups()
+    if state == "already exists":
+        return GraphStateError(
+            f"the graph {graph} already exists. SPARQL 1.1 Update (3.2.1 CREATE): creating a graph that exists "
+            f"fails unless SILENT is given. Write CREATE SILENT GRAPH {graph} to go on when it exists, or "
+            f"DROP GRAPH {graph} first to start it empty")
+    return GraphStateError(
+        f"the graph {graph} does not exist. SPARQL 1.1 Update (3.2 Graph Management): DROP, CLEAR, MOVE and "
+        f"COPY of a graph that does not exist fail unless SILENT is given. Add SILENT (e.g. DROP SILENT GRAPH "
+        f"{graph}) to ignore it; SELECT DISTINCT ?g {{ GRAPH ?g {{}} }} lists the stored graphs")
 
 
 class NotAcceptable(QueryError):
@@ -121,14 +148,21 @@ def _retry_stale(run):
     return wrapper
 
 
+# Every way a request names the graphs it reads: a graph the store does not hold is refused alike, with a
+# 400 that says so (rather than an empty answer, which reads as "no match"): this service never fetches
+# remote data, so an unknown graph is a typo or data not loaded yet. See docs/sparql.md#datasets.
+_DATASET_SOURCES = (("from_graphs", "FROM"), ("from_named", "FROM NAMED"), ("default_graphs", "default-graph-uri"),
+                    ("named_graphs", "named-graph-uri"), ("using", "USING"))
+
+
 def _check_from(has_graph, job: dict) -> None:
-    for name in ("from_graphs", "from_named"):
+    for name, clause in _DATASET_SOURCES:
         for g in job.get(name) or ():
-            if not has_graph(g):
+            if g != "default" and not has_graph(g):
                 raise QueryRejected(
-                    f"FROM{' NAMED' if name == 'from_named' else ''} <{g}> names a graph this store does not "
-                    "hold, and this service never fetches remote data. Use the IRI of a stored graph "
-                    "(SELECT DISTINCT ?g { GRAPH ?g {} } lists them) or load the data first.")
+                    f"{clause} <{g}> names a graph this store does not hold, and this service never fetches "
+                    "remote data. Use the IRI of a stored graph (SELECT DISTINCT ?g { GRAPH ?g {} } lists "
+                    "them) or load the data first.")
 
 
 @_retry_stale
@@ -212,7 +246,13 @@ def _query_remote(store, job: dict) -> Result:
 
 
 def _update(store, job: dict) -> Result:
-    store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
+    if store.is_remote:
+        _check_from(store.has_graph, job)
+        store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
+        return Result("update")
+    with store.writing():          # the check reads through the writer: the state the update will see
+        _check_from(store.has_graph, job)
+        store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
     return Result("update")
 
 
@@ -253,7 +293,7 @@ def run_job(store, job: dict) -> Result:
     except QueryError:
         raise
     except StoreRejected as e:
-        raise QueryRejected(str(e)) from None
+        raise graph_state_error(str(e)) or QueryRejected(str(e)) from None
     except _Unreachable as e:
         raise StoreUnavailable(str(e)) from None
     except StoreError as e:
@@ -264,6 +304,8 @@ def run_job(store, job: dict) -> Result:
         raise QueryRejected(f"invalid request: {e}") from None
     except OSError as e:
         raise StoreFailed(f"the query failed while running: {e}") from None
+    except RuntimeError as e:
+        raise graph_state_error(str(e)) or StoreFailed(f"{type(e).__name__}: {e}") from None
     except Exception as e:
         raise StoreFailed(f"{type(e).__name__}: {e}") from None
 
