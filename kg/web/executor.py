@@ -323,7 +323,11 @@ def worker_main(conn, location: str) -> None:
             return
         try:
             store = None if job["op"] == "prepare" else _store(location, job["op"] != "update")
-            res = run_job(store, job)
+            if job["op"] == "update" and not store.is_remote:
+                from . import writer         # one lingering writer per store: see kg.web.writer
+                res = writer.run(store, job, run_job)
+            else:
+                res = run_job(store, job)
         except QueryError as e:
             res = e
         except Exception as e:  # opening the store failed: report, never die on a job
@@ -367,6 +371,8 @@ class QueryExecutor:
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._started = 0
+        self._writer: _Worker | None = None     # runs the updates (one at a time), started on the first one
+        self._writer_lock = threading.Lock()
         self.kills = 0              # workers killed at a deadline
         self.crashes = 0            # workers that died by themselves
 
@@ -375,7 +381,8 @@ class QueryExecutor:
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
             self._ctx = multiprocessing.get_context(method)
             if method == "forkserver":
-                self._ctx.set_forkserver_preload(["kg.web.executor", "kg.web.results", "kg.store.embedded"])
+                self._ctx.set_forkserver_preload(["kg.web.executor", "kg.web.results", "kg.store.embedded",
+                                                 "kg.web.writer"])
         return self._ctx
 
     def pids(self) -> list[int]:
@@ -383,10 +390,14 @@ class QueryExecutor:
         return [w.proc.pid for w in list(self._idle.queue)]
 
     def _checkout(self, deadline: float) -> _Worker:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
+        while True:
+            try:
+                w = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if w.proc.is_alive():
+                return w
+            self._discard(w)       # it died while idle (a writer that stopped at a deadline, kg.web.writer)
         with self._lock:
             if self._started < self.size:
                 self._started += 1
@@ -405,15 +416,51 @@ class QueryExecutor:
         with self._lock:
             self._started -= 1
 
+    def _writer_checkout(self, deadline: float) -> _Worker:
+        """The one process that runs this executor's updates (never reads: a read that overruns is killed,
+        and a process holding the store's writer for the whole service must not die for a read)."""
+        if not self._writer_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise QueryBusy("another update is running and did not finish in time; retry in a moment")
+        w = self._writer
+        if w is None or not w.proc.is_alive():
+            if w is not None:
+                w.kill()
+            try:
+                w = self._writer = _Worker(self._context(), self.location)
+            except BaseException:
+                self._writer = None
+                self._writer_lock.release()
+                raise
+        return w
+
+    def _writer_return(self, w: _Worker) -> None:
+        self._writer_lock.release()
+
+    def _writer_discard(self, w: _Worker) -> None:
+        w.kill()
+        self._writer = None
+        self._writer_lock.release()
+
     def run(self, job: dict, timeout: float) -> Result:
         deadline = time.monotonic() + timeout
+        # the deadline travels with the job: a process that runs it for another (kg.web.writer) stops there too
+        job = {**job, "deadline": deadline, "timeout": timeout}
+        updates = job.get("op") == "update"
+        if updates:
+            from . import writer
+            try:
+                return writer.send(self.location, job)    # straight to the store's lingering writer
+            except writer.NoHolder:
+                pass                                      # none: our writer process becomes it
+        checkout, give_back, discard = ((self._writer_checkout, self._writer_return, self._writer_discard)
+                                        if updates else (self._checkout, self._idle.put, self._discard))
         for attempt in range(2):
-            w = self._checkout(deadline)
+            w = checkout(deadline)
             try:
                 w.conn.send(job)
                 if not w.conn.poll(max(0.05, deadline - time.monotonic())):
                     self.kills += 1
-                    self._discard(w)
+                    discard(w)
                     raise QueryTimeout(timeout)
                 res = w.conn.recv()
             except QueryTimeout:
@@ -421,15 +468,15 @@ class QueryExecutor:
             except (EOFError, OSError) as e:
                 # it died by itself: a read is tried once more in a fresh worker (reads are idempotent)
                 self.crashes += 1
-                self._discard(w)
-                if attempt == 1 or job.get("op") == "update":
+                discard(w)
+                if attempt == 1 or updates:
                     raise QueryCrashed(f"the query process died ({type(e).__name__}); the query may need more "
                                        "memory than the server has: add LIMIT or narrow the pattern") from None
                 continue
             except BaseException:
-                self._discard(w)
+                discard(w)
                 raise
-            self._idle.put(w)
+            give_back(w)
             if isinstance(res, QueryError):
                 raise res
             return res
@@ -442,6 +489,9 @@ class QueryExecutor:
             except queue.Empty:
                 break
             w.kill()
+        if self._writer is not None:
+            self._writer.kill()
+            self._writer = None
 
 
 class DirectExecutor:
