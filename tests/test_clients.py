@@ -331,3 +331,70 @@ def test_comunica(seeded):
     assert "HTTP status 400" in r.stdout + r.stderr and "does not hold" in r.stdout + r.stderr
     r = run("-q", "ASK { GRAPH <http://ex/comunica> { ?s ?p ?o } }")
     assert r.stdout.strip() == "true", r.stdout + r.stderr
+
+
+YASGUI_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="{kg}/static/vendor/yasgui.min.css"></head>
+<body><div id="yasgui"></div>
+<script src="{kg}/static/vendor/yasgui.min.js"></script>
+<script>
+  var token = new URLSearchParams(location.search).get("token");
+  window.yg = new Yasgui(document.getElementById("yasgui"), {{
+    requestConfig: {{ endpoint: "{kg}/sparql", method: "POST",
+                      headers: function () {{ return token ? {{ Authorization: "Bearer " + token }} : {{}}; }} }},
+    persistenceId: null, copyEndpointOnNewTab: false }});
+</script></body></html>"""
+
+YASGUI_RUN = """async (q) => {
+  const t = window.yg.getTab(); t.setQuery(q);
+  try { await t.query(); } catch (e) { /* YASR holds the error */ }
+  const r = t.getYasr().results;
+  return { status: r.getStatus(), bindings: r.getBindings() ? r.getBindings().length : null,
+           error: JSON.stringify(r.getError ? r.getError() : null) };
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("token", [None, TEST_TOKEN], ids=["no-token", "token"])
+def test_yasgui_cross_origin(seeded, token):
+    """YASGUI 4 on another origin (the CORS case: a page of the researcher's own), in headless Chromium: reads
+    with and without a token (the preflight must allow Authorization), a write only with it."""
+    from test_browser import CHROMIUM_ARGS, INSTALL, _chromium, _missing as browser_missing
+    if browser_missing():
+        _missing("Chromium with playwright", INSTALL)
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+    body = YASGUI_PAGE.format(kg=seeded.url).encode()
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+    # another origin on loopback (Chromium refuses a public origin's requests to 127.0.0.1 outright)
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{site.server_port}/" + (f"?token={token}" if token else ""))
+            page.wait_for_function("() => window.yg && window.yg.getTab()")
+            read = page.evaluate(YASGUI_RUN, f"PREFIX dip: <{DIP}> SELECT ?e WHERE {{ ?e a dip:Visit }}")
+            assert read["status"] == 200 and read["bindings"] >= 2, read
+            subject = f"http://ex/yasgui-{'token' if token else 'none'}"
+            write = page.evaluate(YASGUI_RUN, f"INSERT DATA {{ GRAPH <http://ex/yasgui> {{ <{subject}> <http://ex/p> 1 }} }}")
+        finally:
+            browser.close()
+            site.shutdown()
+    stored = requests.get(seeded.sparql, params={"query": f"ASK {{ <{subject}> ?p ?o }}"}, timeout=10).json()["boolean"]
+    if token:
+        assert stored is True and write["error"] in (None, "null"), write
+    else:    # YASR shows the 401's body: what to send
+        assert stored is False and '\\"status\\":401' in write["error"] and "HTTP Basic" in write["error"], write
