@@ -235,7 +235,7 @@ def service_description() -> Response:
 
 <{endpoint}> a sd:Service ;
   rdfs:label "dipkg SPARQL endpoint" ;
-  dcterms:description "Diplomatic events from news articles. The default graph is the union of all graphs; each article is a named graph. SERVICE, LOAD and FROM of graphs this store does not hold are refused. Queries stop after {svc.timeout:g} s; results are capped at {svc.settings.max_rows:,} rows (header X-Result-Truncated). Writes need a bearer token{'' if svc.settings.token else ' (none is configured: read-only)'}." ;
+  dcterms:description "Diplomatic events from news articles. The default graph is the union of all graphs; each article is a named graph. SERVICE, LOAD and FROM of graphs this store does not hold are refused. Queries stop after {svc.timeout:g} s; results are capped at {svc.settings.max_rows:,} rows (header X-Result-Truncated; SPARQL JSON head.link and XML link say it too). Writes need the token, as a Bearer token or as the HTTP Basic password{'' if svc.settings.token else ' (none is configured: read-only)'}." ;
   sd:endpoint <{endpoint}> ;
   sd:supportedLanguage sd:SPARQL11Query{', sd:SPARQL11Update' if svc.settings.token else ''} ;
   sd:feature sd:UnionDefaultGraph ;

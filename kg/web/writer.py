@@ -32,6 +32,7 @@ import secrets
 import socket
 import threading
 import time
+from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, answer_challenge, deliver_challenge
 from pathlib import Path
 
@@ -111,7 +112,7 @@ _conns: dict[str, Connection] = {}    # this process's open connection to each s
 def _connect(location: str) -> Connection:
     try:
         return Client(address(location), family="AF_UNIX", authkey=_key(location))
-    except (ConnectionRefusedError, FileNotFoundError, EOFError, ConnectionResetError, BrokenPipeError):
+    except (OSError, EOFError, AuthenticationError):   # no holder, one letting go, no key file yet
         raise _NoHolder() from None
 
 
