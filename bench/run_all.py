@@ -30,6 +30,8 @@ BENCHES = {
     "crash": ("crash_trials.py", [], ["--articles", "300", "--rounds", "1", "--kills-per-round", "3",
                                       "--service-trials", "1", "--ingest-trials", "1"]),
     "fuzz": ("fuzz.py", [], ["--cases", "1000", "--seconds", "300"]),
+    "update-latency": ("update_latency.py", [], ["--quick"]),
+    "protocol-probe": ("protocol_probe.py", [], []),
 }
 
 

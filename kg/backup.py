@@ -16,7 +16,6 @@ restores into a missing or empty store unless ``replace=True``.
 """
 from __future__ import annotations
 
-import fcntl
 import gc
 import gzip
 import os
@@ -30,7 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .store import StoreError
-from .store.embedded import EmbeddedStore
+from .store.embedded import EmbeddedStore, lock_exclusive
 
 HEADER = "# dipkg dump v1"
 TRAILER = "# end of dipkg dump:"
@@ -233,7 +232,7 @@ def _swap(tmp: Path, target: Path) -> None:
         return
     lock_path = target / EmbeddedStore.LOCK_FILE
     with open(lock_path, "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)     # no writer of the old store commits during the swap
+        lock_exclusive(lock, target)         # no writer of the old store commits during the swap
         old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}")
         os.rename(target, old)
         try:

@@ -197,4 +197,23 @@ def test_w3c(w3c_server, suite, local, name, requires, data, reqs):
     if local in KNOWN_FAILURES:
         pytest.xfail(KNOWN_FAILURES[local])
     _reset(w3c_server, data)
+    _create_named_graphs(w3c_server, data, reqs)
     _run(w3c_server, reqs)
+
+
+def _create_named_graphs(server, data, reqs) -> None:
+    """The suite's precondition: the graphs its requests name as dataset (kasei.us/.../dataN.rdf) are in the
+    graph store ("the following RDF files are loaded as appropriate to properly setup the graphstore").
+    data0.rdf is not shipped with the suite, and this service refuses a dataset graph it does not hold
+    (docs/sparql.md#datasets), so each named graph that graphData does not load is created empty; those
+    tests check only the status and the result format."""
+    import re
+    from urllib.parse import unquote
+    text = unquote(" ".join(rq["path"] + " " + (rq["body"] or "") for rq in reqs))
+    loaded = {g for g, _ in data}
+    wanted = sorted(set(re.findall(r"http://kasei\.us/2009/09/sparql/data/data\d\.rdf", text)) - loaded)
+    if wanted:
+        r = requests.post(server.sparql, data=" ; ".join(f"CREATE SILENT GRAPH <{g}>" for g in wanted).encode(),
+                          headers={"Authorization": f"Bearer {TEST_TOKEN}",
+                                   "Content-Type": "application/sparql-update"}, timeout=30)
+        assert r.status_code == 204, r.text

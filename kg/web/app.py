@@ -30,6 +30,11 @@ log = logging.getLogger("kg.web")
 BLUEPRINTS = ["kg.web.sparql", "kg.web.graph_store", "kg.web.articles", "kg.web.ops"]
 OPTIONAL_BLUEPRINTS = ["kg.web.api", "kg.web.page"]
 
+# the response headers a browser script may read (the row cap, the cache, where a new graph went, ...)
+EXPOSED_HEADERS = ("Content-Type, X-Result-Truncated, X-Result-Row-Cap, X-Cache, Retry-After, Location, "
+                   "WWW-Authenticate, X-Next-Cursor")
+
+
 class Service:
     """What the blueprints share: the settings, the store, the query pool, the cache, the metrics."""
 
@@ -114,20 +119,58 @@ class Service:
         return [{k: _py(v) for k, v in row.items()} for row in data["results"]["bindings"]]
 
     def require_writer(self) -> None:
-        """401/403 unless the request carries the configured bearer token."""
+        """403 on a read-only service; 401 unless the request carries the token (see :func:`given_token`)."""
         token = self.settings.token
         if not token:
             raise ApiError(403, "this service is read-only: no write token is configured. Start it with "
                                 "KG_TOKEN=<secret> in the environment (e.g. 'KG_TOKEN=s3cret kg serve') and "
-                                "send 'Authorization: Bearer <secret>' with writes.")
-        auth = request.headers.get("Authorization", "")
-        scheme, _, given = auth.partition(" ")
-        ok = scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8", "replace"),
-                                                               token.encode("utf-8"))
-        if not ok:
-            raise ApiError(401, "writes need 'Authorization: Bearer <token>' with the token the service was "
-                                "started with (KG_TOKEN)" + ("; the token given is wrong" if auth else ""),
-                           headers={"WWW-Authenticate": 'Bearer realm="dipkg", charset="UTF-8"'})
+                                "send the secret with writes, as 'Authorization: Bearer <secret>' or as the "
+                                "HTTP Basic password.")
+        scheme, given = given_token(request.headers.get("Authorization", ""))
+        if given is not None and hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8")):
+            return
+        if scheme is None:
+            problem = "no credentials were sent"
+        elif given is None:
+            problem = (f"the {scheme} scheme is not supported (Digest cannot be: send Basic instead)"
+                       if scheme.lower() == "digest" else f"the {scheme} scheme is not supported")
+        else:
+            problem = f"the token given ({scheme}) is wrong"
+        raise ApiError(401, f"writes need the token the service was started with (KG_TOKEN): {problem}. Send "
+                            "it as 'Authorization: Bearer <token>', or as the password of HTTP Basic with any "
+                            "user name (SPARQLWrapper: setHTTPAuth(BASIC) and setCredentials('dipkg', token); "
+                            "rdflib SPARQLUpdateStore: auth=('dipkg', token); curl: -u dipkg:<token>)",
+                       headers=AUTH_CHALLENGES)
+
+
+# One Basic challenge, no Bearer one (Bearer tokens are still accepted): Jena 4.5's AuthEnv cannot parse any
+# Bearer challenge and fails with a NullPointerException when one is among the WWW-Authenticate headers, and
+# urllib's Digest handler (SPARQLWrapper DIGEST) raises ValueError on a Bearer challenge that comes first.
+# Basic is what Python (urllib, requests), the JDK's Authenticator, Jena's AuthEnv and browsers answer.
+# Measured with each client: docs/clients.md.
+AUTH_CHALLENGES = [("WWW-Authenticate", 'Basic realm="dipkg", charset="UTF-8"')]
+
+
+def given_token(header: str) -> tuple[str | None, str | None]:
+    """(scheme, token) from an Authorization header: Bearer <token>, or Basic with the token as the password
+    (any user name: clients that only know Basic auth need one). (None, None) when absent; the token is
+    None for a scheme we do not take or a Basic value that does not decode."""
+    import base64
+    import binascii
+    scheme, _, value = header.strip().partition(" ")
+    if not scheme:
+        return None, None
+    value = value.strip()
+    if scheme.lower() == "bearer":
+        return "Bearer", value
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            return "Basic", None
+        user, sep, password = decoded.partition(":")
+        return "Basic", password if sep else None
+    return scheme, None
 
 
 def _timed_select(svc: Service):
@@ -216,14 +259,17 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.after_request
     def _finish(resp):
-        # CORS for reads: any origin may query; writes need a token, which browsers will not
-        # send cross-origin because Authorization is not an allowed preflight header.
+        # CORS: any origin may query. Authorization is an allowed request header so that a browser
+        # client (YASGUI) that was given the token can send it; browsers never add it by themselves
+        # (no Allow-Credentials), so a page cannot write with credentials the user did not type in.
         resp.headers["Access-Control-Allow-Origin"] = "*"
-        resp.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated, X-Cache, Content-Type"
+        resp.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
         if request.method == "OPTIONS":
-            resp.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-            resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+            resp.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
+            resp.headers["Access-Control-Allow-Headers"] = "Accept, Authorization, Content-Type"
             resp.headers["Access-Control-Max-Age"] = "86400"
+        if resp.status_code == 204:
+            resp.headers.pop("Content-Type", None)    # no body, so no body type (Flask adds text/html)
         endpoint = (request.url_rule.rule if request.url_rule else "unmatched")
         svc.metrics.request(endpoint, request.method, resp.status_code)
         return resp

@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -53,6 +54,32 @@ class QueryCrashed(QueryError):
 
 class QueryRejected(QueryError):
     """The client's mistake: a syntax error, a graph the store does not hold, an invalid IRI."""
+
+
+class GraphStateError(QueryError):
+    """An update that SPARQL 1.1 Update says must fail on the store's current graphs: CREATE of a graph that
+    exists, DROP / CLEAR / MOVE of one that does not (each without SILENT). The client's to fix, never a 500."""
+
+
+# pyoxigraph raises these as a plain RuntimeError; the message is all there is to tell them by
+_GRAPH_STATE = re.compile(r"The graph (<[^>]*>|DEFAULT) (already exists|does not exist)")
+
+
+def graph_state_error(message: str) -> GraphStateError | None:
+    """The GraphStateError for pyoxigraph's ``message``, with the spec's rule and the fix; None if it is not one."""
+    m = _GRAPH_STATE.search(message)
+    if m is None:
+        return None
+    graph, state = m.groups()
+    if state == "already exists":
+        return GraphStateError(
+            f"the graph {graph} already exists. SPARQL 1.1 Update (3.2.1 CREATE): creating a graph that exists "
+            f"fails unless SILENT is given. Write CREATE SILENT GRAPH {graph} to go on when it exists, or "
+            f"DROP GRAPH {graph} first to start it empty")
+    return GraphStateError(
+        f"the graph {graph} does not exist. SPARQL 1.1 Update (3.2 Graph Management): DROP, CLEAR, MOVE and "
+        f"COPY of a graph that does not exist fail unless SILENT is given. Add SILENT (e.g. DROP SILENT GRAPH "
+        f"{graph}) to ignore it; SELECT DISTINCT ?g {{ GRAPH ?g {{}} }} lists the stored graphs")
 
 
 class NotAcceptable(QueryError):
@@ -121,14 +148,21 @@ def _retry_stale(run):
     return wrapper
 
 
+# Every way a request names the graphs it reads: a graph the store does not hold is refused alike, with a
+# 400 that says so (rather than an empty answer, which reads as "no match"): this service never fetches
+# remote data, so an unknown graph is a typo or data not loaded yet. See docs/sparql.md#datasets.
+_DATASET_SOURCES = (("from_graphs", "FROM"), ("from_named", "FROM NAMED"), ("default_graphs", "default-graph-uri"),
+                    ("named_graphs", "named-graph-uri"), ("using", "USING"))
+
+
 def _check_from(has_graph, job: dict) -> None:
-    for name in ("from_graphs", "from_named"):
+    for name, clause in _DATASET_SOURCES:
         for g in job.get(name) or ():
-            if not has_graph(g):
+            if g != "default" and not has_graph(g):
                 raise QueryRejected(
-                    f"FROM{' NAMED' if name == 'from_named' else ''} <{g}> names a graph this store does not "
-                    "hold, and this service never fetches remote data. Use the IRI of a stored graph "
-                    "(SELECT DISTINCT ?g { GRAPH ?g {} } lists them) or load the data first.")
+                    f"{clause} <{g}> names a graph this store does not hold, and this service never fetches "
+                    "remote data. Use the IRI of a stored graph (SELECT DISTINCT ?g { GRAPH ?g {} } lists "
+                    "them) or load the data first.")
 
 
 @_retry_stale
@@ -212,7 +246,13 @@ def _query_remote(store, job: dict) -> Result:
 
 
 def _update(store, job: dict) -> Result:
-    store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
+    if store.is_remote:
+        _check_from(store.has_graph, job)
+        store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
+        return Result("update")
+    with store.writing():          # the check reads through the writer: the state the update will see
+        _check_from(store.has_graph, job)
+        store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
     return Result("update")
 
 
@@ -253,7 +293,7 @@ def run_job(store, job: dict) -> Result:
     except QueryError:
         raise
     except StoreRejected as e:
-        raise QueryRejected(str(e)) from None
+        raise graph_state_error(str(e)) or QueryRejected(str(e)) from None
     except _Unreachable as e:
         raise StoreUnavailable(str(e)) from None
     except StoreError as e:
@@ -264,6 +304,8 @@ def run_job(store, job: dict) -> Result:
         raise QueryRejected(f"invalid request: {e}") from None
     except OSError as e:
         raise StoreFailed(f"the query failed while running: {e}") from None
+    except RuntimeError as e:
+        raise graph_state_error(str(e)) or StoreFailed(f"{type(e).__name__}: {e}") from None
     except Exception as e:
         raise StoreFailed(f"{type(e).__name__}: {e}") from None
 
@@ -281,7 +323,11 @@ def worker_main(conn, location: str) -> None:
             return
         try:
             store = None if job["op"] == "prepare" else _store(location, job["op"] != "update")
-            res = run_job(store, job)
+            if job["op"] == "update" and not store.is_remote:
+                from . import writer         # one lingering writer per store: see kg.web.writer
+                res = writer.run(store, job, run_job)
+            else:
+                res = run_job(store, job)
         except QueryError as e:
             res = e
         except Exception as e:  # opening the store failed: report, never die on a job
@@ -325,6 +371,8 @@ class QueryExecutor:
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._started = 0
+        self._writer: _Worker | None = None     # runs the updates (one at a time), started on the first one
+        self._writer_lock = threading.Lock()
         self.kills = 0              # workers killed at a deadline
         self.crashes = 0            # workers that died by themselves
 
@@ -333,7 +381,8 @@ class QueryExecutor:
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
             self._ctx = multiprocessing.get_context(method)
             if method == "forkserver":
-                self._ctx.set_forkserver_preload(["kg.web.executor", "kg.web.results", "kg.store.embedded"])
+                self._ctx.set_forkserver_preload(["kg.web.executor", "kg.web.results", "kg.store.embedded",
+                                                 "kg.web.writer"])
         return self._ctx
 
     def pids(self) -> list[int]:
@@ -341,10 +390,14 @@ class QueryExecutor:
         return [w.proc.pid for w in list(self._idle.queue)]
 
     def _checkout(self, deadline: float) -> _Worker:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
+        while True:
+            try:
+                w = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if w.proc.is_alive():
+                return w
+            self._discard(w)       # it died while idle (a writer that stopped at a deadline, kg.web.writer)
         with self._lock:
             if self._started < self.size:
                 self._started += 1
@@ -363,15 +416,51 @@ class QueryExecutor:
         with self._lock:
             self._started -= 1
 
+    def _writer_checkout(self, deadline: float) -> _Worker:
+        """The one process that runs this executor's updates (never reads: a read that overruns is killed,
+        and a process holding the store's writer for the whole service must not die for a read)."""
+        if not self._writer_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise QueryBusy("another update is running and did not finish in time; retry in a moment")
+        w = self._writer
+        if w is None or not w.proc.is_alive():
+            if w is not None:
+                w.kill()
+            try:
+                w = self._writer = _Worker(self._context(), self.location)
+            except BaseException:
+                self._writer = None
+                self._writer_lock.release()
+                raise
+        return w
+
+    def _writer_return(self, w: _Worker) -> None:
+        self._writer_lock.release()
+
+    def _writer_discard(self, w: _Worker) -> None:
+        w.kill()
+        self._writer = None
+        self._writer_lock.release()
+
     def run(self, job: dict, timeout: float) -> Result:
         deadline = time.monotonic() + timeout
+        # the deadline travels with the job: a process that runs it for another (kg.web.writer) stops there too
+        job = {**job, "deadline": deadline, "timeout": timeout}
+        updates = job.get("op") == "update"
+        if updates:
+            from . import writer
+            try:
+                return writer.send(self.location, job)    # straight to the store's lingering writer
+            except writer.NoHolder:
+                pass                                      # none: our writer process becomes it
+        checkout, give_back, discard = ((self._writer_checkout, self._writer_return, self._writer_discard)
+                                        if updates else (self._checkout, self._idle.put, self._discard))
         for attempt in range(2):
-            w = self._checkout(deadline)
+            w = checkout(deadline)
             try:
                 w.conn.send(job)
                 if not w.conn.poll(max(0.05, deadline - time.monotonic())):
                     self.kills += 1
-                    self._discard(w)
+                    discard(w)
                     raise QueryTimeout(timeout)
                 res = w.conn.recv()
             except QueryTimeout:
@@ -379,15 +468,15 @@ class QueryExecutor:
             except (EOFError, OSError) as e:
                 # it died by itself: a read is tried once more in a fresh worker (reads are idempotent)
                 self.crashes += 1
-                self._discard(w)
-                if attempt == 1 or job.get("op") == "update":
+                discard(w)
+                if attempt == 1 or updates:
                     raise QueryCrashed(f"the query process died ({type(e).__name__}); the query may need more "
                                        "memory than the server has: add LIMIT or narrow the pattern") from None
                 continue
             except BaseException:
-                self._discard(w)
+                discard(w)
                 raise
-            self._idle.put(w)
+            give_back(w)
             if isinstance(res, QueryError):
                 raise res
             return res
@@ -400,6 +489,9 @@ class QueryExecutor:
             except queue.Empty:
                 break
             w.kill()
+        if self._writer is not None:
+            self._writer.kill()
+            self._writer = None
 
 
 class DirectExecutor:

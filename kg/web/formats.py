@@ -28,12 +28,29 @@ DATASET_ACCEPT = [("application/trig", "trig"), ("application/n-quads", "nquads"
 # what a request body in each Content-Type is parsed as (text/plain: N-Triples)
 INPUT_TYPES = {**dict(DATASET_ACCEPT), **dict(GRAPH_ACCEPT)}
 
-FORMAT_ALIASES = {"json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
-                  "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples",
-                  "n-triples": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "rdfxml",
-                  "rdf": "rdfxml", "rdf/xml": "rdfxml", "application/json": "json",
+# ?format= / ?output= values -> format name. Every value SPARQLWrapper 2.0 sends (json, xml, csv, tsv, turtle,
+# n3, rdf+xml, json-ld), the short names of Jena, Virtuoso and Fuseki, and media types. N3 is answered as
+# Turtle (Turtle is N3). A value not in this table is ignored and Accept decides, as Oxigraph does
+# (sparql.negotiate): clients send values of their own that they would parse anyway.
+FORMAT_ALIASES = {"json": "json", "srj": "json", "sparql-results+json": "json", "js": "json",
+                  "xml": "xml", "srx": "xml", "sparql-results+xml": "xml",
+                  "csv": "csv", "tsv": "tsv", "tab-separated-values": "tsv",
+                  "turtle": "turtle", "ttl": "turtle", "n3": "turtle", "text/n3": "turtle",
+                  "text/rdf+n3": "turtle", "application/x-turtle": "turtle",
+                  "ntriples": "ntriples", "nt": "ntriples", "n-triples": "ntriples",
+                  "jsonld": "jsonld", "json-ld": "jsonld", "ld+json": "jsonld",
+                  "rdfxml": "rdfxml", "rdf": "rdfxml", "rdf/xml": "rdfxml", "rdf+xml": "rdfxml",
+                  "application/json": "json",
                   **{media: name for name, media in RESULT_FORMATS.items()},
                   **{media: name for name, media in RDF_FORMATS.items() if name not in ("nquads", "trig")}}
+# a '+' sent unencoded in a URL arrives as a space ("rdf xml")
+FORMAT_ALIASES.update({k.replace("+", " "): v for k, v in list(FORMAT_ALIASES.items()) if "+" in k})
+
+
+def format_alias(value: str) -> str | None:
+    """The format name a ?format= value stands for, or None when it is not one we know (then Accept decides)."""
+    v = value.strip().lower()
+    return FORMAT_ALIASES.get(v) or FORMAT_ALIASES.get(v.split(";")[0].strip())
 
 
 def best_match(accept: MIMEAccept, table: list[tuple[str, str]]) -> str | None:

@@ -223,3 +223,28 @@ def serialize_triples(triples, fmt: str, cap: int, prefixes: dict[str, str] | No
     if fmt == "jsonld" and not out:
         body = b"[]"
     return body or b"", len(out), truncated
+
+
+def mark_truncated(body: bytes, kind: str, fmt: str, link: str, cap: int) -> bytes:
+    """Say in the body itself that the answer stops at ``cap`` rows, where the format has a place for it.
+
+    Clients (rdflib, Comunica, Jena, YASGUI) never show X-Result-Truncated, and a saved file loses its
+    headers: SPARQL JSON gets ``head.link`` and SPARQL XML a ``<link href=...>`` (both the formats' own
+    pointers to metadata about the results, which parsers accept and ignore), Turtle and N-Triples a
+    comment line. CSV, TSV, JSON-LD and RDF/XML have no such place: the headers alone say it there.
+    """
+    if kind == "select" and fmt == "json":
+        start = body.find(b'"vars":')
+        end = body.find(b"]", start) if start >= 0 else -1    # variable names hold no ']'
+        if end >= 0:
+            return body[:end + 1] + b',"link":' + json.dumps([link]).encode() + body[end + 1:]
+    elif kind == "select" and fmt == "xml":
+        tag = f'<link href="{_xml_escape(link, {chr(34): "&quot;"})}"/>'.encode()
+        if b"<head/>" in body:
+            return body.replace(b"<head/>", b"<head>" + tag + b"</head>", 1)
+        return body.replace(b"</head>", tag + b"</head>", 1)
+    elif kind == "graph" and fmt in ("turtle", "ntriples"):
+        note = (f"# This answer is truncated at {cap:,} triples (the server's KG_MAX_ROWS). Add LIMIT/OFFSET to "
+                f"page through it. See {link}\n")
+        return note.encode() + body
+    return body

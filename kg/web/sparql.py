@@ -10,7 +10,8 @@ from ..rdf import PREFIXES
 from .app import service
 from .errors import ApiError
 from .executor import NotAcceptable
-from .formats import FORMAT_ALIASES, GRAPH_ACCEPT, GRAPH_TYPES, RESULT_ACCEPT, RESULT_TYPES, best_match
+from .results import mark_truncated
+from .formats import GRAPH_ACCEPT, GRAPH_TYPES, RESULT_ACCEPT, RESULT_TYPES, best_match, format_alias
 from .sparqlscan import ScanError, inject_using, scan
 
 bp = Blueprint("sparql", __name__)
@@ -25,13 +26,15 @@ def _accept(table) -> str | None:
 
 
 def negotiate() -> tuple[str | None, str | None]:
-    """(results format for SELECT/ASK, RDF format for CONSTRUCT/DESCRIBE); None = not acceptable."""
+    """(results format for SELECT/ASK, RDF format for CONSTRUCT/DESCRIBE); None = not acceptable.
+
+    A ``?format=`` (or ``?output=``) value we know overrides Accept; one we do not know is ignored, so a
+    client's own value (SPARQLWrapper sends ``rdf+xml`` and ``n3``, others ``html`` or ``auto``) never
+    turns a query that Accept could answer into a 400.
+    """
     fmts = request.values.getlist("format") or request.values.getlist("output")
-    if fmts:
-        name = FORMAT_ALIASES.get(fmts[0].strip().lower())
-        if name is None:
-            raise ApiError(400, f"unknown format {fmts[0]!r}; use json, xml, csv or tsv for SELECT/ASK and "
-                                "turtle, ntriples, jsonld or rdfxml for CONSTRUCT/DESCRIBE")
+    name = next((n for n in map(format_alias, fmts) if n is not None), None)
+    if name is not None:
         if name in RESULT_TYPES:
             return name, _PAIRED[name]
         return _PAIRED[name], name
@@ -190,8 +193,10 @@ def _response(body: bytes, kind: str, fmt: str, truncated: bool, cache: str) -> 
     resp.headers["Vary"] = "Accept"
     resp.headers["X-Cache"] = cache
     if truncated:
+        cap = service().settings.max_rows
+        resp.set_data(mark_truncated(body, kind, fmt, f"{request.base_url}#result-truncated-at-{cap}-rows", cap))
         resp.headers["X-Result-Truncated"] = "true"
-        resp.headers["X-Result-Row-Cap"] = str(service().settings.max_rows)
+        resp.headers["X-Result-Row-Cap"] = str(cap)
     return resp
 
 
@@ -205,8 +210,11 @@ def run_update(update: str) -> Response:
         update = inject_using(update, using, using_named)
     except ScanError as e:
         raise ApiError(400, str(e)) from None
-    _run({"op": "update", "sparql": update, "base_iri": request.base_url})
-    return Response(status=204)
+    # USING graphs must exist, as FROM graphs must (executor._check_from), unless the update itself
+    # writes to them first (INSERT DATA { GRAPH <g> ... } ; ... USING <g> WHERE ...)
+    read = [g for g in dict.fromkeys(s.using + using + using_named) if g not in s.written]
+    _run({"op": "update", "sparql": update, "base_iri": request.base_url, "using": read})
+    return Response(status=204)     # no Content-Type: app._finish drops Flask's default
 
 
 # --- service description ----------------------------------------------------------------------
@@ -227,7 +235,7 @@ def service_description() -> Response:
 
 <{endpoint}> a sd:Service ;
   rdfs:label "dipkg SPARQL endpoint" ;
-  dcterms:description "Diplomatic events from news articles. The default graph is the union of all graphs; each article is a named graph. SERVICE, LOAD and FROM of graphs this store does not hold are refused. Queries stop after {svc.timeout:g} s; results are capped at {svc.settings.max_rows:,} rows (header X-Result-Truncated). Writes need a bearer token{'' if svc.settings.token else ' (none is configured: read-only)'}." ;
+  dcterms:description "Diplomatic events from news articles. The default graph is the union of all graphs; each article is a named graph. SERVICE, LOAD and FROM of graphs this store does not hold are refused. Queries stop after {svc.timeout:g} s; results are capped at {svc.settings.max_rows:,} rows (header X-Result-Truncated; SPARQL JSON head.link and XML link say it too). Writes need the token, as a Bearer token or as the HTTP Basic password{'' if svc.settings.token else ' (none is configured: read-only)'}." ;
   sd:endpoint <{endpoint}> ;
   sd:supportedLanguage sd:SPARQL11Query{', sd:SPARQL11Update' if svc.settings.token else ''} ;
   sd:feature sd:UnionDefaultGraph ;
@@ -240,10 +248,10 @@ def service_description() -> Response:
   ] .
 <{root}/graph> a sd:Service ; rdfs:label "Graph Store Protocol endpoint" .
 """
-    fmt = _accept(GRAPH_ACCEPT) if not request.values.get("format") else \
-        FORMAT_ALIASES.get(request.values["format"].lower())
+    asked = format_alias(request.values.get("format", ""))
+    fmt = asked if asked in GRAPH_TYPES else _accept(GRAPH_ACCEPT)
     if fmt not in GRAPH_TYPES or fmt in ("nquads", "trig"):
-        if request.headers.get("Accept") and fmt is None and not request.values.get("format"):
+        if request.headers.get("Accept") and fmt is None:
             raise ApiError(406, "the service description is available as "
                                 + ", ".join(v for k, v in GRAPH_TYPES.items() if k not in ("nquads", "trig")))
         fmt = "turtle"

@@ -72,6 +72,8 @@ class Scan:
     load: bool = False
     from_graphs: list[str] = field(default_factory=list)
     from_named: list[str] = field(default_factory=list)
+    using: list[str] = field(default_factory=list)          # USING and USING NAMED graphs of an update
+    written: set[str] = field(default_factory=set)          # graphs an update names after GRAPH/INTO/WITH/TO/CREATE
     prefixes: dict[str, str] = field(default_factory=dict)
     toks: list[Token] = field(default_factory=list)
     depth: int = 0                         # deepest nesting of { ( [ (the engine overflows its stack ~5000)
@@ -115,12 +117,16 @@ def scan(sparql: str, default_prefixes: dict[str, str] | None = None, base: str 
             s.service = True
         elif u == "LOAD":
             s.load = True
-        elif u == "FROM" and nxt is not None:
+        elif u in ("FROM", "USING") and nxt is not None:
             named = nxt.kind == "word" and nxt.upper == "NAMED"
             target = toks[i + 2] if named and i + 2 < len(toks) else nxt
             iri = _resolve(target, s.prefixes, base)
             if iri is not None:
-                (s.from_named if named else s.from_graphs).append(iri)
+                (s.using if u == "USING" else s.from_named if named else s.from_graphs).append(iri)
+        elif u in ("GRAPH", "INTO", "WITH", "TO") and nxt is not None:
+            iri = _resolve(nxt, s.prefixes, base)
+            if iri is not None:
+                s.written.add(iri)
     return s
 
 
