@@ -557,3 +557,10 @@ def test_received_with_a_date_between_is_still_passive(ex):
 def test_a_stay_in_a_city_is_a_trip(ex):
     assert ("USA", "VNM") in visits(ex, "During his stay in Hanoi, US President Joe Biden met Communist Party chief "
                                         "Nguyen Phu Trong.")
+
+
+def test_a_count_told_one_by_one_gives_each_document(ex):
+    text = ("LIMA, May 9 - Peru and Chile signed a fisheries treaty on Tuesday. Three further memorandums between "
+            "the two sides were exchanged: one on mining, intended to ease permits, one on tourism, and two others.")
+    titles = sorted(t for p, t in agreements(ex, text) if p == ["CHL", "PER"])
+    assert "memorandum on mining" in titles and "memorandum on tourism" in titles and "two other memorandums" in titles

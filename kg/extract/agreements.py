@@ -161,6 +161,15 @@ def _parties(ctx, np_a, np_b, s, e, last):
     return ctx.ranked_countries()[:2]
 
 
+def _singular(noun: str) -> str:
+    low = noun.lower()
+    for plural, one in (("memorandums", "memorandum"), ("memoranda", "memorandum"), ("mous", "MoU"),
+                        ("treaties", "treaty"), ("communiques", "communique")):
+        if low.endswith(plural):
+            return noun[: len(noun) - len(plural)] + one
+    return noun[:-1] if low.endswith("s") else noun
+
+
 def _list_items(tail: str) -> list[str]:
     """'..., on A, B and C' -> [A, B, C]."""
     m = re.match(r"^(?:\s+of understanding)?\s*,?\s*(?:on|for|covering)\s+(.+?)\s*(?:[.;]|$)", tail)
@@ -250,7 +259,16 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             count = next((NUMBER_WORDS.get(w) or int(w) for w in words if w in NUMBER_WORDS or w.isdigit()), None)
             titles: list[str]
             batch = False
-            if plural or count:
+            ones = re.findall(r"\bone (?:on|for|covering|with) ([^,;.]+)", tail) if (plural or count) else []
+            if ones:
+                # "Four further memorandums were exchanged: one on manpower, ..., one on rail, and two others"
+                one = _singular(head_txt)
+                titles = [f"{one} on {x.strip()}" for x in ones]
+                rest = re.search(r"\band (\w+) others?\b", tail)
+                n_rest = rest and (NUMBER_WORDS.get(rest.group(1).lower()) or (int(rest.group(1)) if rest.group(1).isdigit() else None))
+                if n_rest:
+                    titles.append(f"{rest.group(1)} other {head_txt}")
+            elif plural or count:
                 items = _list_items(tail)
                 if items and not (count and len(items) != count):
                     titles = [f"{head_txt} on {it}" for it in items]
