@@ -564,3 +564,10 @@ def test_a_count_told_one_by_one_gives_each_document(ex):
             "the two sides were exchanged: one on mining, intended to ease permits, one on tourism, and two others.")
     titles = sorted(t for p, t in agreements(ex, text) if p == ["CHL", "PER"])
     assert "memorandum on mining" in titles and "memorandum on tourism" in titles and "two other memorandums" in titles
+
+
+def test_an_aircraft_order_is_between_the_buyer_and_the_maker(ex):
+    text = ("JAKARTA - Budget carrier AirAsio on Monday signed an order for 50 Airbus A320neo aircraft at a ceremony "
+            "watched by President Joko Widodo and French President Emmanuel Macron.")
+    got = agreements(ex, text)
+    assert len(got) == 1 and got[0][0] == ["AirAsio", "Airbus"]

@@ -22,7 +22,7 @@ from kg.records import Agreement
 HEAD = re.compile(
     r"(?i:\b(memorand(?:um|a|ums) of understanding|MoUs?|memorand(?:um|a|ums)|agreements?|accords?|treat(?:y|ies)|"
     r"joint (?:[a-z-]+ ){0,2}(?:statements?|declarations?|communiqu[eé]s?)|communiqu[eé]s?|declarations?|contracts?|pacts?|deals?|arrangements?|"
-    r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= for \d)|"
+    r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= (?:by [^.,;]{0,60}? )?for \d)|"
     r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced) )+partnership(?! (?:[Aa]greement|[Aa]ccord|[Tt]reaty|[Cc]ouncil))|"
     r"(?:cooperation |action |development )?plan|conventions?|protocols?)\b)"
     r"|\b((?:[A-Z][\w-]+ )+(?:Partnership|Programme|Program|Vision|Framework|Roadmap|Statement|Declaration|Charter))\b"
@@ -437,6 +437,11 @@ def _resolve_actor(ctx, tok):
         stack += [c for c in t.children if c.dep_ == "conj" and c not in stack]
         named = next((c for c in t.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > t.i), None)
         if t.tag_ == "NN" and named is not None:
+            inside = ctx.persons_in(named.idx, named.idx + len(named.text))
+            if t.lower_ in FIRM_NOUNS and inside and not any(p.person.code or p.person.org for p in inside):
+                # "Budget carrier VietJet": a name the description calls a firm is one, whatever the parser thinks
+                add(firm_name(" ".join(x.text for x in named.subtree if x.pos_ == "PROPN")))
+                continue
             t = named  # "Vietnam's national carrier Vietnam Airlines": the name, not its description
         if _in_dateline(ctx, t.idx):
             continue  # "ABU DHABI, March 4 (Brief) -": where the report was filed
@@ -604,6 +609,9 @@ def _between_sides(ctx, tok) -> list[str] | None:
     return out
 
 
+FIRM_NOUNS = {"carrier", "airline", "company", "firm", "group", "maker", "manufacturer", "operator", "giant", "bank",
+              "fund", "conglomerate", "developer", "producer", "lender", "insurer", "supplier", "utility", "miner",
+              "shipper", "shipbuilder", "automaker", "carmaker", "startup", "consortium", "corporation", "retailer"}
 STATE_HEADS = {"government", "ministry", "ministries", "department", "cabinet", "presidency", "office", "president",
                "minister", "prime", "premier", "king", "queen", "emir", "amir", "sultan", "chancellor", "embassy",
                "army", "navy", "forces", "military", "parliament", "senate", "congress", "state", "republic",
