@@ -571,3 +571,7 @@ def test_an_aircraft_order_is_between_the_buyer_and_the_maker(ex):
             "watched by President Joko Widodo and French President Emmanuel Macron.")
     got = agreements(ex, text)
     assert len(got) == 1 and got[0][0] == ["AirAsio", "Airbus"]
+
+
+def test_touching_down_is_a_landing(ex):
+    assert list(visits(ex, "Saudi Crown Prince Mohammed bin Salman touched down in Islamabad on Sunday.")) == [("SAU", "PAK")]

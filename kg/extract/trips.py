@@ -397,6 +397,8 @@ def _opened_venue_frame(m, span, g):
 
 
 def _move_frame(m, tok, lem, sent, venue, g):
+    if lem == "touch" and not any(c.dep_ == "prt" and c.lower_ == "down" for c in tok.children):
+        return None  # "touched on trade": only "touched down in" is a landing
     subj = subject(tok)
     visitors = _people(m, subj) if subj is not None else []
     if subj is not None and subj.lower_ in ("visit", "trip", "tour", "swing", "journey") :
@@ -416,9 +418,9 @@ def _move_frame(m, tok, lem, sent, venue, g):
     for prep, p in _dest_tokens(tok):
         if lem == "leave" and prep != "for":
             continue
-        if prep in ("at",) and lem not in ("arrive", "land"):
+        if prep in ("at",) and lem not in ("arrive", "land", "touch"):
             continue
-        if prep == "in" and lem not in {"arrive", "land", "stop", "set", "tour", "visit", "due", "spend"} | LEG_VERBS:
+        if prep == "in" and lem not in {"arrive", "land", "touch", "stop", "set", "tour", "visit", "due", "spend"} | LEG_VERBS:
             continue
         if lem in LEG_VERBS and prep != "in":
             continue
