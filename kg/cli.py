@@ -110,6 +110,13 @@ def _optimize_after(store, summary) -> None:
     if summary.stored >= AUTO_OPTIMIZE and not store.is_remote:   # an engine compacts itself
         click.echo("optimizing the store for queries...", err=True)
         store.optimize()
+    _catch_up_index(store)
+
+
+def _catch_up_index(store) -> None:
+    """A write that found the event index lagging (after a crash, a restore) could not update it: rebuild."""
+    if store.catch_up_index():
+        click.echo("rebuilt the event index of the JSON API (it lagged behind the store)", err=True)
 
 
 def _report_batch(summary, noun: str) -> None:
@@ -280,6 +287,7 @@ def delete(obj: Context, article_ids):
     from .rdf import article_iri
     store = obj.store(existing=True)
     missing = [a for a in article_ids if not store.delete_article(str(article_iri(a)))]
+    _catch_up_index(store)
     for a in article_ids:
         if a not in missing:
             click.secho(f"deleted {a}", fg="green", err=True)
@@ -295,6 +303,23 @@ def optimize(obj: Context):
     if not store.optimize():
         _fail("this store is a remote engine; optimise it with the engine's own tools")
     click.secho("optimized", fg="green", err=True)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only say whether the index is current and equals a rebuild; write nothing.")
+@click.pass_obj
+def reindex(obj: Context, check):
+    """Rebuild the JSON API's event index from the store (it is rebuilt by 'kg serve' too when it lags)."""
+    store = obj.store(existing=True)
+    if store.is_remote:
+        _fail("a remote engine has no event index: the JSON API queries it directly")
+    if check:
+        from .store.event_index import check_index
+        ok, message = check_index(store)
+        (click.secho if ok else _fail)(message, **({"fg": "green", "err": True} if ok else {}))
+        return
+    n = store.reindex()
+    click.secho(f"indexed {n} event(s)", fg="green", err=True)
 
 
 @main.command()
@@ -344,6 +369,9 @@ def serve(obj: Context, host, port, workers, threads, timeout, access_log, min_c
         settings = obj.settings.replace(threads=threads, query_timeout=timeout, min_confidence=min_confidence)
     except SettingsError as e:
         _fail(str(e), 2)
+    if not settings.remote:
+        _catch_up_index(obj.store())     # before the workers start: they would answer from SPARQL meanwhile
+        obj.close()
     try:
         run(settings, host=host, port=port, workers=workers, access_log=access_log)
     except StoreError as e:
@@ -420,6 +448,7 @@ def restore(obj: Context, file, replace):
     except (BackupError, OSError) as e:
         click.echo("", err=True)
         _fail(str(e))
+    _catch_up_index(obj.store())
     click.secho(f"restored {n} quad(s) into {obj.location}", fg="green", err=True)
 
 
