@@ -369,9 +369,15 @@ def serve(obj: Context, host, port, workers, threads, timeout, access_log, min_c
         settings = obj.settings.replace(threads=threads, query_timeout=timeout, min_confidence=min_confidence)
     except SettingsError as e:
         _fail(str(e), 2)
-    if not settings.remote:
-        _catch_up_index(obj.store())     # before the workers start: they would answer from SPARQL meanwhile
-        obj.close()
+    if not settings.remote and Path(settings.store).is_dir():
+        # before the workers start (they would answer from SPARQL meanwhile), and in a child process:
+        # RocksDB's background threads do not survive a fork, so a store opened in this process, which
+        # forks gunicorn's workers, left every later flush in the workers waiting forever
+        import multiprocessing as mp
+        from .store.event_index import catch_up
+        child = mp.get_context("spawn").Process(target=catch_up, args=(settings.store,))
+        child.start()
+        child.join()
     try:
         run(settings, host=host, port=port, workers=workers, access_log=access_log)
     except StoreError as e:

@@ -329,8 +329,8 @@ class EmbeddedStore(Store):
                 self._writer = _open_for_writing(self.location)
                 try:
                     yield
-                    rows = self._index_rows(self._track)   # read back through the read-write handle
                     self._writer.flush()
+                    rows = self._index_rows(self._track)   # read back through the read-write handle
                 finally:
                     # pyoxigraph has no close(): dropping the only reference closes RocksDB,
                     # so no caller may keep one (writing() yields nothing on purpose).

@@ -393,6 +393,18 @@ def index_path(location: str | os.PathLike) -> Path:
     return Path(location) / FILE
 
 
+def catch_up(location: str) -> None:
+    """Rebuild the index of the embedded store at ``location`` if it lags (``kg serve`` runs this in a child)."""
+    import sys
+    from .embedded import EmbeddedStore
+    store = EmbeddedStore(location)
+    try:
+        if store.catch_up_index():
+            print("rebuilt the event index of the JSON API (it lagged behind the store)", file=sys.stderr)
+    finally:
+        store.close()
+
+
 def check_index(store) -> tuple[bool, str]:
     """(ok, message): is the index of an embedded ``store`` current, and row for row what a rebuild
     gives? A lagging index is not an error (it is unused until rebuilt). Nothing is written to the store:
