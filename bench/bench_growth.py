@@ -100,14 +100,19 @@ def pct(xs: list[float], q: float) -> float:
 
 def one_size(n: int, work: Path, reps: int, peer_reps: int) -> dict:
     store = work / f"store-{n}"
-    data = work / f"articles-{n}.jsonl"
-    with open(data, "w", encoding="utf-8") as f:
-        for o in article_dicts(n, f"g{n}"):
-            f.write(json.dumps(o, ensure_ascii=False) + "\n")
+    objs = article_dicts(n, f"g{n}")
+    files = []
+    for i in range(0, n, 1000):        # kg import reads files of at most 21 MB
+        files.append(work / f"articles-{n}-{i // 1000:03d}.jsonl")
+        with open(files[-1], "w", encoding="utf-8") as f:
+            for o in objs[i:i + 1000]:
+                f.write(json.dumps(o, ensure_ascii=False) + "\n")
     cmd = [str(KG) if KG.exists() else sys.executable, *([] if KG.exists() else ["-m", "kg.cli"])]
     t = time.perf_counter()
-    subprocess.run(cmd + ["--store", str(store), "import", str(data)], check=True, capture_output=True, cwd=ROOT)
+    r = subprocess.run(cmd + ["--store", str(store), "import", *map(str, files)], capture_output=True, text=True, cwd=ROOT)
     import_s = time.perf_counter() - t
+    if r.returncode != 0:      # some articles rejected (reported), or a failure: say which, go on if stored
+        print(f"kg import exited {r.returncode}: {r.stderr.strip()[-800:]}", flush=True)
     size = du(store)
     server = start_server(store, token=TEST_TOKEN, workers=2, threads=4, wait=600, KG_CACHE_BYTES=0)
     try:
