@@ -370,14 +370,20 @@ def serve(obj: Context, host, port, workers, threads, timeout, access_log, min_c
     except SettingsError as e:
         _fail(str(e), 2)
     if not settings.remote and Path(settings.store).is_dir():
-        # before the workers start (they would answer from SPARQL meanwhile), and in a child process:
+        # Before the workers start (they would answer from SPARQL meanwhile), and in a child process:
         # RocksDB's background threads do not survive a fork, so a store opened in this process, which
-        # forks gunicorn's workers, left every later flush in the workers waiting forever
-        import multiprocessing as mp
-        from .store.event_index import catch_up
-        child = mp.get_context("spawn").Process(target=catch_up, args=(settings.store,))
-        child.start()
-        child.join()
+        # forks gunicorn's workers, left every later flush in the workers waiting forever. Whether the
+        # index lags is read from files alone (no RocksDB handle), so a current index costs no child.
+        from .store.embedded import EmbeddedStore
+        probe = EmbeddedStore(settings.store, read_only=True)
+        lags = probe.index_lags()
+        probe.close()
+        if lags:
+            import multiprocessing as mp
+            from .store.event_index import catch_up
+            child = mp.get_context("spawn").Process(target=catch_up, args=(settings.store,))
+            child.start()
+            child.join()
     try:
         run(settings, host=host, port=port, workers=workers, access_log=access_log)
     except StoreError as e:
