@@ -9,7 +9,8 @@ Each trial starts a writer in a subprocess and kills it with SIGKILL:
 - ``close``: just after the k-th write window ends, i.e. between closing RocksDB and bumping
   ``.kg-version``.
 
-After each kill: the store opens (``kg stats``), every article graph present equals the graph a
+After each kill: the store opens (``kg stats``), the event index of the JSON API is either current
+and equal to a rebuild or lagging (``kg reindex --check``; current again after the re-run), every article graph present equals the graph a
 clean import of the same article produced in a reference store (N-Triples sets; the store holds
 no blank nodes), every actor node those articles use is there with all its triples, nothing
 else is there, and ``kg validate`` conforms (every ``--validate-every``-th kill and at the end of
@@ -123,6 +124,7 @@ class Check:
     articles: int = 0
     failures: list[str] = field(default_factory=list)
     validated: bool = False
+    index: str = ""          # "current" (equal to a rebuild) or "lags" (unused until rebuilt)
 
 
 def check_store(store_dir, ref: Reference, *, complete: bool = False, validate: bool = True) -> Check:
@@ -161,6 +163,15 @@ def check_store(store_dir, ref: Reference, *, complete: bool = False, validate: 
         for t in EVENT_TYPES:
             if stats.get(t) != ref.events[t]:
                 res.failures.append(f"{t}: {stats.get(t)} stored, {ref.events[t]} expected")
+    # the event index of the JSON API: after a kill it is current and equal to a rebuild, or it lags
+    # (then unused until rebuilt); after a completed re-run it must be current again
+    r = kg("--store", store_dir, "reindex", "--check", check=False, timeout=1800)
+    said = (r.stderr + r.stdout).strip()
+    res.index = "current" if "equals a rebuild" in said else "lags" if "lags" in said else "bad"
+    if r.returncode != 0 or res.index == "bad":
+        res.failures.append(f"event index: {said[-500:]}")
+    elif complete and res.index != "current":
+        res.failures.append(f"event index still lags after the completed re-run: {said[-300:]}")
     if validate:
         r = kg("--store", store_dir, "validate", check=False, timeout=1800)
         res.validated = True
@@ -270,7 +281,7 @@ class Totals:
         self.validations += chk.validated
         self.failures += [f"{kind} {info}: {f}" for f in chk.failures]
         row = {"kind": kind, **info, "articles": chk.articles, "validated": chk.validated,
-               "failures": len(chk.failures)}
+               "index": chk.index, "failures": len(chk.failures)}
         self.log.append(row)
         if verbose:
             print("  ", json.dumps(row), flush=True)

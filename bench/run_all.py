@@ -25,6 +25,7 @@ BENCHES = {
     "extraction-scores": ("score_heldout.py", [], []),
     "sparql": ("bench_sparql.py", [], ["--events", "10000", "--rounds", "1", "--seconds", "10"]),
     "api": ("bench_api.py", [], ["--sizes", "1000", "--reps", "3", "--no-http"]),
+    "growth": ("bench_growth.py", ["--sizes", "1000,10000"], ["--sizes", "300", "--reps", "3", "--peer-reps", "2"]),
     "backends": ("bench_backends.py", [], ["--articles", "500", "--ingest", "50", "--repeat", "3"]),
     "concurrency": ("concurrency.py", [], ["--seconds", "15", "--preload", "100", "--new", "200"]),
     "crash": ("crash_trials.py", [], ["--articles", "300", "--rounds", "1", "--kills-per-round", "3",

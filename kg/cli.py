@@ -111,6 +111,13 @@ def _optimize_after(store, summary) -> None:
     if summary.stored >= AUTO_OPTIMIZE and not store.is_remote:   # an engine compacts itself
         click.echo("optimizing the store for queries...", err=True)
         store.optimize()
+    _catch_up_index(store)
+
+
+def _catch_up_index(store) -> None:
+    """A write that found the event index lagging (after a crash, a restore) could not update it: rebuild."""
+    if store.catch_up_index():
+        click.echo("rebuilt the event index of the JSON API (it lagged behind the store)", err=True)
 
 
 def _report_batch(summary, noun: str) -> None:
@@ -319,6 +326,7 @@ def delete(obj: Context, article_ids):
     from .rdf import article_iri
     store = obj.store(existing=True)
     missing = [a for a in article_ids if not store.delete_article(str(article_iri(a)))]
+    _catch_up_index(store)
     for a in article_ids:
         if a not in missing:
             click.secho(f"deleted {a}", fg="green", err=True)
@@ -334,6 +342,23 @@ def optimize(obj: Context):
     if not store.optimize():
         _fail("this store is a remote engine; optimise it with the engine's own tools")
     click.secho("optimized", fg="green", err=True)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only say whether the index is current and equals a rebuild; write nothing.")
+@click.pass_obj
+def reindex(obj: Context, check):
+    """Rebuild the JSON API's event index from the store (it is rebuilt by 'kg serve' too when it lags)."""
+    store = obj.store(existing=True)
+    if store.is_remote:
+        _fail("a remote engine has no event index: the JSON API queries it directly")
+    if check:
+        from .store.event_index import check_index
+        ok, message = check_index(store)
+        (click.secho if ok else _fail)(message, **({"fg": "green", "err": True} if ok else {}))
+        return
+    n = store.reindex()
+    click.secho(f"indexed {n} event(s)", fg="green", err=True)
 
 
 @main.command()
@@ -383,6 +408,21 @@ def serve(obj: Context, host, port, workers, threads, timeout, access_log, min_c
         settings = obj.settings.replace(threads=threads, query_timeout=timeout, min_confidence=min_confidence)
     except SettingsError as e:
         _fail(str(e), 2)
+    if not settings.remote and Path(settings.store).is_dir():
+        # Before the workers start (they would answer from SPARQL meanwhile), and in a child process:
+        # RocksDB's background threads do not survive a fork, so a store opened in this process, which
+        # forks gunicorn's workers, left every later flush in the workers waiting forever. Whether the
+        # index lags is read from files alone (no RocksDB handle), so a current index costs no child.
+        from .store.embedded import EmbeddedStore
+        probe = EmbeddedStore(settings.store, read_only=True)
+        lags = probe.index_lags()
+        probe.close()
+        if lags:
+            import multiprocessing as mp
+            from .store.event_index import catch_up
+            child = mp.get_context("spawn").Process(target=catch_up, args=(settings.store,))
+            child.start()
+            child.join()
     try:
         run(settings, host=host, port=port, workers=workers, access_log=access_log)
     except StoreError as e:
@@ -459,6 +499,7 @@ def restore(obj: Context, file, replace):
     except (BackupError, OSError) as e:
         click.echo("", err=True)
         _fail(str(e))
+    _catch_up_index(obj.store())
     click.secho(f"restored {n} quad(s) into {obj.location}", fg="green", err=True)
 
 

@@ -25,9 +25,13 @@ from typing import TYPE_CHECKING
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
+import pyshacl.shape
 from pyshacl import Validator
+from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+from pyshacl.constraints.constraint_component import ConstraintComponent
 from pyshacl.graph_abstraction import RdfLibDataGraph
 from rdflib.namespace import RDF, SH, XSD
+from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.plugins.sparql import prepareQuery
 
 from .rdf import PREFIXES as RDF_PREFIXES
@@ -176,6 +180,7 @@ class _Loaded:
     shapes: rdflib.Graph
     ontology: rdflib.Graph
     axioms: tuple  # the ontology triples mixed into each data graph
+    axioms_about: dict  # subject -> its axioms (a working copy takes those of the nodes it can reach)
 
 
 def _load() -> _Loaded:
@@ -185,7 +190,7 @@ def _load() -> _Loaded:
         with _lock:
             if _loaded is None:
                 # read_bytes(): a Traversable need not be a file on disk (a zipped install)
-                shapes = rdflib.Graph().parse(data=shapes_path().read_bytes(), format="turtle")
+                shapes = rdflib.Graph(store=SimpleMemory()).parse(data=shapes_path().read_bytes(), format="turtle")
                 ont = rdflib.Graph().parse(data=ontology_path().read_bytes(), format="turtle")
                 named = (URIRef,)
                 axioms = [(s, p, o) for p in _AXIOMS for s, o in ont.subject_objects(p)
@@ -193,7 +198,10 @@ def _load() -> _Loaded:
                 # rdf:type of named classes, properties and individuals (e.g. dip:Occurred a dip:Status)
                 axioms += [(s, RDF.type, o) for s, o in ont.subject_objects(RDF.type)
                            if isinstance(s, URIRef) and isinstance(o, URIRef)]
-                _loaded = _Loaded(shapes, ont, tuple(axioms))
+                about: dict = {}
+                for t in axioms:
+                    about.setdefault(t[0], []).append(t)
+                _loaded = _Loaded(shapes, ont, tuple(axioms), about)
     return _loaded
 
 
@@ -203,6 +211,8 @@ def reload() -> None:
     with _lock:
         _loaded = None
         _local.__dict__.clear()
+        _compiled_graphs.clear()
+        _components.clear()
 
 
 _prepared: dict[str, object] = {}  # SPARQL text -> prepared query (shared by threads)
@@ -230,6 +240,86 @@ class _DataGraph(RdfLibDataGraph):
         return super().query(query_object, *args, **kwargs)
 
 
+# --------------------------------------------------------------------------- compiled shapes
+# Profiled on the seed-like article (bench/bench_validate.py, cProfile): pyshacl re-builds every constraint
+# component from the shapes graph on each validation (an sh:in component re-reads its whole RDF list, 249
+# country codes, every time: 30% of the CPU), and looks up each shape's parameters in a *list* of the ~35
+# SHACL parameters with rdflib's Python-level __eq__ (another 20%); and it writes a text description of
+# every result, including the failing branches of each sh:or that it then throws away (a date that is an
+# xsd:gYearMonth fails the xsd:date branch), serialising blank-node shapes to do so (25% of what was left).
+# The components depend on the shapes
+# graph only, never on the data, so for the shapes graphs of our own validators they are built once and
+# reused, the parameter list gets set membership, and no text is written (the report below is built
+# from the results graph, which is unchanged). Shapes of any other pyshacl Validator in the process
+# (the cross-check in tests/test_validate_fast.py, bench --compare) are evaluated exactly as pyshacl does.
+
+class _ParameterList(list):
+    """pyshacl's list of constraint parameters with set membership (it is only ever iterated and tested)."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self._set = frozenset(self)
+
+    def __contains__(self, item) -> bool:
+        return item in self._set
+
+
+_compiled_graphs: set[int] = set()   # id() of the pyshacl ShapesGraphs whose components are reused
+_components: dict[tuple, tuple] = {}  # (component class, id(shape)) -> (shape, component); the shape pins the id
+
+
+def _reusing(cls):
+    """pyshacl's ``constraint_map[p](shape)`` for component class ``cls``, built once per shape of ours."""
+    def make(shape):
+        if id(shape.sg) not in _compiled_graphs:
+            return cls(shape)
+        key = (cls, id(shape))
+        hit = _components.get(key)
+        if hit is None:
+            hit = _components[key] = (shape, cls(shape))
+        return hit[1]
+    make.__name__ = f"reused_{cls.__name__}"
+    return make
+
+
+_describe = ConstraintComponent.make_v_result_description
+
+
+def _no_description(self, *args, **kwargs) -> str:
+    """pyshacl's text for one result: skipped for our shapes, whose report comes from the results graph."""
+    if id(self.shape.sg) in _compiled_graphs:
+        return ""
+    return _describe(self, *args, **kwargs)
+
+
+def _install_compiled_constraints() -> None:
+    """Point pyshacl.shape at the reusing constraint map (the lazy module attribute it reads on every run),
+    and skip result texts for our shapes."""
+    params = _ParameterList(ALL_CONSTRAINT_PARAMETERS)
+    pyshacl.shape.CONSTRAINT_PARAMS = (params, {p: _reusing(c) for p, c in CONSTRAINT_PARAMETERS_MAP.items()})
+    ConstraintComponent.make_v_result_description = _no_description
+
+
+_install_compiled_constraints()
+
+
+def _targeted_shapes(v: Validator) -> list[str]:
+    """The IRIs of the shapes that declare targets: the only ones that can have focus nodes of their own.
+
+    pyshacl otherwise computes the targets of all ~100 shapes per article, property shapes included,
+    which our shapes reach only through sh:property (18% of the time). Shapes without targets are still
+    checked, through the shapes that point to them, exactly as before. A blank-node shape with targets
+    (none in shapes/dipkg.ttl) cannot be named here, so then every shape runs as before.
+    """
+    named = []
+    for shape in v.shacl_graph.shapes:
+        if any(any(True for _ in part) for part in shape.target()):
+            if not isinstance(shape.node, URIRef):
+                return []
+            named.append(str(shape.node))
+    return named
+
+
 def _validator(data):
     """This thread's pyshacl Validator, pointed at ``data``.
 
@@ -242,6 +332,8 @@ def _validator(data):
     if v is None or getattr(_local, "loaded", None) is not loaded:
         v = Validator(data, shacl_graph=loaded.shapes, ont_graph=None,
                       options={"inference": "none", "advanced": False, "inplace": True})
+        _compiled_graphs.add(id(v.shacl_graph))
+        v.options["use_shapes"] = _targeted_shapes(v)
         _local.validator, _local.loaded = v, loaded
     v.data_graph = data
     v.data_graph_is_multigraph = False
@@ -253,21 +345,39 @@ def _validator(data):
 
 # --------------------------------------------------------------------------- validation
 
-def _working_copy(data: rdflib.Graph, axioms: tuple) -> rdflib.Graph:
-    """A private copy of ``data`` (a Graph, or the union of a Dataset's graphs) plus the ontology axioms.
+def _working_copy(data: rdflib.Graph, about: dict) -> rdflib.Graph:
+    """A private copy of ``data`` (a Graph, or the union of a Dataset's graphs) plus the ontology axioms
+    it can reach.
 
     Plain strings typed ``"x"^^xsd:string`` (as oxrdflib/pyoxigraph return them) become plain ``"x"``:
     rdflib does not treat the two as equal, and the sh:in code lists would reject them.
+
+    The axioms mixed in are those about a node of the data (subject or object: dip:Visit's
+    rdfs:subClassOf, dip:Occurred's rdf:type) and, transitively, about the nodes those axioms name (the
+    superclasses). pyshacl only reaches ontology triples from the data's nodes (sh:class and
+    sh:targetClass follow rdf:type, then rdfs:subClassOf), so the other ~120 of the 163 axioms (types of
+    the properties, of statuses the article does not use) could not change a result; adding them was
+    a fifth of the validation time.
     """
-    g = rdflib.Graph()
+    g = rdflib.Graph(bind_namespaces="none")  # binding rdflib's ~30 default prefixes per article cost ~10%
     triples = (q[:3] for q in data.quads((None, None, None, None))) if isinstance(data, rdflib.Dataset) else data
     add = g.add
+    todo = []
     for s, p, o in triples:
         if type(o) is Literal and o.datatype == XSD.string:
             o = Literal(str(o))
         add((s, p, o))
-    for t in axioms:
-        add(t)
+        todo.append(s)
+        todo.append(o)
+    seen = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for t in about.get(node, ()):
+            add(t)
+            todo.append(t[2])
     return g
 
 
@@ -277,18 +387,22 @@ def validate_graph(data: rdflib.Graph) -> Report:
     ``data`` is not modified. A Dataset / ConjunctiveGraph is validated as the union of its graphs.
     """
     loaded = _load()
-    work = _working_copy(data, loaded.axioms)
+    work = _working_copy(data, loaded.axioms_about)
     conforms, results, _text = _validator(_DataGraph(work.store, impl=work)).run()
     return _report(bool(conforms), results, work)
 
 
-def _n3(node, graph: rdflib.Graph) -> str:
+# Values in reports are written with rdflib's default prefixes (xsd:date, ...): the working copy binds none.
+_NAMES = rdflib.Graph().namespace_manager
+
+
+def _n3(node) -> str:
     if isinstance(node, URIRef):
         return _compact(str(node))
     if isinstance(node, BNode):
         return f"_:{node}"
     if isinstance(node, Literal):
-        return node.n3(graph.namespace_manager) if node.datatype or node.language else f'"{node}"'
+        return node.n3(_NAMES) if node.datatype or node.language else f'"{node}"'
     return str(node)
 
 
@@ -317,7 +431,7 @@ def _report(conforms: bool, results: rdflib.Graph, data: rdflib.Graph) -> Report
             focus=f"_:{focus}" if isinstance(focus, BNode) else str(focus),
             path=str(path) if isinstance(path, URIRef) else (None if path is None else "(complex path)"),
             message="; ".join(sorted(messages)) or "constraint violated",
-            value=None if value is None else _n3(value, data),
+            value=None if value is None else _n3(value),
             severity=severity,
             focus_type=_node_type(focus, data) if focus is not None else None,
             shape=(_shape_name(shape) if isinstance(shape, URIRef) else None),

@@ -1,6 +1,7 @@
 """Crash safety (small version of bench/crash_trials.py): SIGKILL a batch import at random points,
 inside a RocksDB read-write window and right after one (the version-bump window); after each kill
-every article present equals a clean import of it, and re-running the batch completes the store."""
+every article present equals a clean import of it, the event index is current (equal to a rebuild) or
+lagging, and re-running the batch completes the store and its index."""
 from __future__ import annotations
 
 import random
@@ -29,6 +30,10 @@ def test_import_killed_three_times(tmp_path):
     assert totals.failures == [], totals.failures
     assert totals.kills >= 2, totals.log           # a kill can come too late on a slow machine, rarely
     assert totals.log[-1]["mode"] == "re-run" and totals.log[-1]["articles"] == 70
+    # the event index after each kill: current and equal to a rebuild, or lagging (unused until rebuilt);
+    # the completed re-run leaves it current
+    assert all(row["index"] in ("current", "lags") for row in totals.log), totals.log
+    assert totals.log[-1]["index"] == "current", totals.log
     # the checker itself can fail: a store that does not open is reported, not passed
     broken = check_store(tmp_path / "no-such-store", ref)
     assert broken.failures and "does not open" in broken.failures[0]

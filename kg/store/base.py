@@ -290,6 +290,20 @@ class Store(abc.ABC):
     def reopen(self) -> None:
         """Drop any read handle, so that the next read starts from the current state (no-op by default)."""
 
+    # --- the derived event index (kg/store/event_index.py): the embedded store has one ---------
+    def event_index(self):
+        """An IndexReader that answers the JSON API's event queries as they stand now, or None: the
+        backend has no index (a remote engine answers them itself) or it lags behind the store."""
+        return None
+
+    def reindex(self) -> int:
+        """Rebuild the event index from the store; the number of events indexed."""
+        raise StoreError(f"{self.location} is a remote engine: it has no event index (the API queries it directly)")
+
+    def catch_up_index(self) -> bool:
+        """Rebuild the event index if it lags behind the store; True if it did."""
+        return False
+
     def read_stats(self) -> dict[str, int]:
         """Counters of how reads were served (handles opened, reads retried); empty when not tracked."""
         return {}

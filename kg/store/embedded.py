@@ -1,11 +1,14 @@
 """The embedded backend: a pyoxigraph (RocksDB) store in a local directory.
 
 pyoxigraph runs each SPARQL Update as one transaction, which gives per-article
-atomic replace for free.
+atomic replace for free. Next to the quads the directory holds the derived event
+index of the JSON API (kg/store/event_index.py), which every write block of this
+class keeps current, stamped with the store version it reflects.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import gc
 import os
@@ -19,8 +22,16 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+import logging
+import sqlite3
+
 from ..rdf import ACTORS_GRAPH, PREFIXES
-from .base import OX_RDF_FORMATS, OX_RESULT_FORMATS, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError, StoreRejected
+from .base import (OX_RDF_FORMATS, OX_RESULT_FORMATS, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError,
+                   StoreRejected, labelled_actors, replace_articles_update)
+from .event_index import EventIndex, actor_rows, graph_rows
+from .terms import iri
+
+log = logging.getLogger("kg.store")
 
 _OX_RESULTS = OX_RESULT_FORMATS
 _OX_RDF = OX_RDF_FORMATS
@@ -147,12 +158,14 @@ class EmbeddedStore(Store):
         # second thread would write through the first one's handle and could find it gone (None)
         # or commit after the first one bumped the version (readers would miss its write).
         self._thread_lock = threading.RLock()
+        self._index = None if in_memory or _frozen else EventIndex(path)
+        self._track: _Track | None = None     # what the current write block changed, for the index
         if not in_memory:
             if not Path(path).exists():
                 if read_only:
                     raise StoreError(f"no store at {path!r}; create it with 'kg --store {path} import ...'")
                 with self.writing():
-                    pass
+                    self._track.rebuild = True     # a new store: its (empty) index starts current
 
     # --- versions and handles ---------------------------------------------------
     def version(self) -> str:
@@ -360,25 +373,112 @@ class EmbeddedStore(Store):
         with open(Path(self.location) / self.LOCK_FILE, "a+") as lock:
             lock_exclusive(lock, self.location)
             try:
+                # The index follows this block only if it reflected the store when the block began.
+                self._track = _Track(in_sync=self._index is not None and self._index.version() == self.version())
+                rows = None
                 self._writer = _open_for_writing(self.location)
                 try:
                     yield
                     self._writer.flush()
+                    rows = self._index_rows(self._track)   # read back through the read-write handle
                 finally:
                     # pyoxigraph has no close(): dropping the only reference closes RocksDB,
                     # so no caller may keep one (writing() yields nothing on purpose).
                     self._writer = None
                     self._bump_version()
                     _prune_info_logs(self.location)
+                if rows is not None:
+                    # after the commit and the bump, so the stamp is the version readers will see;
+                    # a kill before this commit leaves the index lagging, never ahead or half written
+                    try:
+                        self._index.apply(*rows, self.version(), rebuild=self._track.rebuild)
+                    except sqlite3.Error as e:
+                        log.warning("the event index of %s was not updated (%s); it lags until 'kg reindex'",
+                                    self.location, e)
             finally:
+                self._track = None
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    # --- the event index ------------------------------------------------------------------------
+    def _index_rows(self, track: "_Track"):
+        """(graph rows, actor rows) for the index from what this block wrote, or None when it cannot follow."""
+        if self._index is None or track.foreign or not (track.in_sync or track.rebuild):
+            return None
+        h = self._writer
+        actors_graph = ox.NamedNode(str(ACTORS_GRAPH))
+        if track.rebuild:
+            graphs = [g.value for g in h.named_graphs() if isinstance(g, ox.NamedNode) and g != actors_graph]
+            actors = actor_rows(h.quads_for_pattern(None, None, None, actors_graph))
+        else:
+            graphs = sorted(track.graphs)
+            actors = actor_rows(q for a in sorted(track.actors)
+                                for q in h.quads_for_pattern(ox.NamedNode(a), None, None, actors_graph))
+        return ({g: graph_rows(h.quads_for_pattern(None, None, None, ox.NamedNode(g))) for g in graphs}, actors)
+
+    def replace_articles(self, items) -> None:
+        """Store.replace_articles, telling the index which graphs and actors changed."""
+        if not items:
+            return
+        with self.writing():
+            self._write(replace_articles_update(items, self.known_labels(labelled_actors(items))))
+            if self._track is not None:
+                self._track.graphs.update(str(a) for a, _, _ in items)
+                self._track.actors.update(str(s) for _, _, actors in items for s in actors.subjects())
+
+    def delete_article(self, article_iri: str) -> bool:
+        with self.writing():
+            existed = self.has_graph(article_iri)
+            if existed:
+                self._write(f"DROP GRAPH {iri(article_iri)}")
+                if self._track is not None:
+                    self._track.graphs.add(article_iri)
+            return existed
+
+    def reindex(self) -> int:
+        """Rebuild the event index from the whole store (one SQLite transaction); the events indexed."""
+        if self._index is None:
+            raise StoreError("an in-memory store has no event index")
+        with self.writing():
+            self._track.rebuild = True
+        return len(self._index.dump()["events"])
+
+    def index_lags(self) -> bool:
+        """True when the event index does not reflect the current store (the API then asks SPARQL)."""
+        return self._index is not None and self._index.version() != self.version()
+
+    def catch_up_index(self) -> bool:
+        """Rebuild the index if it lags (after a crash, a restore, a SPARQL Update); True if it did."""
+        if not self.index_lags() or self.read_only:
+            return False
+        self.reindex()
+        return True
+
+    def event_index(self):
+        """An IndexReader on the event index when it reflects the store as it is now, else None."""
+        if self._index is None or self._memory is not None:
+            return None
+        try:
+            return self._index.reader(self.version())
+        except sqlite3.Error:
+            return None
+
+    def _write(self, sparql: str) -> None:
+        """An update the index follows (the caller records what it changed in self._track)."""
+        try:
+            self._writer_or_memory().update(sparql)
+        except SyntaxError as e:
+            raise StoreRejected(f"invalid SPARQL Update: {e}") from e
 
     def _writer_or_memory(self) -> ox.Store:
         return self._memory if self._memory is not None else self._writer
 
     def update(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> None:
-        """Run a SPARQL Update; ``base_iri`` resolves relative IRIs, ``prefixes`` are predeclared."""
+        """Run a SPARQL Update; ``base_iri`` resolves relative IRIs, ``prefixes`` are predeclared.
+
+        The index cannot tell what an arbitrary update changed: it lags from here until a rebuild."""
         with self.writing():
+            if self._track is not None:
+                self._track.foreign = True
             try:
                 self._writer_or_memory().update(sparql, base_iri=base_iri, prefixes=prefixes)
             except SyntaxError as e:
@@ -386,6 +486,8 @@ class EmbeddedStore(Store):
 
     def extend(self, quads) -> None:
         with self.writing():
+            if self._track is not None:
+                self._track.foreign = True
             self._writer_or_memory().extend(quads)
 
     def query(self, sparql, *, result_format="json", graph_format="turtle",
@@ -493,8 +595,21 @@ class EmbeddedStore(Store):
     def close(self) -> None:
         self._reader = None
         self._memory = None
+        if self._index is not None:
+            self._index.close()
         gc.collect()  # pyoxigraph closes RocksDB when the last reference goes
         self._prune_snapshots(everything=True)
+
+
+@dataclasses.dataclass
+class _Track:
+    """What one write block changed, as far as the event index is concerned."""
+
+    in_sync: bool                       # the index reflected the store when the block began
+    rebuild: bool = False               # re-derive everything (kg reindex, a new store)
+    foreign: bool = False               # an update the index cannot follow ran (SPARQL Update, restore)
+    graphs: set = dataclasses.field(default_factory=set)   # article graphs written or dropped
+    actors: set = dataclasses.field(default_factory=set)   # actor nodes written
 
 
 def _serialize(res, result_format: str, graph_format: str) -> QueryResult:

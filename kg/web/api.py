@@ -12,13 +12,19 @@ Every parameter is validated here (regexes, enumerations, integer ranges) and
 turned into an RDF term by pyoxigraph in kg/web/api_queries.py; a bad value is
 a 400 with a JSON message naming the parameter. Responses carry an ETag made
 from the store's version and the request, so dashboards polling an unchanged
-store get 304s, and identical requests are answered from a small cache.
+store get 304s, and identical requests are answered from a small cache (sized by KG_CACHE_BYTES).
+
+On the embedded store, event pages, counts and statistics come from the derived event index
+(kg/store/event_index.py) whenever it reflects the store's current version; otherwise, and on a
+remote engine, from SPARQL. Both give the same answers (tests/test_event_index.py); event details
+are always read from the RDF store.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -96,8 +102,31 @@ def _select_all(queries: list[str], parallel: int = 2) -> list[list[dict]]:
         return list(pool.map(runner, queries))
 
 
-# finished dashboard answers, keyed on (store version, request): the service's one LRU class
-_cache = ResponseCache(16 * 2**20, max_entry=16 * 2**20)
+# finished dashboard answers, keyed on (store version, request): the service's one LRU class, at most
+# 16 MiB and never more than KG_CACHE_BYTES (0 turns it off, as for /sparql)
+API_CACHE_BYTES = 16 * 2**20
+
+
+def _api_cache() -> ResponseCache:
+    ext = current_app.extensions
+    cache = ext.get("kg_api_cache")
+    if cache is None:
+        svc = ext.get("kg")
+        limit = API_CACHE_BYTES if svc is None else min(API_CACHE_BYTES, svc.settings.cache_bytes)
+        cache = ext["kg_api_cache"] = ResponseCache(limit, max_entry=limit)
+    return cache
+
+
+def _index():
+    """The event index (an IndexReader) when it reflects the store now, else None: ask SPARQL."""
+    try:
+        reader = _store().event_index()
+    except Exception:  # noqa: BLE001 - no index, an unreadable one: SPARQL answers the same
+        return None
+    svc = current_app.extensions.get("kg")
+    if reader is not None and svc is not None:
+        reader.deadline = time.monotonic() + svc.settings.query_timeout
+    return reader
 
 
 def _request_key() -> str:
@@ -124,12 +153,13 @@ def cached(view):
         if etag in request.if_none_match:
             resp = Response(status=304)
         else:
-            hit = _cache.lookup((version, key))
+            cache = _api_cache()
+            hit = cache.lookup((version, key)) if cache.enabled else None
             if hit is None:
                 resp = view(*a, **kw)
-                if resp.status_code == 200:
+                if resp.status_code == 200 and cache.enabled:
                     body = resp.get_data()
-                    _cache.put((version, key), (body, resp.mimetype, dict(resp.headers)), len(body) + 500)
+                    cache.put((version, key), (body, resp.mimetype, dict(resp.headers)), len(body) + 500)
             else:
                 body, mimetype, headers = hit
                 resp = Response(body, mimetype=mimetype)
@@ -279,7 +309,9 @@ def _next_url(cursor: str | None) -> str | None:
 
 def _events_page(f: Q.EventFilter, limit: int) -> tuple[list[dict], str | None]:
     after = _cursor(2)
-    events, nxt = Q.events_page(_select, f, tuple(after) if after else None, limit)
+    index = _index()
+    rows = index.page if index is not None else None
+    events, nxt = Q.events_page(_select, f, tuple(after) if after else None, limit, rows_from=rows)
     return events, (Q.encode_cursor(*nxt) if nxt else None)
 
 
@@ -300,8 +332,12 @@ def events():
         return api_tables.table_response(_select, evs, nxt, _next_url(nxt), fmt)
     body = {"events": evs, "limit": limit, "next": nxt, "links": {"next": _next_url(nxt)}}
     if total_flag in ("true", "1"):
-        rows = _select(Q.event_count_query(f))
-        body["total"] = int(rows[0]["n"]) if rows else 0
+        index = _index()
+        if index is not None:
+            body["total"] = index.count(f)
+        else:
+            rows = _select(Q.event_count_query(f))
+            body["total"] = int(rows[0]["n"]) if rows else 0
     return jsonify(body)
 
 
@@ -386,7 +422,13 @@ def stats():
     queries = [Q.per_month_query(f), Q.per_status_query(f)]
     if visits:
         queries += [Q.visit_pairs_query(f, top)] + [Q.top_actors_query(f, role, top) for role in ("visitor", "host")]
-    answers = _select_all(queries)
+    index = _index()
+    if index is not None:
+        answers = [index.per_month(f), index.per_status(f)]
+        if visits:
+            answers += [index.visit_pairs(f, top)] + [index.top_actors(f, role, top) for role in ("visitor", "host")]
+    else:
+        answers = _select_all(queries)
     per_month = [{"month": r["month"], "type": Q.local_name(r["type"]), "count": int(r["n"])}
                  for r in answers[0]]
     types = {t: 0 for t in (f.types or Q.EVENT_TYPES)}

@@ -450,9 +450,13 @@ def top_actors_query(f: EventFilter, role: str, top: int) -> str:
             f"}}\nGROUP BY ?x ?n\nORDER BY DESC(?n) ?x")
 
 
-def events_page(select, f, after, limit: int) -> tuple[list[dict], tuple[str, str] | None]:
-    """One page of events with their details, and the (sort key, IRI) the next page starts after."""
-    rows = page_rows(select, f, after, limit + 1)
+def events_page(select, f, after, limit: int, rows_from=None) -> tuple[list[dict], tuple[str, str] | None]:
+    """One page of events with their details, and the (sort key, IRI) the next page starts after.
+
+    ``rows_from(f, after, n)``: where the page's (event, key) rows come from (the event index);
+    by default the SPARQL of :func:`page_rows`. The details are always SPARQL lookups of the page's IRIs."""
+    rows = (rows_from(f, after, limit + 1) if rows_from is not None
+            else page_rows(select, f, after, limit + 1))
     more = len(rows) > limit
     rows = rows[:limit]
     iris = [r["e"] for r in rows]

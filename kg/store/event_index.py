@@ -1,0 +1,431 @@
+"""The derived event index of an embedded store: one row per event in SQLite, for the JSON API.
+
+Why: Oxigraph evaluates the API's ORDER BY / GROUP BY queries over every event on each request, so
+/api/events and /api/stats grew linearly with the store (~1 s at 10k articles, bench/bench_api.py).
+SQLite (the standard library's, no new dependency) answers the same questions from B-tree indexes.
+
+The RDF store stays the source of truth. The index is derived from it, in two ways that share one
+reading function (:func:`graph_rows`, :func:`actor_rows`), so that they cannot disagree:
+
+- in the write path: :class:`kg.store.embedded.EmbeddedStore` reads back, through its read-write
+  handle, the article graphs and actors a write block touched, and after RocksDB closed and the
+  version was bumped it commits their rows here in one SQLite transaction, stamped with the store
+  version they reflect (still under the store's write lock);
+- by :meth:`EventIndex.rebuild`: everything, from the whole store, in one transaction
+  (``kg reindex``, ``kg serve`` start when the index lags, the end of a CLI write that found it lagging).
+
+A write that the index cannot follow (a SPARQL Update, a Graph Store PUT, a restore) leaves the stamped
+version behind the store's; a SIGKILL between the RocksDB commit and the SQLite commit does too, and
+SQLite rolls back a transaction cut short. Readers use the index only while its version equals the
+store's (:meth:`EventIndex.reader`), otherwise the API asks the SPARQL engine, which gives the same
+answers slowly. So after a crash anywhere the index is either current, and equal to a rebuild
+(bench/crash_trials.py checks that), or lagging and unused until rebuilt.
+
+Text matching follows the SPARQL it replaces (kg/web/api_queries.py): lower-cased strings
+(``str.lower``, as LCASE) and ``instr`` for CONTAINS; the API refuses control characters in ``q``, so
+the values of one event can be joined with newlines without a match across two of them.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+SCHEMA = "1"
+FILE = ".kg-events.sqlite"
+
+_DIP = "https://w3id.org/dipkg/ontology#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_DCT = "http://purl.org/dc/terms/"
+EVENT_TYPES = ("Visit", "Award", "Agreement", "TradeTarget")
+ROLES = ("visitor", "host", "place", "recipient", "conferredBy", "party")
+KINDS = ("Person", "Country", "Place", "Organization")
+_TEXT_PREDICATES = {_DIP + p for p in ("evidence", "title", "awardName", "awardText", "topic", "metric")}
+_ROLE_PREDICATES = {_DIP + r: r for r in ROLES}
+_LINKS = {_DIP + "represents": "represents", _DIP + "country": "country"}
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, graph TEXT NOT NULL, type TEXT NOT NULL,
+    status TEXT, key TEXT NOT NULL, article_id TEXT, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_key ON events (key, iri);
+CREATE INDEX IF NOT EXISTS events_type_key ON events (type, key, iri);
+CREATE INDEX IF NOT EXISTS events_graph ON events (graph);
+CREATE INDEX IF NOT EXISTS events_article ON events (article_id);
+CREATE TABLE IF NOT EXISTS actors (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS roles (event INTEGER NOT NULL, role TEXT NOT NULL, actor INTEGER NOT NULL,
+    PRIMARY KEY (event, role, actor)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS roles_actor ON roles (actor, role, event);
+CREATE TABLE IF NOT EXISTS actor_kind (actor INTEGER NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (actor, kind)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS actor_label (actor INTEGER NOT NULL, label TEXT NOT NULL, lower TEXT NOT NULL,
+    PRIMARY KEY (actor, label)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS actor_label_lower ON actor_label (lower);
+CREATE TABLE IF NOT EXISTS actor_code (actor INTEGER NOT NULL, code TEXT NOT NULL, PRIMARY KEY (actor, code)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS actor_code_code ON actor_code (code);
+CREATE TABLE IF NOT EXISTS actor_link (actor INTEGER NOT NULL, pred TEXT NOT NULL, target INTEGER NOT NULL,
+    PRIMARY KEY (actor, pred, target)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS actor_link_target ON actor_link (target);
+"""
+_TABLES = ("events", "actors", "roles", "actor_kind", "actor_label", "actor_code", "actor_link")
+
+
+# --- reading the store: the one definition of a row --------------------------------------------
+
+def _value(term) -> str:
+    return term.value
+
+
+@dataclass
+class EventRow:
+    iri: str
+    type: str
+    status: str | None
+    key: str
+    article_id: str | None
+    text: str
+    roles: list[tuple[str, str]] = field(default_factory=list)   # (role, actor IRI)
+
+
+def graph_rows(quads: Iterable[ox.Quad]) -> list[EventRow]:
+    """The events of one article graph, as the API's SPARQL sees them (kg/web/api_queries.py):
+
+    an event is a node typed with one of the four classes that has a prov:wasDerivedFrom; its sort key
+    is its dip:startDate, else dip:date, else the article's dcterms:issued, else ""; its text is its
+    evidence, title, award name and text, topics and metric, lower-cased."""
+    props: dict[str, dict[str, list]] = {}
+    for q in quads:
+        props.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(q.object)
+    out = []
+    for s, p in props.items():
+        types = [t.value[len(_DIP):] for t in p.get(_RDF_TYPE, ()) if t.value.startswith(_DIP)
+                 and t.value[len(_DIP):] in EVENT_TYPES]
+        articles = [a.value for a in p.get(_DERIVED, ()) if isinstance(a, ox.NamedNode)]
+        if not types or not articles:
+            continue
+        art = props.get(articles[0], {})
+        issued = art.get(_DCT + "issued", ())
+        dates = p.get(_DIP + "startDate") or p.get(_DIP + "date") or issued
+        status = [o.value[len(_DIP):] for o in p.get(_DIP + "status", ()) if o.value.startswith(_DIP)]
+        ident = art.get(_DCT + "identifier", ())
+        texts = [o.value.lower() for pred in _TEXT_PREDICATES for o in p.get(pred, ())
+                 if isinstance(o, ox.Literal)]
+        roles = [(role, o.value) for pred, role in _ROLE_PREDICATES.items() for o in p.get(pred, ())
+                 if isinstance(o, ox.NamedNode)]
+        out.append(EventRow(s, sorted(types)[0], status[0] if status else None,
+                            dates[0].value if dates else "", ident[0].value if ident else None,
+                            "\n".join(sorted(texts)), sorted(set(roles))))
+    return out
+
+
+@dataclass
+class ActorRow:
+    iri: str
+    kinds: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)   # (represents|country, target IRI)
+
+
+def actor_rows(quads: Iterable[ox.Quad]) -> dict[str, ActorRow]:
+    """What the API's queries read about actors: kind, rdfs:label, dip:countryCode, dip:represents and
+    dip:country, per subject of the actor graph."""
+    out: dict[str, ActorRow] = {}
+    for q in quads:
+        p, o = q.predicate.value, q.object
+        a = out.setdefault(q.subject.value, ActorRow(q.subject.value))
+        if p == _RDF_TYPE and o.value.startswith(_DIP) and o.value[len(_DIP):] in KINDS:
+            a.kinds.append(o.value[len(_DIP):])
+        elif p == _RDFS_LABEL and isinstance(o, ox.Literal):
+            a.labels.append(o.value)
+        elif p == _DIP + "countryCode" and isinstance(o, ox.Literal):
+            a.codes.append(o.value)
+        elif p in _LINKS and isinstance(o, ox.NamedNode):
+            a.links.append((_LINKS[p], o.value))
+    return out
+
+
+# --- the SQLite file ------------------------------------------------------------------------------
+
+def _connect(path: Path, *, busy_ms: int) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=busy_ms / 1000, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")     # readers never wait for the writer, nor it for them
+    conn.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: a crash loses at most the last commit, whole
+    return conn
+
+
+class EventIndex:
+    """The index file of the store at ``location``: writes (under the store's write lock) and readers."""
+
+    def __init__(self, location: str):
+        self.path = Path(location) / FILE
+        self._local = threading.local()
+
+    # writes: only ever called by EmbeddedStore while it holds the store's write lock
+    def _writer(self) -> sqlite3.Connection:
+        conn = _connect(self.path, busy_ms=30_000)
+        conn.executescript(_DDL)
+        return conn
+
+    def version(self) -> str | None:
+        """The store version the index reflects; None when there is no (usable) index."""
+        try:
+            conn = self._reader_conn()
+            row = conn.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
+            schema = conn.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row and schema and schema[0] == SCHEMA else None
+
+    def apply(self, graphs: dict[str, list[EventRow]], actors: dict[str, ActorRow], version: str,
+              *, rebuild: bool = False) -> None:
+        """Replace the rows of ``graphs`` (graph IRI -> its events; [] for a dropped graph) and ``actors``,
+        and stamp ``version``: one transaction. ``rebuild`` empties every table first."""
+        conn = self._writer()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            if rebuild:
+                for t in _TABLES:
+                    conn.execute(f"DELETE FROM {t}")
+            ids: dict[str, int] = {}
+
+            def actor_id(iri: str) -> int:
+                i = ids.get(iri)
+                if i is None:
+                    conn.execute("INSERT OR IGNORE INTO actors (iri) VALUES (?)", (iri,))
+                    i = ids[iri] = conn.execute("SELECT id FROM actors WHERE iri = ?", (iri,)).fetchone()[0]
+                return i
+
+            for graph, rows in graphs.items():
+                if not rebuild:
+                    conn.execute("DELETE FROM roles WHERE event IN (SELECT id FROM events WHERE graph = ?)", (graph,))
+                    conn.execute("DELETE FROM events WHERE graph = ?", (graph,))
+                for r in rows:
+                    cur = conn.execute("INSERT OR REPLACE INTO events (iri, graph, type, status, key, article_id, text) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                       (r.iri, graph, r.type, r.status, r.key, r.article_id, r.text))
+                    conn.executemany("INSERT OR IGNORE INTO roles VALUES (?, ?, ?)",
+                                     [(cur.lastrowid, role, actor_id(a)) for role, a in r.roles])
+            for a in actors.values():
+                i = actor_id(a.iri)
+                for t in ("actor_kind", "actor_label", "actor_code", "actor_link"):
+                    conn.execute(f"DELETE FROM {t} WHERE actor = ?", (i,))
+                conn.executemany("INSERT OR IGNORE INTO actor_kind VALUES (?, ?)", [(i, k) for k in a.kinds])
+                conn.executemany("INSERT OR IGNORE INTO actor_label VALUES (?, ?, ?)",
+                                 [(i, lab, lab.lower()) for lab in a.labels])
+                conn.executemany("INSERT OR IGNORE INTO actor_code VALUES (?, ?)", [(i, c) for c in a.codes])
+                conn.executemany("INSERT OR IGNORE INTO actor_link VALUES (?, ?, ?)",
+                                 [(i, p, actor_id(t)) for p, t in a.links])
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("version", version), ("schema", SCHEMA)])
+            conn.execute("COMMIT")
+            if rebuild:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+    def dump(self) -> dict[str, list[tuple]]:
+        """Every row by table, ids resolved to IRIs and sorted: what two indexes are compared by."""
+        conn = self._reader_conn()
+        out = {"events": sorted(conn.execute(
+            "SELECT iri, graph, type, status, key, article_id, text FROM events").fetchall(), key=repr)}
+        out["roles"] = sorted(conn.execute(
+            "SELECT e.iri, r.role, a.iri FROM roles r JOIN events e ON e.id = r.event "
+            "JOIN actors a ON a.id = r.actor").fetchall())
+        for t, cols in (("actor_kind", "x.kind"), ("actor_label", "x.label"), ("actor_code", "x.code")):
+            out[t] = sorted(conn.execute(f"SELECT a.iri, {cols} FROM {t} x JOIN actors a ON a.id = x.actor").fetchall())
+        out["actor_link"] = sorted(conn.execute(
+            "SELECT a.iri, x.pred, b.iri FROM actor_link x JOIN actors a ON a.id = x.actor "
+            "JOIN actors b ON b.id = x.target").fetchall())
+        return out
+
+    # reads
+    def _reader_conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if not self.path.exists():
+                raise sqlite3.OperationalError("no index file")
+            conn = self._local.conn = _connect(self.path, busy_ms=2000)
+            conn.execute("PRAGMA query_only=ON")
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def reader(self, store_version: str | None) -> "IndexReader | None":
+        """Queries on the index when it reflects ``store_version``; None when it lags (ask SPARQL)."""
+        if store_version is None or self.version() != store_version:
+            return None
+        return IndexReader(self._reader_conn())
+
+
+# --- queries: the API's questions in SQL ------------------------------------------------------------
+
+class IndexReader:
+    """The JSON API's event queries (kg/web/api_queries.py has their SPARQL), answered from the index.
+
+    ``f`` is a kg.web.api_queries.EventFilter (validated parameters); every value is bound as an SQL
+    parameter, never pasted into the text."""
+
+    def __init__(self, conn: sqlite3.Connection, deadline_s: float = 10.0):
+        self.conn = conn
+        self.deadline = time.monotonic() + deadline_s
+
+    def _rows(self, sql: str, args: list) -> list[tuple]:
+        deadline = self.deadline
+        self.conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 20_000)
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        finally:
+            self.conn.set_progress_handler(None, 0)
+
+    @staticmethod
+    def _where(f, types: list[str] | None = None) -> tuple[str, list]:
+        conds, args = [], []
+        types = types if types is not None else f.types
+        if types:
+            conds.append(f"e.type IN ({','.join('?' * len(types))})")
+            args += types
+        if f.statuses:
+            conds.append(f"e.status IN ({','.join('?' * len(f.statuses))})")
+            args += f.statuses
+        if f.article is not None:
+            conds.append("e.article_id = ?")
+            args.append(f.article)
+        for bound, op in ((f.date_from, ">="), (f.date_to, "<=")):
+            if bound:
+                conds.append(f"e.key != '' AND substr(e.key, 1, {len(bound)}) {op} ?")
+                args.append(bound)
+        if f.actor_iri is not None:
+            conds.append("e.id IN (SELECT r.event FROM roles r JOIN actors a ON a.id = r.actor WHERE a.iri = ?)")
+            args.append(f.actor_iri)
+        if f.person_iri is not None:
+            conds.append("e.id IN (SELECT r.event FROM roles r JOIN actors a ON a.id = r.actor "
+                         "JOIN actor_kind k ON k.actor = a.id AND k.kind = 'Person' WHERE a.iri = ?)")
+            args.append(f.person_iri)
+        if f.person_name is not None:
+            conds.append("e.id IN (SELECT r.event FROM actor_label l JOIN actor_kind k ON k.actor = l.actor "
+                         "AND k.kind = 'Person' JOIN roles r ON r.actor = l.actor WHERE l.lower = ?)")
+            args.append(f.person_name.lower())
+        if f.countries:
+            marks = ",".join("?" * len(f.countries))
+            conds.append("e.id IN (SELECT r.event FROM roles r WHERE r.actor IN ("
+                         f"SELECT c.actor FROM actor_code c WHERE c.code IN ({marks}) UNION "
+                         f"SELECT l.actor FROM actor_link l JOIN actor_code c ON c.actor = l.target "
+                         f"WHERE c.code IN ({marks})))")
+            args += f.countries * 2
+        if f.text:
+            q = f.text.lower()
+            conds.append("(instr(e.text, ?) > 0 OR e.id IN (SELECT r.event FROM actor_label l "
+                         "JOIN roles r ON r.actor = l.actor WHERE instr(l.lower, ?) > 0))")
+            args += [q, q]
+        return (" AND ".join(conds) or "1"), args
+
+    def page(self, f, after: tuple[str, str] | None, limit: int) -> list[dict]:
+        """Up to ``limit`` rows {e, key} in (key, IRI) order strictly after ``after``."""
+        where, args = self._where(f)
+        if after is not None:
+            where += " AND (e.key, e.iri) > (?, ?)"
+            args += list(after)
+        rows = self._rows(f"SELECT e.iri, e.key FROM events e WHERE {where} ORDER BY e.key, e.iri LIMIT ?",
+                          args + [int(limit)])
+        return [{"e": iri, "key": key} for iri, key in rows]
+
+    def count(self, f) -> int:
+        where, args = self._where(f)
+        return self._rows(f"SELECT count(*) FROM events e WHERE {where}", args)[0][0]
+
+    def per_month(self, f) -> list[dict]:
+        where, args = self._where(f)
+        rows = self._rows(f"SELECT e.type, substr(e.key, 1, 7) AS m, count(*) FROM events e "
+                          f"WHERE {where} AND e.key != '' GROUP BY e.type, m ORDER BY m, e.type", args)
+        return [{"type": _DIP + t, "month": m, "n": n} for t, m, n in rows]
+
+    def per_status(self, f) -> list[dict]:
+        where, args = self._where(f)
+        rows = self._rows(f"SELECT e.type, e.status, count(*) FROM events e WHERE {where} "
+                          "GROUP BY e.type, e.status ORDER BY e.type, e.status", args)
+        return [{"type": _DIP + t, "st": (_DIP + s) if s else None, "n": n} for t, s, n in rows]
+
+    def visit_pairs(self, f, top: int) -> list[dict]:
+        where, args = self._where(f, ["Visit"])
+        country = ("SELECT k.actor AS a, c.code AS code FROM actor_kind k JOIN actor_code c ON c.actor = k.actor "
+                   "WHERE k.kind = 'Country' UNION SELECT l.actor, c.code FROM actor_link l "
+                   "JOIN actor_kind k ON k.actor = l.target AND k.kind = 'Country' "
+                   "JOIN actor_code c ON c.actor = l.target WHERE l.pred = ?")
+        rows = self._rows(
+            f"WITH v AS ({country}), p AS ({country}) "
+            "SELECT v.code, p.code, count(DISTINCT e.id) AS n FROM events e "
+            "JOIN roles rv ON rv.event = e.id AND rv.role = 'visitor' JOIN v ON v.a = rv.actor "
+            "JOIN roles rp ON rp.event = e.id AND rp.role = 'place' JOIN p ON p.a = rp.actor "
+            f"WHERE {where} GROUP BY v.code, p.code ORDER BY n DESC, v.code, p.code LIMIT ?",
+            ["represents", "country"] + args + [int(top)])
+        return [{"from": a, "to": b, "n": n} for a, b, n in rows]
+
+    def top_actors(self, f, role: str, top: int) -> list[dict]:
+        assert role in ROLES
+        where, args = self._where(f, ["Visit"])
+        rows = self._rows(
+            "SELECT a.iri, t.n, (SELECT min(l.label) FROM actor_label l WHERE l.actor = t.actor), "
+            "(SELECT min(k.kind) FROM actor_kind k WHERE k.actor = t.actor) FROM ("
+            f"SELECT r.actor, count(DISTINCT e.id) AS n FROM events e JOIN roles r ON r.event = e.id AND r.role = ? "
+            f"WHERE {where} GROUP BY r.actor) t JOIN actors a ON a.id = t.actor ORDER BY t.n DESC, a.iri LIMIT ?",
+            [role] + args + [int(top)])
+        return [{"x": x, "n": n, "label": label, "kind": (_DIP + kind) if kind else None}
+                for x, n, label, kind in rows]
+
+
+def index_path(location: str | os.PathLike) -> Path:
+    return Path(location) / FILE
+
+
+def catch_up(location: str) -> None:
+    """Rebuild the index of the embedded store at ``location`` if it lags (``kg serve`` runs this in a child)."""
+    import sys
+    from .embedded import EmbeddedStore
+    store = EmbeddedStore(location)
+    try:
+        if store.catch_up_index():
+            print("rebuilt the event index of the JSON API (it lagged behind the store)", file=sys.stderr)
+    finally:
+        store.close()
+
+
+def check_index(store) -> tuple[bool, str]:
+    """(ok, message): is the index of an embedded ``store`` current, and row for row what a rebuild
+    gives? A lagging index is not an error (it is unused until rebuilt). Nothing is written to the store:
+    the rebuild goes into a copy made from a checkpoint. For the crash trials and ``kg reindex --check``."""
+    import shutil
+    import tempfile
+    from .embedded import EmbeddedStore
+    if store.index_lags():
+        return True, "the event index lags behind the store: unused until 'kg reindex' or 'kg serve' rebuilds it"
+    current = store._index.dump()
+    tmp = Path(tempfile.mkdtemp(prefix=".kg-reindex-check-", dir=Path(store.location).resolve().parent))
+    try:
+        copy = tmp / "store"
+        store.checkpoint(copy)
+        fresh = EmbeddedStore(str(copy))
+        fresh.reindex()
+        rebuilt = fresh._index.dump()
+        fresh.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if current != rebuilt:
+        diff = [t for t in current if current[t] != rebuilt[t]]
+        return False, f"the event index differs from a rebuild in {', '.join(diff)}"
+    return True, f"the event index is current and equals a rebuild ({len(current['events'])} events)"
