@@ -167,3 +167,25 @@ def test_nothing_above_kg_store_touches_a_backend_or_the_environment():
             assert not env.search(text), f"{rel} touches the environment: {env.search(text).group(0)}"
     for path in sorted((ROOT / "kg" / "store").glob("*.py")):
         assert not env.search(path.read_text(encoding="utf-8")), f"{path.name} reads the environment"
+
+
+def test_two_versions_of_one_article_in_one_batch_store_the_later(tmp_path):
+    """A file listing an article twice: the second version replaces the first, as two imports would (the union
+    of both was stored once, two titles and all, and failed `kg validate`; found by tests/test_fuzz_store.py)."""
+    import json
+
+    from kg import validate_graph
+    from kg.ingest import ingest_many
+    from kg.readers import read_annotated
+    first = {"id": "twice", "title": "First title", "published": "2024-01-02", "url": "http://ex/1",
+             "text": "Modi visited Moscow.", "events": []}
+    second = dict(first, title="Second title", text="Putin visited Delhi.")
+    path = tmp_path / "two.jsonl"
+    path.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n", encoding="utf-8")
+    with open_store(str(tmp_path / "s")) as store:
+        ingest_many(store, iter(list(read_annotated([str(path)]))), extractor="curated")
+        iri = "https://w3id.org/dipkg/resource/article/twice"
+        titles = [r["t"] for r in store.select(
+            f"SELECT ?t WHERE {{ GRAPH <{iri}> {{ <{iri}> <http://purl.org/dc/terms/title> ?t }} }}")]
+        assert titles == ["Second title"]
+        assert validate_graph(store.article_graph(iri)).conforms

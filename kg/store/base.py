@@ -134,8 +134,12 @@ def replace_articles_update(items: list[Item], known: dict) -> str:
     either the old articles or the new ones, never a mix.
     """
     actor_triples, chosen = settle_batch_labels(items, known)
-    body = "\n".join(f" GRAPH {iri(a)} {{\n{triple_lines(g)}\n }}" for a, g, _ in items)
-    return (" ;\n".join([f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in items] + prepare_updates(chosen, actor_triples))
+    # the same article twice in one batch (a file that lists two versions): the later replaces the earlier,
+    # as two writes would; inserting both would store their union. Actors merge from every version.
+    last = {a: i for i, (a, _, _) in enumerate(items)}
+    articles = [it for i, it in enumerate(items) if last[it[0]] == i]
+    body = "\n".join(f" GRAPH {iri(a)} {{\n{triple_lines(g)}\n }}" for a, g, _ in articles)
+    return (" ;\n".join([f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in articles] + prepare_updates(chosen, actor_triples))
             + f" ;\nINSERT DATA {{\n{body}\n GRAPH {iri(str(ACTORS_GRAPH))} {{\n{triple_lines(actor_triples)}\n }}\n}}")
 
 
