@@ -511,6 +511,8 @@ def test_a_video_link_cancels_only_its_own_clause(ex):
             "the Brazilian delegation in Kazan.")
     assert list(visits(ex, text)) == [("BRA", "RUS")]
     assert visits(ex, "Indian Prime Minister Narendra Modi addressed the summit in Kazan by video link.") == {}
+    # the clause includes the verb that governs the trip's: a mere intention stays no event
+    assert visits(ex, "Indian Prime Minister Narendra Modi intends to visit Paris.") == {}
 
 
 def awards(ex, text, published="2023-05-10"):

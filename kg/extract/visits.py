@@ -99,6 +99,8 @@ def _own_clause(trigger, s, sent) -> str:
         return sent
     verb = trigger if trigger.pos_ in ("VERB", "AUX") else next(
         (a for a in trigger.ancestors if a.pos_ in ("VERB", "AUX")), trigger)
+    while verb.dep_ in ("xcomp", "ccomp", "advcl", "aux") and verb.head.i != verb.i:
+        verb = verb.head  # "intends to visit": the governing verb is part of the clause
     skip = {t.i for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
     if verb.dep_ == "conj":   # the first conjunct's words are not this clause's either
         skip |= {t.i for t in verb.head.subtree} - {t.i for t in verb.subtree}
