@@ -125,6 +125,21 @@ def stale_snapshot(error: object) -> bool:
         k in text for k in (".sst", ".log", "MANIFEST", "While open a file", "while stat a file"))
 
 
+
+def _lock_held(path: Path, mode: int) -> bool:
+    """True when another process holds ``path``'s flock so that ``mode`` (LOCK_SH or LOCK_EX) cannot be
+    taken now; False when it can (released at once) or the file cannot be opened."""
+    try:
+        with open(path, "a+") as f:
+            try:
+                fcntl.flock(f, mode | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(f, fcntl.LOCK_UN)
+            return False
+    except OSError:
+        return False
+
 class EmbeddedStore(Store):
     """A pyoxigraph store on disk that many processes can share.
 
@@ -272,16 +287,7 @@ class EmbeddedStore(Store):
 
     def _writer_active(self) -> bool:
         """True while some process holds the write lock (its commits become visible when it closes)."""
-        try:
-            with open(Path(self.location) / self.LOCK_FILE, "a+") as lock:
-                try:
-                    fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    return True
-                fcntl.flock(lock, fcntl.LOCK_UN)
-                return False
-        except OSError:
-            return False
+        return _lock_held(Path(self.location) / self.LOCK_FILE, fcntl.LOCK_SH)
 
     def _holder_lingering(self) -> bool:
         """True while a live process keeps the store open for writing between updates (kg.web.writer)."""
@@ -293,16 +299,7 @@ class EmbeddedStore(Store):
 
     def writer_wanted(self) -> bool:
         """True when another process waits for the write lock (:func:`lock_exclusive`)."""
-        try:
-            with open(Path(self.location) / self.WANT_FILE, "a+") as want:
-                try:
-                    fcntl.flock(want, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    return True
-                fcntl.flock(want, fcntl.LOCK_UN)
-                return False
-        except OSError:
-            return False
+        return _lock_held(Path(self.location) / self.WANT_FILE, fcntl.LOCK_EX)
 
     def publish(self) -> None:
         """Bump the version now, inside a :meth:`writing` block: for a writer that stays open between
