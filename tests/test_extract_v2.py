@@ -577,3 +577,21 @@ def test_an_aircraft_order_is_between_the_buyer_and_the_maker(ex):
 
 def test_touching_down_is_a_landing(ex):
     assert list(visits(ex, "Saudi Crown Prince Mohammed bin Salman touched down in Islamabad on Sunday.")) == [("SAU", "PAK")]
+
+
+@pytest.mark.parametrize("text", [
+    "Chilean President Gabriel Boric held talks with Alberto Fernandez on Monday, the first Chilean leader to visit "
+    "Argentina since 2019.",
+    "Gabriel Boric, the first Chilean president to visit Argentina in a decade, met Alberto Fernandez on Monday.",
+])
+def test_the_first_leader_to_visit_describes_a_trip_that_happened(ex, text):
+    vs = visits(ex, text, published="2023-05-20")
+    assert ("CHL", "ARG") in vs and vs[("CHL", "ARG")].status == "occurred"
+
+
+def test_a_wires_attribution_after_a_signing_confirms_it(ex):
+    (a,) = events(ex, "Kenya and Uganda signed a treaty of friendship on Monday, the state news agency reported.",
+                  kind=Agreement)
+    assert a.status == "signed"
+    (b,) = events(ex, "Kenya and Uganda have reportedly signed a treaty of friendship.", kind=Agreement)
+    assert b.status == "reported"

@@ -143,17 +143,27 @@ def status_of(pred, rel) -> str | None:
         return "planned" if _reported_speech(verb) else None
     if verb.lemma_ in PLAN_WORDS or any(a.lemma_ in PLAN_WORDS for a in _ancestors(verb, 2)) or aux & FUTURE_AUX:
         return "planned"
-    reported = any(a.lemma_ in REPORT_WORDS and a.lemma_ != "say" for a in [verb] + list(_ancestors(verb, 3)))
+    reported = any(_unconfirmed(a, verb) for a in [verb] + list(_ancestors(verb, 3)))
     if verb.tag_ in ("VB", "VBN") and _has(verb, ("aux",), {"to"}):
         head = verb.head
         if head.lemma_ in PLAN_WORDS or head.lemma_ in ("be",):
             return "reported" if reported else "planned"
         if head.lemma_ in FAIL_WORDS or head.lemma_ in ("need", "have"):
             return None
-    if any(a.lemma_ in REPORT_WORDS and a.lemma_ != "say" for a in [verb] + list(_ancestors(verb, 3))) or \
+    if reported or \
             any(c.lower_ in ("reportedly",) for c in verb.children):
         return "reported"
     return "signed"
+
+
+def _unconfirmed(a, verb) -> bool:
+    """True when ``a`` makes the act only reported. Not "X signed Y, the agency reported": a wire's
+    attribution after a completed act (past tense, no auxiliary) confirms it rather than hedges it."""
+    if a.lemma_ not in REPORT_WORDS or a.lemma_ == "say":
+        return False
+    trailing = a.lemma_ == "report" and a.i > verb.i and verb.tag_ == "VBD" and \
+        not _has(verb, ("aux", "auxpass"))
+    return not trailing
 
 
 def _reported_speech(verb) -> bool:

@@ -218,6 +218,9 @@ def presence(ctx, doc, sent_span, venue, g) -> list[Frame]:
     return out
 
 
+ORDINAL = {"first", "second", "third", "last", "only", "latest", "youngest", "oldest"}
+
+
 def subject(tok):
     """The subject of a verb, looking up through coordination, control and participles."""
     seen = 0
@@ -241,7 +244,16 @@ def subject(tok):
             t = t.head.head
             continue
         if t.dep_ in ("relcl", "acl") and t.head.pos_ in ("PROPN", "NOUN", "PRON"):
-            return t.head
+            h = t.head
+            if h.pos_ == "NOUN" and h.dep_ == "appos" and h.head.pos_ == "PROPN":
+                return h.head  # "Xi, the first Chinese president to visit Serbia in 32 years, ...": Xi travels
+            if h.pos_ == "NOUN" and h.dep_ in ("dobj", "npadvmod", "appos") and h.left_edge.i > 0 \
+                    and h.doc[h.left_edge.i - 1].text == "," and any(c.lower_ in ORDINAL for c in h.children):
+                # "X held talks ..., the first Chilean leader to visit Argentina since 2019": the parser makes
+                # the description an object; it describes the clause's subject
+                t = h.head
+                continue
+            return h
         if t.dep_ in ("conj", "xcomp", "advcl", "ccomp", "pcomp", "prep", "pobj", "acomp") and t.head.i != t.i:
             t = t.head
             continue

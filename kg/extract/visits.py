@@ -177,14 +177,20 @@ PRESENT_MOVE = re.compile(r"\b(flies|travels|leaves|heads|goes|moves) (?:on )?(?
 TRIP_OVER = re.compile(r"\b(ended|left|concluded|wrapped up|departed|returned home|flew home|flew out|at the end of)\b", re.I)
 
 
+# "the first sitting US president to visit Cuba", "the highest-ranking official to go there": an infinitive
+# that describes the traveller, not a plan; its tense is the sentence's
+ATTRIBUTIVE_TRIP = re.compile(r"\b(?:first|second|third|last|only|latest|highest[- ]ranking|most senior|youngest|oldest)"
+                              r"\b(?:\s+[\w'-]+){0,6}?\s+to\s+(?:visit|travel|go|come|set foot)\b", re.I)
+
+
 def _status(v, texts, own_texts, pub, kinds) -> str:
     """planned / ongoing / occurred from dates against the publication day, then tense and aspect.
 
     News about a trip is mostly written while it lasts: a trip that began within three days of
     publication, and that no sentence says is over, is ongoing (GUIDELINES: status at publication)."""
     p = pub.isoformat() if pub else None
-    alltext = " ".join(texts)
-    own = " ".join(own_texts)
+    alltext = ATTRIBUTIVE_TRIP.sub(" ", " ".join(texts))
+    own = ATTRIBUTIVE_TRIP.sub(" ", " ".join(own_texts))
     if p and v.start and v.start[:10] > p:
         return "planned"
     if PLANNED.search(own) and not PAST_ARRIVAL.search(own):
