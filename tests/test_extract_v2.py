@@ -595,3 +595,14 @@ def test_a_wires_attribution_after_a_signing_confirms_it(ex):
     assert a.status == "signed"
     (b,) = events(ex, "Kenya and Uganda have reportedly signed a treaty of friendship.", kind=Agreement)
     assert b.status == "reported"
+
+
+@pytest.mark.parametrize("text", [
+    "Russian President Vladimir Putin agreed with Cyril Ramaphosa in June not to travel to Johannesburg for the summit.",
+    "Russian President Vladimir Putin decided not to attend the summit in Johannesburg.",
+])
+def test_agreeing_or_deciding_not_to_travel_is_a_cancelled_visit_not_an_agreement(ex, text):
+    evs = events(ex, text, published="2023-08-20")
+    assert not [e for e in evs if isinstance(e, Agreement)]
+    (v,) = [e for e in evs if isinstance(e, Visit)]
+    assert (v.visitor_country, v.place_country, v.status) == ("RUS", "ZAF", "cancelled")

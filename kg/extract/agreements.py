@@ -772,6 +772,7 @@ def _complement(ctx, pred, party):
 
 DOC_NOUNS = {"agreement", "statement", "declaration", "document", "text", "deal", "accord", "treaty", "memorandum"}
 COMMIT_VERBS = {"agree", "decide", "pledge", "commit", "resolve", "vow", "undertake", "consent"}
+TRIP_VERBS = {"visit", "travel", "go", "come", "fly", "attend"}
 
 
 def _commitments(ctx, doc, s, e, si, pub, original, last, found):
@@ -791,6 +792,8 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
                          for p in c.children if p.dep_ in ("pobj", "pcomp")), None)
         if comp is None:
             continue  # "agreed that <opinion>", "agreed with": no joint act
+        if comp.lemma_ in TRIP_VERBS:
+            continue  # "agreed to visit Seoul", "agreed not to travel to Johannesburg": a trip, for the visit rules
         status = status_of(tok, "object")
         if status is None or status == "denied":
             continue

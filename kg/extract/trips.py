@@ -325,6 +325,9 @@ def _clause_hypothetical(tok) -> bool:
 
 
 def _negated(tok) -> bool:
+    if tok.dep_ == "xcomp" and tok.head.lemma_ in ("agree", "decide", "choose", "opt") and \
+            any(c.dep_ == "neg" for c in tok.children) and not any(c.dep_ == "neg" for c in tok.head.children):
+        return False  # "agreed not to travel to Johannesburg": a trip called off (visits.CANCEL), not no trip
     if tok.dep_ == "pcomp" and tok.head.lower_ == "without":
         return True  # "agreed to resign without returning to Kyrgyzstan"
     return any(c.dep_ == "neg" for c in tok.children) or any(c.dep_ == "neg" for c in tok.head.children

@@ -17,7 +17,7 @@ from .records_util import merge_into
 from kg.records import Visit
 
 CANCEL = re.compile(r"\b(call(?:ed|ing|s)? off|cancel(?:l?ed|s|ling)?|cancellation|postpon(?:ed|es|ing)|put off|"
-                    r"not to travel|scrapped)\b", re.I)
+                    r"not to (?:travel|attend|visit|go|come)|scrapped)\b", re.I)
 PLANNED = re.compile(r"\b(will|would (?:soon |later |then )?(?:travel|visit|go|fly|head|attend)|is due to|are due to|due to|is due in|are due in|is to|are to|scheduled|plans? to|set to|would lead|"
                      r"leaves for|"
                      r"to visit|expected to|is expected|next week|in the coming days|upcoming)\b", re.I)
