@@ -606,3 +606,20 @@ def test_agreeing_or_deciding_not_to_travel_is_a_cancelled_visit_not_an_agreemen
     assert not [e for e in evs if isinstance(e, Agreement)]
     (v,) = [e for e in evs if isinstance(e, Visit)]
     assert (v.visitor_country, v.place_country, v.status) == ("RUS", "ZAF", "cancelled")
+
+
+def test_a_pronoun_signatory_is_the_named_subject_of_the_sentence_before(ex):
+    text = ("Siemens Energy said on Monday it had signed a contract with the Egyptian Electricity Holding Company. "
+            "It also signed a letter of intent with Elsewedy Electric over the Hotel Nile Plaza.")
+    ags = events(ex, text, kind=Agreement)
+    assert any(sorted(a.parties) == ["Elsewedy Electric", "Siemens Energy"] for a in ags)
+    assert not any("Hotel Nile Plaza" in a.parties for a in ags)
+
+
+def test_a_roadmap_released_by_two_governments_is_a_document_but_not_when_another_sets_it_out(ex):
+    (a,) = events(ex, "On Friday India and France released Horizon 2047, a roadmap for their strategic partnership.",
+                  kind=Agreement)
+    assert sorted(a.parties) == ["FRA", "IND"] and a.status == "signed"
+    (b,) = events(ex, "India and France adopted a joint statement that sets out a roadmap for their partnership.",
+                  kind=Agreement)
+    assert "statement" in b.title.lower()

@@ -24,7 +24,7 @@ HEAD = re.compile(
     r"joint (?:[a-z-]+ ){0,2}(?:statements?|declarations?|communiqu[eé]s?)|communiqu[eé]s?|declarations?|contracts?|pacts?|deals?|arrangements?|"
     r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= (?:by [^.,;]{0,60}? )?for \d)|"
     r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced) )+partnership(?! (?:[Aa]greement|[Aa]ccord|[Tt]reaty|[Cc]ouncil))|"
-    r"(?:cooperation |action |development )?plan|conventions?|protocols?)\b)"
+    r"(?:cooperation |action |development )?plan|conventions?|protocols?|road ?maps?)\b)"
     r"|\b((?:[A-Z][\w-]+ )+(?:Partnership|Programme|Program|Vision|Framework|Roadmap|Statement|Declaration|Charter))\b"
     r"(?! (?:Agreement|Accord|Treaty|Council|Dialogue|Fund|Forum|Committee|Initiative)\b)")
 _CASE_SENSITIVE_HEADS = ("Partnership", "Programme", "Program", "Vision", "Framework", "Roadmap", "Charter")

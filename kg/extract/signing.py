@@ -92,6 +92,8 @@ def predicate(head):
             return c, "relcl"
     # "eight documents were exchanged ..., among them a memorandum on ...": a signing verb above
     for a in _ancestors(t, 4):
+        if a.dep_ == "relcl" and a.pos_ == "VERB" and a.lemma_ not in STRONG_CONCLUDE:
+            return None  # "a joint statement that sets out a roadmap for ...": what another document says
         if a.pos_ == "VERB" and a.lemma_ in STRONG_CONCLUDE:
             if any(c.dep_ in ("nsubj", "nsubjpass") and t in c.subtree for c in a.children):
                 return None  # "the World Food Programme signed ...": a signatory, not a document
@@ -250,6 +252,17 @@ def actor_tokens(pred, rel, head):
         if t.lower_ in ("it", "its") and verb is not None:
             say = next((a for a in _ancestors(verb, 3) if a.lemma_ in ("say", "announce", "confirm", "state")), None)
             subj = next((c for c in say.children if c.dep_ == "nsubj"), None) if say is not None else None
+            if subj is None and t.dep_ == "nsubj":
+                subj = _antecedent(t)
             if subj is not None:
                 out[i] = subj
     return out
+
+
+def _antecedent(pron):
+    """The named subject of the sentence before: "Starwood said ... . It also signed a letter of intent"."""
+    doc, start = pron.doc, pron.sent.start
+    if start == 0:
+        return None
+    root = doc[start - 1].sent.root
+    return next((c for c in root.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
