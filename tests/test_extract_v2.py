@@ -623,3 +623,11 @@ def test_a_roadmap_released_by_two_governments_is_a_document_but_not_when_anothe
     (b,) = events(ex, "India and France adopted a joint statement that sets out a roadmap for their partnership.",
                   kind=Agreement)
     assert "statement" in b.title.lower()
+
+
+def test_a_date_after_since_belongs_to_another_event_even_next_to_the_trip_verb(ex):
+    text = ("ACCRA: Ghana and Kenya agreed to raise trade, officials said after talks with Kenyan President William "
+            "Ruto, who began a three-day official visit on Monday.\n\nRuto, the first head of state to visit Ghana "
+            "since the December 7 general elections, was received by the president at the Jubilee House.")
+    vs = visits(ex, text, published="2025-04-15")  # the elections' date made it a trip of December, background
+    assert ("KEN", "GHA") in vs and vs[("KEN", "GHA")].start != "2024-12-07"

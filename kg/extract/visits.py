@@ -270,8 +270,8 @@ def _finish(ctx, v: Visit, pub):
             found_dates = mine or found_dates
         for a, b, d1, d2 in found_dates:
             pre = sent[max(0, a - 60):a]
-            if re.search(r"\b(since|after|before|until)\s+(?:\w+\s+){0,4}$", pre[-40:]) and \
-                    not re.search(r"\b(arriv\w*|landed|flew|began|visit\w*)\b", pre[-40:]):
+            other = re.search(r"\b(since|after|before|until)\s+((?:\w+\s+){0,4})$", pre[-40:])
+            if other and not re.search(r"\b(arriv\w*|landed|flew|began|visit\w*)\b", other.group(2)):
                 continue  # "since the February 8 elections", "since taking office in July": another event's date
             if si not in own and not (END_CUE.search(pre[-40:]) or re.search(r"\b(began|begins|started|arriv\w+)\b", pre)
                                       or re.search(r"\blast day\b", sent[max(0, a - 30):b + 40])):
