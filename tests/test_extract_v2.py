@@ -631,3 +631,11 @@ def test_a_date_after_since_belongs_to_another_event_even_next_to_the_trip_verb(
             "since the December 7 general elections, was received by the president at the Jubilee House.")
     vs = visits(ex, text, published="2025-04-15")  # the elections' date made it a trip of December, background
     assert ("KEN", "GHA") in vs and vs[("KEN", "GHA")].start != "2024-12-07"
+
+
+def test_calling_off_the_trip_is_a_cancelled_visit_to_the_summits_venue(ex):
+    text = ("KAZAN, Russia, Oct 22 (Wire) - Leaders of the BRICS group gathered in Kazan on Tuesday for a summit "
+            "hosted by Vladimir Putin.\n\nChinese President Xi Jinping flew in on Tuesday. Brazil's Luiz Inacio "
+            "Lula da Silva called off the trip after doctors advised him against long flights.")
+    vs = visits(ex, text, published="2024-10-22")
+    assert vs[("BRA", "RUS")].status == "cancelled" and vs[("CHN", "RUS")].status != "cancelled"

@@ -487,6 +487,9 @@ def _no_place_after(m, tok):
     return True
 
 
+CALL_OFF_VERBS = {"call", "cancel", "postpone", "scrap", "skip", "delay", "put", "shelve"}
+
+
 def _noun_frame(m, tok, sent, venue, g):
     visitors = []
     for c in tok.children:
@@ -539,7 +542,10 @@ def _noun_frame(m, tok, sent, venue, g):
     if tok.head.dep_ == "prep" and tok.head.lower_ in ("from", "after") or tok.dep_ == "pobj" and tok.head.lower_ in ("from", "after"):
         return None  # "arrived from a stop in ...": where the trip came from
     by_agent = any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children)
-    if not dests and venue and (any(c.dep_ == "poss" for c in tok.children) or by_agent) and \
+    # "X called off the trip": the trip the article is about, to its venue
+    called_off = tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_ in CALL_OFF_VERBS and \
+        any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children)
+    if not dests and venue and (any(c.dep_ == "poss" for c in tok.children) or by_agent or called_off) and \
             tok.lower_ in ("visit", "trip", "tour"):
         # "Putin's state visit", "during a visit by Ethiopian Prime Minister Abiy Ahmed": to the article's venue
         dests = [venue]
