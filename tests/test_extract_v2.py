@@ -639,3 +639,16 @@ def test_calling_off_the_trip_is_a_cancelled_visit_to_the_summits_venue(ex):
             "Lula da Silva called off the trip after doctors advised him against long flights.")
     vs = visits(ex, text, published="2024-10-22")
     assert vs[("BRA", "RUS")].status == "cancelled" and vs[("CHN", "RUS")].status != "cancelled"
+
+
+@pytest.mark.parametrize("opening", [
+    "The 9th summit between the African Union and Japan took place today in Nairobi.",
+    "The leaders of the African Union and Japan met in Nairobi on 26 and 27 August for the ninth AU-Japan summit.",
+])
+def test_the_summits_city_is_found_however_the_readout_opens_and_its_officials_act_for_their_body(ex, opening):
+    text = (opening + " Japan was represented by Prime Minister Fumio Kishida. Moussa Faki Mahamat, Chairperson of "
+            "the African Union Commission, opened the summit. President Paul Kagame of Rwanda also signed the "
+            "declaration at the summit.")
+    vs = visits(ex, text, published="2024-08-27")
+    assert ("RWA", "KEN") in vs and ("JPN", "KEN") in vs
+    assert not any(v.visitor == "Moussa Faki Mahamat" and v.visitor_country for v in vs.values())

@@ -39,6 +39,8 @@ _ROLE_OF_NAME = re.compile(r"\b(?i:" + "|".join(r.replace(" ", r"\s+") for r in 
                            r"(?:[A-Z][\w\-]+\s+){0,3}?[A-Z][\w\-]+,\s+((?:" + r"(?:[A-Z]\.|[A-Z][\w'’\-]*|bin|al-\w+|Al-\w+|de|da|von|der|van)"
                            r"\s+){1,4}[A-Z][\w'’\-]+)")
 _OF_COUNTRY_COMMA = re.compile(r"\s+of\s+(?:the\s+)?(?:[A-Z][\w\-]+\s+){0,3}?[A-Z][\w\-]+,\s+")
+_ORG_ROLE = re.compile(r"\b(president|secretary|chair|chairman|chairperson|commissioner|director|head|"
+                       r"high representative|envoy)\b", re.I)   # an organisation's office: its holder acts for it
 _FIRST_OF_KIND = re.compile(r",?\s+(?:who\s+)?(?:became|becomes|is|was|will\s+become)\s+the\s+first\s+([A-Z][a-z]+)\s+"
                             r"(" + "|".join(ROLE_WORDS) + r"|head of state|head of government)\b", re.I)
 _BODY_WORDS = {"Bank", "Radio", "Television", "Televisi", "Air", "Airlines", "Telecom", "Republic", "Republik",
@@ -254,8 +256,7 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
             return m.place.code, role
         if len(gap) <= 60 and len(gap.split()) <= 6 and not re.search(r"[,;()]", gap) and _GAP_OK.match(gap):
             if m.place.kind == "org":
-                if re.search(r"\b(president|secretary|chair|chairman|chairperson|commissioner|director|head|"
-                             r"high representative|envoy)\b", gap, re.I):
+                if _ORG_ROLE.search(gap):
                     code = "ORG:" + m.place.name  # "European Commission President X" acts for the organisation
             else:
                 code = m.place.code
@@ -270,6 +271,8 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
                 if _OF_AFTER.match(text[b:m.start]) and m.place.kind != "org":
                     code = m.place.code
                     used.add(i)
+                elif _OF_AFTER.match(text[b:m.start]) and _ORG_ROLE.search(text[b:m.start]):
+                    code = "ORG:" + m.place.name  # "Donald Tusk, President of the European Council": for the EU
                 break
     return code, role
 

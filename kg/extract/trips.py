@@ -725,8 +725,11 @@ def _dedupe(dests):
     return out
 
 
-_SUMMIT_IN = re.compile(r"\b(summit|conference|meeting|forum|talks|session|gathering|games|COP\d*)\b[^.;]{0,40}?\b(?:in|at)\s+$",
+_SUMMIT_IN = re.compile(r"\b(summit|conference|meeting|forum|talks|session|gathering|games|COP\d*)\b[^.;]{0,60}?\b(?:in|at)\s+$",
                         re.I)
+_GATHERED_IN = re.compile(r"\b(?:met|meet|gathered|gather|convened|convene|assembled)\s+(?:here\s+)?in\s+$", re.I)
+_FOR_SUMMIT = re.compile(r"[^.;]{0,50}?\bfor\s+(?:the|a|an|their)\s+(?:[\w-]+\s+){0,4}(?:summit|conference|forum|meeting)\b",
+                         re.I)   # "met in Brussels on 17 and 18 February for the sixth EU-AU summit"
 
 
 def article_venue(ctx, g):
@@ -736,7 +739,9 @@ def article_venue(ctx, g):
         return pl.code, (pl.name if pl.kind == "city" else None)
     counts: dict = {}
     for _, mm in ctx.places_in(0, len(ctx.text)):
-        if mm.place.kind == "city" and _SUMMIT_IN.search(ctx.text[max(0, mm.start - 60):mm.start]):
+        before, after = ctx.text[max(0, mm.start - 80):mm.start], ctx.text[mm.end:mm.end + 60]
+        if mm.place.kind == "city" and (_SUMMIT_IN.search(before) or (
+                _GATHERED_IN.search(before) and _FOR_SUMMIT.match(after))):
             key = (mm.place.code, mm.place.name)
             counts[key] = counts.get(key, 0) + 1
     if counts:
