@@ -652,3 +652,10 @@ def test_the_summits_city_is_found_however_the_readout_opens_and_its_officials_a
     vs = visits(ex, text, published="2024-08-27")
     assert ("RWA", "KEN") in vs and ("JPN", "KEN") in vs
     assert not any(v.visitor == "Moussa Faki Mahamat" and v.visitor_country for v in vs.values())
+
+
+def test_a_commitment_by_a_pronoun_and_an_official_with_no_country_given_is_between_two_sides(ex):
+    text = ("Kenyan President William Ruto arrived in Ghana on Monday. In Accra, he and President Kwame Mensah "
+            "toured a port and agreed to start negotiations on a free trade agreement.")
+    ags = events(ex, text, published="2024-05-10", kind=Agreement)
+    assert [sorted(a.parties) for a in ags] == [["GHA", "KEN"]] and ags[0].status == "agreed"

@@ -803,7 +803,9 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
                DOC_NOUNS for p in c.children) for c in tok.children):
             continue  # "In it the two countries commit to ...": the terms of a document already told
         parties = _signatories(ctx, tok, "object", comp, "", last)
-        subj = {k for t in actor_tokens(tok, "object", comp) for k in _resolve_actor(ctx, t) if not k.startswith("OTHER:")}
+        # the subject names two sides; a named official whose country the text does not give counts as one
+        # ("he and President Mahinda Rajapaksa agreed to ..."): _signatories gave them their state
+        subj = {k for t in actor_tokens(tok, "object", comp) for k in _resolve_actor(ctx, t)}
         if len(parties) < 2 or not (len(subj) >= 2 or "PAIR" in subj):
             continue  # one side's decision ("the president decided to cancel his visit") is no agreement
         a = min(t.idx for t in comp.subtree)
