@@ -659,3 +659,14 @@ def test_a_commitment_by_a_pronoun_and_an_official_with_no_country_given_is_betw
             "toured a port and agreed to start negotiations on a free trade agreement.")
     ags = events(ex, text, published="2024-05-10", kind=Agreement)
     assert [sorted(a.parties) for a in ags] == [["GHA", "KEN"]] and ags[0].status == "agreed"
+
+
+def test_raising_the_relationship_to_a_partnership_is_agreed_and_no_document_of_the_count(ex):
+    text = ("Kenyan President William Ruto held talks with Ghana's President John Mahama in Accra. The leaders "
+            "decided to elevate the bilateral relationship to a Strategic Partnership. The two sides signed ten "
+            "agreements in areas including trade, health and education.")
+    ags = events(ex, text, published="2025-05-10", kind=Agreement)
+    assert {a.status for a in ags} == {"agreed", "signed"} and len(ags) == 2
+    (c,) = events(ex, "Ghana and Kenya adopted a joint statement raising their relationship to a Strategic "
+                      "Partnership.", published="2025-05-10", kind=Agreement)
+    assert "statement" in c.title.lower()

@@ -358,7 +358,9 @@ def _drop_generic_twins(ctx, found):
 
     # GUIDELINES v2, document counts: "signed 12 documents, including A and B" or "... 14 agreements. These
     # include A, B": the named documents are the events, not the count; "28 further documents" stays a batch
+    # (a partnership the leaders raised their ties to is no document of the count)
     named_near = lambda a: any(b is not a and not getattr(b, "_batch", False) and sorted(b.parties) == sorted(a.parties)  # noqa: E731
+                               and getattr(b, "_head", "") not in RELATIONSHIP_HEADS
                                and 0 <= getattr(b, "_si", -9) - getattr(a, "_si", -99) <= 1 for b in found)
     found = [a for a in found if not (getattr(a, "_batch", False) and not getattr(a, "_remainder", False) and named_near(a))]
     def described_by(a, b):

@@ -84,6 +84,11 @@ def predicate(head):
             return noun, "object"  # "agreed on a roadmap", "signed on to the declaration"
         if up.lower_ == "to" and noun.lemma_ in ("upgrade", "elevate", "raise", "lift"):
             return noun, "object"  # "raised their relationship to a comprehensive strategic partnership"
+        if up.lower_ == "to" and noun.pos_ == "NOUN" and noun.dep_ == "dobj" and noun.head.lemma_ in UPGRADE_VERBS \
+                and noun.head.dep_ not in ("acl", "relcl"):
+            # the parser hangs "to a Strategic Partnership" on "the relationship"; not "a statement raising
+            # their relationship to ...", where the upgrade is what another document says
+            return noun.head, "object"
     for c in t.children:
         if c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.lemma_ in CONCLUDE:
             return c, "participle"  # "the declaration, adopted at the close of the summit"
