@@ -670,3 +670,12 @@ def test_raising_the_relationship_to_a_partnership_is_agreed_and_no_document_of_
     (c,) = events(ex, "Ghana and Kenya adopted a joint statement raising their relationship to a Strategic "
                       "Partnership.", published="2025-05-10", kind=Agreement)
     assert "statement" in c.title.lower()
+
+
+def test_the_two_leaders_are_the_two_the_sentence_before_named(ex):
+    text = ("Kenyan President William Ruto met Ghana's President John Mahama in Accra on Monday and signed a trade "
+            "agreement. On the sidelines, Ethiopian Prime Minister Abiy Ahmed held talks with Egyptian President "
+            "Abdel Fattah al-Sisi on the dam. The two leaders agreed to resume the work of their technical "
+            "committee, Egypt's presidency said.")
+    ags = events(ex, text, published="2025-05-10", kind=Agreement)
+    assert ["EGY", "ETH"] in [sorted(a.parties) for a in ags]

@@ -875,10 +875,34 @@ def _pair(ctx, sent, last):
             codes.append(p.person.code)
     if len(codes) >= 2:
         return codes[:2]
+    if _TWO_PEOPLE.search(sent.text):
+        # "Abiy held talks with Sisi on the dam. The two leaders agreed to ...": the two leaders the
+        # sentence before named, nearest first
+        for c in _leaders_before(ctx, sent):
+            if c not in codes:
+                codes.append(c)
+            if len(codes) == 2:
+                return codes
     if len(codes) == 1:
         other = [c for c in (last or []) if c != codes[0]] or ([ctx.partner_of(codes[0])] if ctx.partner_of(codes[0]) else [])
         return codes + other[:1]
     return list(last) if last else ctx.ranked_countries()[:2]
+
+
+_TWO_PEOPLE = re.compile(r"\b(?:two|both)\s+(?:leaders|presidents|prime ministers|premiers|men|heads of (?:state|government)|"
+                         r"foreign ministers|ministers)\b", re.I)
+
+
+def _leaders_before(ctx, sent) -> list[str]:
+    """States of the office holders named in the sentence before ``sent``, the last named first."""
+    starts = [a for a, _ in ctx.sents]
+    si = max((i for i, a in enumerate(starts) if a <= sent.start_char), default=0)
+    if si == 0:
+        return []
+    a, b = ctx.sents[si - 1]
+    people = [p.person.code for p in ctx.persons_in(a, b) if p.person.code and p.kind == "name"
+              and (p.person.roles or p.person.name in ctx.gaz.leaders)]
+    return list(dict.fromkeys(people[::-1]))
 
 
 def _background_date(ctx, pred, pub) -> bool:
