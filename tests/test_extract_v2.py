@@ -679,3 +679,18 @@ def test_the_two_leaders_are_the_two_the_sentence_before_named(ex):
             "committee, Egypt's presidency said.")
     ags = events(ex, text, published="2025-05-10", kind=Agreement)
     assert ["EGY", "ETH"] in [sorted(a.parties) for a in ags]
+
+
+def test_a_readouts_ministers_decide_to_commence_negotiations_and_issue_a_statement_as_the_two_sides(ex):
+    text = ("Japanese Foreign Minister Yoko Kamikawa met Philippine Foreign Secretary Enrique Manalo in Manila. "
+            "The Ministers decided to commence negotiations on an Acquisition and Cross-Servicing Agreement (ACSA). "
+            "The Ministers issued a Joint Statement following the meeting.")
+    ags = events(ex, text, published="2024-07-08", kind=Agreement)
+    assert sorted((a.status, tuple(sorted(a.parties))) for a in ags) == [("agreed", ("JPN", "PHL")),
+                                                                         ("signed", ("JPN", "PHL"))]
+
+
+def test_between_two_states_ends_where_a_capitalised_title_goes_on(ex):
+    (a,) = events(ex, "Kamikawa and Teodoro signed the Agreement between Japan and the Republic of the Philippines "
+                      "Concerning Reciprocal Access on Monday.", published="2024-07-08", kind=Agreement)
+    assert sorted(a.parties) == ["JPN", "PHL"]

@@ -466,7 +466,9 @@ def _resolve_actor(ctx, tok):
             add("MEMBERS")  # "the leaders adopted ...": at a summit, every member
             continue
         two = any(c.lower_ in ("two", "both") for c in t.subtree if c.i < t.i)
-        if low in ("they", "we", "both") or (low in PAIR_NOUNS and (two or (t.text.islower() and any(
+        # "the sides", "The Ministers" of a readout; not "the United States", a name
+        common = t.text.islower() or (t.text.istitle() and not any(x.dep_ == "compound" for x in t.children))
+        if low in ("they", "we", "both") or (low in PAIR_NOUNS and (two or (common and any(
                 c.lower_ == "the" for c in t.children)))):
             add("PAIR")
             continue
@@ -532,7 +534,8 @@ def _resolve_actor(ctx, tok):
 
 
 _BETWEEN_END = re.compile(r"\s+(?:on|for|to|regarding|concerning|in|under|which|that|signed|was|were|will)\s+(?=[a-z])"
-                          r"|[;.:]|\s+\(\w+\)\s+on\s|,\s+(?:which|who|signed)\b")
+                          r"|[;.:]|\s+\(\w+\)\s+on\s|,\s+(?:which|who|signed)\b"
+                          r"|\s+(?:Concerning|Regarding|Relating|On|For|In|To)\s+(?=[A-Z])")  # "... the Philippines Concerning Reciprocal Access"
 _GOV_BODY = re.compile(r"^(?:[A-Z]\w+\s+){0,2}(?:Ministry|Ministries|Department|Departments|Government|Governments|Cabinet|Office)\b", re.I)
 
 
@@ -787,7 +790,9 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
     for tok in span:
         if tok.pos_ != "VERB" or tok.lemma_ not in COMMIT_VERBS:
             continue
-        comp = next((c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+        # (an xcomp after "to" is a verb whatever the tagger says: "decided to commence" was tagged a noun)
+        comp = next((c for c in tok.children if c.dep_ == "xcomp" and (c.pos_ in ("VERB", "AUX") or any(
+            a.dep_ == "aux" and a.lower_ == "to" for a in c.children))), None)
         if comp is None and tok.lemma_ in ("commit", "agree"):
             # "committed to ...", "agreed to a ceasefire", "agreed on a six-month extension"
             comp = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("to", "on", "upon")
