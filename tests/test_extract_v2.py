@@ -694,3 +694,17 @@ def test_between_two_states_ends_where_a_capitalised_title_goes_on(ex):
     (a,) = events(ex, "Kamikawa and Teodoro signed the Agreement between Japan and the Republic of the Philippines "
                       "Concerning Reciprocal Access on Monday.", published="2024-07-08", kind=Agreement)
     assert sorted(a.parties) == ["JPN", "PHL"]
+
+
+def test_a_firm_described_then_named_keeps_its_coordinated_partner(ex):
+    (a,) = events(ex, "Among them, France's state power company EDF and Kenya signed a road map on nuclear power.",
+                  published="2024-05-10", kind=Agreement)
+    assert sorted(a.parties) == ["EDF", "KEN"]
+
+
+def test_the_second_of_two_signers_with_no_country_given_is_the_counterpart_where_the_story_is(ex):
+    text = ("Chinese President Xi Jinping arrived in Ghana on Friday on the last leg of a tour.\n\nThe tour began "
+            "on Sunday in Dar es Salaam, where Xi and President Jakaya Kikwete oversaw the signing of 16 agreements "
+            "on trade and health. Xi then left for South Africa.")
+    ags = events(ex, text, published="2013-03-29", kind=Agreement)
+    assert [sorted(a.parties) for a in ags] == [["CHN", "TZA"]]

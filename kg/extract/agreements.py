@@ -445,6 +445,7 @@ def _resolve_actor(ctx, tok):
                 add(firm_name(" ".join(x.text for x in named.subtree if x.pos_ == "PROPN")))
                 continue
             t = named  # "Vietnam's national carrier Vietnam Airlines": the name, not its description
+            stack += [c for c in t.children if c.dep_ == "conj" and c not in stack]  # "... Rosatom and Ethiopia"
         if _in_dateline(ctx, t.idx):
             continue  # "ABU DHABI, March 4 (Brief) -": where the report was filed
         low = t.lower_
@@ -489,9 +490,13 @@ def _resolve_actor(ctx, tok):
             # second signatory inside the first one's "of" phrase; each named official joined by "and" signs
             whole = ctx.persons_in(min(x.idx for x in t.subtree), max(x.idx + len(x.text) for x in t.subtree))
             for p, q in zip(whole, whole[1:]):
-                if q.kind == "name" and re.search(r"\band\b", ctx.text[p.end:q.start]) \
-                        and (q.person.org or q.person.code):
-                    add(q.person.org or q.person.code)
+                if q.kind == "name" and re.search(r"\band\b", ctx.text[p.end:q.start]):
+                    if q.person.org or q.person.code:
+                        add(q.person.org or q.person.code)
+                    elif p.person.code or p.person.org:
+                        # "Xi and President Jakaya Kikwete oversaw ...": the second signer's state is
+                        # the counterpart (_signatories settles it)
+                        add("OTHER:" + q.person.name)
         org_words = ("ministry", "government", "department", "cabinet", "presidency", "office")
         org = next((mm for mm in places if mm.place.kind == "org"), None)
         ent_name = re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()) if ent is not None else ""
