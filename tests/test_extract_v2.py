@@ -708,3 +708,20 @@ def test_the_second_of_two_signers_with_no_country_given_is_the_counterpart_wher
             "on trade and health. Xi then left for South Africa.")
     ags = events(ex, text, published="2013-03-29", kind=Agreement)
     assert [sorted(a.parties) for a in ags] == [["CHN", "TZA"]]
+
+
+def test_a_purchase_order_is_no_honour_and_an_honour_of_last_year_is_background(ex):
+    text = ("DOHA, May 14 (Wire) - Qatar Airways agreed on Wednesday to buy 210 jets, the largest order in the "
+            "planemaker's history, as U.S. President Donald Trump was received in Doha by the Emir of Qatar. "
+            "Emmanuel Macron, who received the Charlemagne Prize in the same hall last year, spoke.")
+    assert events(ex, text, published="2025-05-14", kind=Award) == []
+    (a,) = events(ex, "Prime Minister Narendra Modi met the Amir of Kuwait. The Amir conferred on him the Order of "
+                      "Mubarak Al-Kabeer, the highest national honour of Kuwait, which was instituted in 1974.",
+                  published="2024-12-22", kind=Award)
+    assert a.recipient == "Narendra Modi"  # the order's own history is no date of the conferral
+
+
+def test_an_honour_named_by_its_state_order_in_lower_case_still_counts(ex):
+    (a,) = events(ex, "Vladimir Putin awarded Narendra Modi the highest Russian state order on Tuesday.",
+                  published="2024-07-09", kind=Award)
+    assert a.recipient == "Narendra Modi"

@@ -42,6 +42,30 @@ def award_words(np: str) -> str:
     return out.strip()
 
 
+_STATE_ORDER = re.compile(r"\b(?:state|highest|top|national|civilian|supreme|royal|honorary)\s+(?:[\w'-]+\s+)?order\b", re.I)
+_PAST_AWARD = re.compile(r"\b(?:last|previous|past)\s+(?:year|decade)|\byears\s+(?:ago|earlier)|\bin\s+((?:19|20)\d\d)\b", re.I)
+
+
+def _told_as_past(clause: str, pub) -> bool:
+    """An honour the clause dates a year or more before publication ("last year", "in 2009")."""
+    for m in _PAST_AWARD.finditer(clause):
+        if re.search(r"\b(?:which|that)\s+(?:\w+\s+){0,3}(?:instituted|established|created|founded)\b", clause[:m.start()]):
+            continue  # "the Order of Mubarak Al-Kabeer, which was instituted in 1974": the order's history
+        if not m.group(1) or (pub is not None and int(m.group(1)) < pub.year):
+            return True
+    return False
+
+
+def _award_np(clause: str):
+    """The first award phrase of a clause; a lower-case "order" only as a state order ("the highest
+    Russian state order"), not a purchase ("the largest order in the planemaker's history")."""
+    for m in AWARD_NP.finditer(clause):
+        if m.group(2) == "order" and not _STATE_ORDER.search(m.group(0)):
+            continue
+        return m
+    return None
+
+
 def _clauses(s: int, sent: str):
     """Split at ", while" / ";" so two conferrals in one sentence are read separately."""
     pos = 0
@@ -143,9 +167,11 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
             continue
         for cs, clause in _clauses(s, sent):
             vm = VERB.search(clause)
-            am = AWARD_NP.search(clause)
+            am = _award_np(clause)
             if not vm or not am:
                 continue
+            if _told_as_past(clause, pub):
+                continue  # "Macron, who received the Charlemagne Prize in the same hall last year": background
             if vm.group(1).lower() == "made" and not re.search(
                     r"\bmade\s+(?:\S+\s+){0,3}?an?\s+(?:honorary\s+)?(grand|knight|companion|commander|honorary|member|dame|officer)",
                     clause, re.I):
