@@ -335,15 +335,54 @@ class IndexReader:
             args += [q, q]
         return (" AND ".join(conds) or "1"), args
 
-    def page(self, f, after: tuple[str, str] | None, limit: int) -> list[dict]:
-        """Up to ``limit`` rows {e, key} in (key, IRI) order strictly after ``after``."""
+    # sort name -> (ORDER BY, the row value the cursor compares, comparison): the orders of
+    # kg.web.api_queries.SORTS, whose SPARQL gives the same pages
+    _SORTS = {"date": ("e.key, e.iri", "(e.key, e.iri)", ">"),
+              "-date": ("e.key DESC, e.iri DESC", "(e.key, e.iri)", "<"),
+              "type": ("e.type, e.key, e.iri", "(e.type, e.key, e.iri)", ">")}
+
+    def page(self, f, after: tuple[str, ...] | None, limit: int, sort: str = "date") -> list[dict]:
+        """Up to ``limit`` rows {e, key, type} in ``sort`` order strictly after ``after`` (the cursor's
+        values: (key, IRI), or (type, key, IRI) for sort=type)."""
+        order, tup, op = self._SORTS[sort]
         where, args = self._where(f)
         if after is not None:
-            where += " AND (e.key, e.iri) > (?, ?)"
+            where += f" AND {tup} {op} ({','.join('?' * len(after))})"
             args += list(after)
-        rows = self._rows(f"SELECT e.iri, e.key FROM events e WHERE {where} ORDER BY e.key, e.iri LIMIT ?",
+        rows = self._rows(f"SELECT e.iri, e.key, e.type FROM events e WHERE {where} ORDER BY {order} LIMIT ?",
                           args + [int(limit)])
-        return [{"e": iri, "key": key} for iri, key in rows]
+        return [{"e": iri, "key": key, "type": t} for iri, key, t in rows]
+
+    def country_facet(self, f) -> list[dict]:
+        """Events per country code, with the country filter's meaning: the code of an actor in any role,
+        or of the country a person represents or a place is in. Most events first, then by code."""
+        where, args = self._where(f)
+        rows = self._rows(
+            "WITH ec AS (SELECT r.event AS ev, c.code AS code FROM roles r JOIN actor_code c ON c.actor = r.actor "
+            "UNION SELECT r.event, c.code FROM roles r JOIN actor_link l ON l.actor = r.actor "
+            "JOIN actor_code c ON c.actor = l.target) "
+            f"SELECT ec.code, count(DISTINCT e.id) AS n FROM events e JOIN ec ON ec.ev = e.id WHERE {where} "
+            "GROUP BY ec.code ORDER BY n DESC, ec.code", args)
+        return [{"code": c, "n": n} for c, n in rows]
+
+    def person_facet(self, f, top: int) -> list[dict]:
+        """The ``top`` persons by events (in any role), as :meth:`top_actors` gives its rows."""
+        where, args = self._where(f)
+        rows = self._rows(
+            "SELECT a.iri, t.n, (SELECT min(l.label) FROM actor_label l WHERE l.actor = t.actor) FROM ("
+            "SELECT r.actor, count(DISTINCT e.id) AS n FROM events e JOIN roles r ON r.event = e.id "
+            "JOIN actor_kind k ON k.actor = r.actor AND k.kind = 'Person' "
+            f"WHERE {where} GROUP BY r.actor) t JOIN actors a ON a.id = t.actor ORDER BY t.n DESC, a.iri LIMIT ?",
+            args + [int(top)])
+        return [{"x": x, "n": n, "label": label} for x, n, label in rows]
+
+    def actor_names(self) -> list[dict]:
+        """Every actor with a kind: IRI, kind, label and its number of events in any role (the actor
+        search of the API folds and matches the labels)."""
+        rows = self._rows(
+            "SELECT a.iri, k.kind, l.label, (SELECT count(DISTINCT r.event) FROM roles r WHERE r.actor = a.id) "
+            "FROM actors a JOIN actor_kind k ON k.actor = a.id LEFT JOIN actor_label l ON l.actor = a.id", [])
+        return [{"x": x, "kind": _DIP + k, "label": label, "n": n} for x, k, label, n in rows]
 
     def count(self, f) -> int:
         where, args = self._where(f)
@@ -361,7 +400,7 @@ class IndexReader:
                           "GROUP BY e.type, e.status ORDER BY e.type, e.status", args)
         return [{"type": _DIP + t, "st": (_DIP + s) if s else None, "n": n} for t, s, n in rows]
 
-    def visit_pairs(self, f, top: int) -> list[dict]:
+    def visit_pairs(self, f, top: int | None) -> list[dict]:
         where, args = self._where(f, ["Visit"])
         country = ("SELECT k.actor AS a, c.code AS code FROM actor_kind k JOIN actor_code c ON c.actor = k.actor "
                    "WHERE k.kind = 'Country' UNION SELECT l.actor, c.code FROM actor_link l "
@@ -373,7 +412,7 @@ class IndexReader:
             "JOIN roles rv ON rv.event = e.id AND rv.role = 'visitor' JOIN v ON v.a = rv.actor "
             "JOIN roles rp ON rp.event = e.id AND rp.role = 'place' JOIN p ON p.a = rp.actor "
             f"WHERE {where} GROUP BY v.code, p.code ORDER BY n DESC, v.code, p.code LIMIT ?",
-            ["represents", "country"] + args + [int(top)])
+            ["represents", "country"] + args + [-1 if top is None else int(top)])
         return [{"from": a, "to": b, "n": n} for a, b, n in rows]
 
     def top_actors(self, f, role: str, top: int) -> list[dict]:
