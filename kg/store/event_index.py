@@ -275,6 +275,13 @@ class EventIndex:
 
 # --- queries: the API's questions in SQL ------------------------------------------------------------
 
+# sort name -> (ORDER BY, the row value the cursor compares, comparison): the orders of
+# kg.web.api_queries.SORTS, whose SPARQL gives the same pages
+_SORTS: dict[str, tuple[str, str, str]] = {"date": ("e.key, e.iri", "(e.key, e.iri)", ">"),
+          "-date": ("e.key DESC, e.iri DESC", "(e.key, e.iri)", "<"),
+          "type": ("e.type, e.key, e.iri", "(e.type, e.key, e.iri)", ">")}
+
+
 class IndexReader:
     """The JSON API's event queries (kg/web/api_queries.py has their SPARQL), answered from the index.
 
@@ -335,16 +342,10 @@ class IndexReader:
             args += [q, q]
         return (" AND ".join(conds) or "1"), args
 
-    # sort name -> (ORDER BY, the row value the cursor compares, comparison): the orders of
-    # kg.web.api_queries.SORTS, whose SPARQL gives the same pages
-    _SORTS = {"date": ("e.key, e.iri", "(e.key, e.iri)", ">"),
-              "-date": ("e.key DESC, e.iri DESC", "(e.key, e.iri)", "<"),
-              "type": ("e.type, e.key, e.iri", "(e.type, e.key, e.iri)", ">")}
-
     def page(self, f, after: tuple[str, ...] | None, limit: int, sort: str = "date") -> list[dict]:
         """Up to ``limit`` rows {e, key, type} in ``sort`` order strictly after ``after`` (the cursor's
         values: (key, IRI), or (type, key, IRI) for sort=type)."""
-        order, tup, op = self._SORTS[sort]
+        order, tup, op = _SORTS[sort]
         where, args = self._where(f)
         if after is not None:
             where += f" AND {tup} {op} ({','.join('?' * len(after))})"

@@ -30,7 +30,14 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    request,
+    stream_with_context,
+)
 
 from ..rdf import BASE, country_names
 from . import api_queries as Q
@@ -659,7 +666,8 @@ def _facet_body(facets, types, statuses, per_month, countries, persons, names) -
     """Datasette-style facets: for each, its values in the current view with their event counts,
     most first; each value is what the filter of the same name takes (``person`` an IRI)."""
     out: dict[str, list[dict]] = {}
-    order = lambda rows: sorted(rows, key=lambda r: (-r["count"], r["value"]))  # noqa: E731
+    def order(rows):
+        return sorted(rows, key=lambda r: (-r["count"], r["value"]))
     if "type" in facets:
         out["type"] = order([{"value": t, "count": n} for t, n in types.items() if n])
     if "status" in facets:
