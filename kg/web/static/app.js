@@ -373,7 +373,10 @@
 
   // --- keyboard: one tab stop per chart, arrow keys move between its elements -----------------------
   function roving(container, selector) {
-    var items = Array.from(container.querySelectorAll(selector));
+    // in the order of the selector's parts: nodes before edges, countries before arcs
+    var items = [].concat.apply([], selector.split(",").map(function (part) {
+      return Array.from(container.querySelectorAll(part.trim()));
+    }));
     items.forEach(function (it, i) {
       it.setAttribute("tabindex", i === 0 ? "0" : "-1");
       it.setAttribute("role", "button");
@@ -430,7 +433,7 @@
       lastStats = null;
       ["facets", "timeline", "map", "network", "top-visitors", "top-hosts", "pairs-note"].forEach(function (id) { $(id).textContent = ""; });
       $("pairs-toggle").hidden = true;
-      $("timeline").setAttribute("data-state", "error");
+      ["timeline", "map", "network"].forEach(function (id) { $(id).setAttribute("data-state", "error"); });
       $("summary").textContent = "No statistics for these filters: " + e.message;
       panels.forEach(function (p) { panelState(p, "error", e.message, e.parameter); });
     });
@@ -783,17 +786,20 @@
       }, svg("title", { text: title })));
     });
     root.appendChild(edges);
-    var g = svg("g", { className: "nodes" });
+    var g = svg("g", { className: "nodes" }), texts = svg("g", { className: "node-labels", "aria-hidden": "true" });
     var selected = (S.country || "").toUpperCase().split(",");
     ordered.forEach(function (n) {
-      var p = pos[n], label = (names[n] || n) + ": " + plural(deg[n], "visit end");
+      var p = pos[n], label = n + " " + (names[n] || n) + ": " + plural(deg[n], "visit end");
       var lx = cx + (rad + 19) * Math.cos(p.a), ly = cy + (rad + 22) * Math.sin(p.a) + (Math.abs(Math.cos(p.a)) > 0.35 ? 0 : (Math.sin(p.a) > 0 ? 4 : -2));
       g.appendChild(svg("g", {
         className: "net-node" + (selected.indexOf(n) >= 0 ? " selected" : ""), "data-country": n, "aria-label": label,
         onclick: function () { go({ country: S.country === n ? "" : n }); }
       }, [
         svg("title", { text: label }),
-        svg("circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: small ? 7 : 13 }),
+        svg("circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: small ? 7 : 13 })
+      ]));
+      // the labels sit outside the focusable node (its name is its aria-label, nothing else)
+      texts.appendChild(svg("g", { className: "net-node-label" + (selected.indexOf(n) >= 0 ? " selected" : "") }, [
         small ? null : svg("text", { x: p.x.toFixed(1), y: (p.y + 4).toFixed(1), "text-anchor": "middle", text: n }),
         svg("text", { x: lx.toFixed(1), y: (ly + 4).toFixed(1), className: "net-label",
                       "text-anchor": Math.cos(p.a) > 0.35 ? "start" : Math.cos(p.a) < -0.35 ? "end" : "middle",
@@ -801,6 +807,7 @@
       ]));
     });
     root.appendChild(g);
+    root.appendChild(texts);
     roving(root, "g.net-node, .net-edge");
     box.setAttribute("data-state", "ready");
   }
@@ -1122,6 +1129,10 @@
           run: function (q, quiet) { var t = yasgui.getTab(); t.setQuery(q); if (!quiet) return t.query(); }
         };
         window.dipkgYasgui = yasgui;
+        // YASGUI's own inputs have no labels (axe: critical); the page keeps one query, so its tab bar
+        // and endpoint box are hidden (app.css) and their inputs named here
+        document.querySelectorAll("#yasgui textarea").forEach(function (t) { t.setAttribute("aria-label", "SPARQL query"); });
+        document.querySelectorAll("#yasgui input.autocomplete").forEach(function (t) { t.setAttribute("aria-label", "SPARQL endpoint"); });
         $("yasgui").setAttribute("data-editor", "yasgui");
       } catch (e) {
         console.warn("YASGUI failed, using the plain editor", e);
