@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ATLAS = ROOT / "kg" / "web" / "static" / "vendor" / "world-atlas" / "countries-110m.json"
+ATLAS = ROOT / "kg" / "web" / "static" / "vendor" / "world_atlas" / "countries-110m.json"
 OUT = ROOT / "kg" / "web" / "static" / "map-codes.json"
 ISO = Path("/usr/share/iso-codes/json/iso_3166-1.json")
 

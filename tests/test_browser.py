@@ -397,7 +397,7 @@ def test_errors_stay_in_their_panel_and_clear_stale_rows(fresh, live_server):
     page = open_view(fresh, live_server, "?country=India")
     page.wait_for_selector("#events-section[data-state=error]")
     assert "ISO3 code such as IND, or pick a country" in page.inner_text("#events-section .panel-error")
-    page.click("#events-section .panel-error button")   # 'Reset the filters'
+    page.click("#events-section .panel-error button")   # 'Remove the Country filter'
     wait_rows(page, "rs.length === 50")
 
 

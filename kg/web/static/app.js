@@ -26,8 +26,8 @@
   var PAGE = 50;
   var HINTS = {
     country: "Use an ISO3 code such as IND, or pick a country in the search box.",
-    from: "Use a date as YYYY, YYYY-MM or YYYY-MM-DD, such as 2018 or 2018-06.",
-    to: "Use a date as YYYY, YYYY-MM or YYYY-MM-DD, such as 2018 or 2018-06.",
+    from: "For example 2018, 2018-06 or 2018-06-30.",
+    to: "For example 2018, 2018-06 or 2018-06-30.",
     type: "Pick a type from the list.", status: "Pick a status from the list.",
     actor: "Pick a person or organisation in the search box.",
     cursor: "Go back to the first page.", sort: "Pick a sort order from the list."
@@ -160,9 +160,12 @@
     if (st === "error") {
       err.textContent = "";
       append(err, [el("strong", { text: "Could not show this: " }), String(message).replace(/[.\s]+$/, "") + ". ",
-                   HINTS[parameter] || "Change or remove a filter, or press Reset.",
-                   " ", el("button", { type: "button", className: "linkish", text: "Reset the filters",
-                                       onclick: function () { resetFilters(); } })]);
+                   HINTS[parameter] || "Change or remove a filter, or press Reset.", " ",
+                   FILTERS.indexOf(parameter) >= 0
+                     ? el("button", { type: "button", className: "linkish", text: "Remove the " + CHIP_NAMES[parameter] + " filter",
+                                      onclick: function () { var c = {}; c[parameter] = ""; go(c); } })
+                     : el("button", { type: "button", className: "linkish", text: "Reset the filters",
+                                      onclick: function () { resetFilters(); } })]);
       err.hidden = false;
     } else err.hidden = true;
   }
@@ -431,7 +434,7 @@
       if (mine !== seq.stats) return;
       loaded.stats = null;
       lastStats = null;
-      ["facets", "timeline", "map", "network", "top-visitors", "top-hosts", "pairs-note"].forEach(function (id) { $(id).textContent = ""; });
+      ["facets", "timeline", "map", "network", "top-visitors", "top-hosts", "pairs-note", "map-legend"].forEach(function (id) { $(id).textContent = ""; });
       $("pairs-toggle").hidden = true;
       ["timeline", "map", "network"].forEach(function (id) { $(id).setAttribute("data-state", "error"); });
       $("summary").textContent = "No statistics for these filters: " + e.message;
@@ -591,7 +594,7 @@
 
   function loadWorld() {
     if (!worldLoading) {
-      worldLoading = Promise.all([getJSON("/static/vendor/world-atlas/countries-110m.json"), getJSON("/static/map-codes.json")])
+      worldLoading = Promise.all([getJSON("/static/vendor/world_atlas/countries-110m.json"), getJSON("/static/map-codes.json")])
         .then(function (parts) {
           if (!window.topojson) throw new ApiFailure("the map script did not load; reload the page");
           var codes = parts[1].numericToAlpha3;
@@ -719,13 +722,13 @@
     var box = $("network");
     box.textContent = "";
     var W = 640, H = 420, cx = W / 2, cy = H / 2 + 4, rad = Math.min(W, H) / 2 - 48;
-    var root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "group", "aria-label": "Visits between countries" });
-    box.appendChild(root);
     if (!pairs.length) {
-      root.appendChild(svg("text", { x: cx, y: cy, "text-anchor": "middle", className: "empty", text: "No visits between countries in this view." }));
+      box.appendChild(el("p", { className: "empty-note", text: "No visits between countries in this view." }));
       box.setAttribute("data-state", "empty");
       return;
     }
+    var root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "group", "aria-label": "Visits between countries" });
+    box.appendChild(root);
     var deg = {}, names = {};
     pairs.forEach(function (p) {
       deg[p.from] = (deg[p.from] || 0) + p.count; deg[p.to] = (deg[p.to] || 0) + p.count;
