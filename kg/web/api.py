@@ -2,11 +2,15 @@
 
 Endpoints (described in kg/web/static/openapi.json, served at /openapi.json):
 
-- ``GET /api/events``: filtered events, keyset-paginated by (date, IRI); ``?format=csv|parquet``
-  gives the page as the research table of ``kg export --table events`` (kg/web/api_tables.py)
+- ``GET /api/events``: filtered events, keyset-paginated in the order of ``sort`` (date, -date, type);
+  ``?format=csv|parquet`` gives the page as the research table of ``kg export --table events``
+  (kg/web/api_tables.py)
+- ``GET /api/export``: every event of a view (the same filters and sort) as that table, streamed
 - ``GET /api/events/<id>``: one event with evidence, offsets, article and actors
 - ``GET /api/actors`` and ``GET /api/actors/<kind>/<id>``: actors, and the events of one
-- ``GET /api/stats``: events per type per month, visit country pairs, top visitors and hosts
+- ``GET /api/actors/search``: actors by name, accents folded, each with the filter that selects it
+- ``GET /api/stats``: for the filters of /api/events (one filter set drives the whole dashboard): events
+  per type per month, visit country pairs (and how many there are), top visitors and hosts, facets
 
 Every parameter is validated here (regexes, enumerations, integer ranges) and
 turned into an RDF term by pyoxigraph in kg/web/api_queries.py; a bad value is
