@@ -416,7 +416,7 @@
     $("timeline").setAttribute("data-state", "loading");
     $("summary").textContent = "Loading…";
     if (storeTotal === null) {
-      getJSON("/api/stats?top=1").then(function (s) { storeTotal = s.total; if (lastStats) renderSummary(lastStats); })
+      getJSON("/api/events?limit=1&total=true").then(function (s) { storeTotal = s.total; if (lastStats) renderSummary(lastStats); })
         .catch(function () { /* the header then gives the view only */ });
     }
     getJSON(url).then(function (stats) {
@@ -673,7 +673,7 @@
       var centroids = {};
       var selected = (S.country || "").toUpperCase().split(",");
       world.forEach(function (c) {
-        var sh = shape(c.geometry), n = c.code ? counts[c.code] || 0 : 0;
+        var sh = c.shape || (c.shape = shape(c.geometry)), n = c.code ? counts[c.code] || 0 : 0;  // projected once
         if (c.code && sh.centroid) centroids[c.code] = sh.centroid;
         var text = c.name + (c.code ? " (" + c.code + ")" : "") + ": " + plural(n, "event");
         var attrs = { d: sh.d, className: "country" + (n ? " has" : "") + (c.code && selected.indexOf(c.code) >= 0 ? " selected" : ""),
