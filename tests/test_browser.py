@@ -601,5 +601,9 @@ def test_first_paint_is_fast_and_yasgui_waits_for_its_tab(fresh, live_server):
     page.goto(link)
     page.wait_for_selector("#yasgui .yasr table tbody tr td")
     assert "dip:Award" in page.evaluate("() => window.dipkgYasgui.getTab().getQuery()")
+    # back to the query before the example: the editor shows it and its results again
     page.go_back()
+    page.wait_for_function("""() => window.dipkgYasgui && window.dipkgYasgui.getTab().getQuery().includes('dip:Visit')
+        && [...document.querySelectorAll('#yasgui .yasr table thead th')].some(th => th.textContent.includes('visitor'))""")
+    assert "dip:Visit" in page.evaluate("() => window.dipkgYasgui.getTab().getQuery()")
     shot(page, "sparql-tab")

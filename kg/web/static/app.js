@@ -1073,7 +1073,7 @@
     $("tab-explore").addEventListener("click", function (e) { e.preventDefault(); go({ tab: "" }); });
   }
 
-  var editor = null, editorLoading = null, examples = [];
+  var editor = null, editorLoading = null, examples = [], editorShown = false;
 
   function loadAsset(tag, attrs) {
     return new Promise(function (resolve, reject) {
@@ -1096,7 +1096,10 @@
     }
     editorLoading.then(function () {
       var q = S.query || (examples.length ? examples[0].query : "SELECT * WHERE { ?s ?p ?o } LIMIT 10");
-      if (editor && editor.get() !== q) editor.run(q, !S.query);
+      // the first example is only shown when the tab first opens with no query; any later change of the
+      // URL's query (an example, back/forward) runs it, so the results always belong to the query shown
+      if (editor && editor.get() !== q) editor.run(q, !S.query && !editorShown);
+      editorShown = true;
     });
   }
 
@@ -1153,7 +1156,9 @@
     var list = $("examples");
     examples.forEach(function (ex) {
       list.appendChild(el("button", { type: "button", title: ex.description, "data-example": ex.id,
-                                      onclick: function () { go({ query: ex.query }); editor.run(ex.query); }, text: ex.title }));
+                                      onclick: function () {  // a new query goes into the URL, which runs it
+                                        if (S.query === ex.query) editor.run(ex.query); else go({ query: ex.query });
+                                      }, text: ex.title }));
     });
   }
 
