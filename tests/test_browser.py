@@ -26,7 +26,6 @@ from urllib.parse import urlparse
 
 import pytest
 import requests
-
 from conftest import CORPUS
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -499,10 +498,16 @@ def test_sort_and_whole_view_exports(fresh, live_server):
 def test_keyboard_path_through_the_charts(fresh, live_server):
     page = open_view(fresh, live_server)
     # every chart element has a label; each chart is one tab stop, arrow keys move inside it
-    for sel in ("#timeline rect.bar", "#network g.net-node", "#network .net-edge", "#map path.country.has", "#map path.arc"):
-        labels = page.eval_on_selector_all(sel, "es => es.map(e => [e.getAttribute('aria-label'), e.getAttribute('tabindex')])")
-        assert labels and all(lab and tab in ("0", "-1") for lab, tab in labels), sel
-        assert sum(tab == "0" for _, tab in labels) == 1 or sel.startswith("#network") or sel.startswith("#map"), sel
+    for chart, parts in (("#timeline", ["rect.bar"]), ("#network", ["g.net-node", ".net-edge"]),
+                         ("#map", ["path.country.has", "path.arc"])):
+        found = []
+        for part in parts:
+            got = page.eval_on_selector_all(f"{chart} {part}", "es => es.map(e => [e.getAttribute('aria-label'), "
+                                                               "e.getAttribute('tabindex'), e.getAttribute('role')])")
+            assert got, f"{chart} {part}"
+            found += got
+        assert all(lab and tab in ("0", "-1") and role == "button" for lab, tab, role in found), chart
+        assert sum(tab == "0" for _, tab, _ in found) == 1, f"{chart}: one tab stop"
     # reach the timeline with Tab alone from the legend
     page.focus("#legend button[data-type=TradeTarget]")
     page.keyboard.press("Tab")
