@@ -5,7 +5,7 @@
 
 Needs Chromium (Debian: apt-get install chromium) and the playwright package (pip install
 playwright; no 'playwright install': it uses /usr/bin/chromium). The page is shown at
-1280 px wide with an example query run in the editor; the PNG is kept small (palette
+1280 px wide, filtered to visits (as /?type=Visit); the PNG is kept small (palette
 quantisation when Pillow is installed) because it is committed.
 """
 from __future__ import annotations
@@ -73,7 +73,7 @@ def shrink_png(path: Path) -> None:
     img.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
-def screenshot(url: str, out: Path, *, example: str | None = "visits", width: int = 1280) -> None:
+def screenshot(url: str, out: Path, *, view: str | None = "?type=Visit", width: int = 1280) -> None:
     from playwright.sync_api import sync_playwright
     exe = chromium_path()
     if exe is None:
@@ -81,20 +81,15 @@ def screenshot(url: str, out: Path, *, example: str | None = "visits", width: in
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=1)
-        page.goto(url + "/")
+        # the explorer with one filter (the view a link reproduces), its table cut to 6 rows
+        page.goto(url + "/" + (view or ""))
         page.wait_for_selector("#timeline[data-state=ready] rect.bar")
         page.wait_for_selector("#network[data-state=ready] .net-node")
+        page.wait_for_selector("#map[data-state=ready] path.country")
         page.wait_for_selector("#events[data-state=ready] tbody tr")
-        if example:
-            page.click(f"#examples button[data-example={example}]")
-            page.wait_for_selector("#yasgui .yasr table tbody tr, #plain-results tbody tr", timeout=20000)
         page.wait_for_timeout(300)
-        # The page down to the first rows of the editor's results: events table cut to 8 rows.
         page.evaluate("""() => {
-            const rows = document.querySelectorAll('#events tbody tr');
-            rows.forEach((r, i) => { if (i >= 6) r.style.display = 'none'; });
-            document.querySelectorAll('#yasgui .yasr table tbody tr').forEach((r, i) => {
-                if (i >= 8) r.style.display = 'none'; });
+            document.querySelectorAll('#events tbody tr').forEach((r, i) => { if (i >= 6) r.style.display = 'none'; });
         }""")
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out), full_page=True)

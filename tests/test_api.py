@@ -248,6 +248,18 @@ BAD = [
     ("/api/stats", {"top": "0"}, "top"),
     ("/api/stats", {"country": "I N"}, "country"),
     ("/api/actors/person/narendra-modi", {"limit": "x"}, "limit"),
+    ("/api/events", {"sort": "newest"}, "sort"),
+    ("/api/events", {"sort": "-date", "cursor": "WyJ4IiwieSJd"}, "cursor"),   # a sort=date cursor: ["x","y"]
+    ("/api/stats", {"facets": "colour"}, "facets"),
+    ("/api/stats", {"pairs": "0"}, "pairs"),
+    ("/api/stats", {"pairs": "many"}, "pairs"),
+    ("/api/export", {"format": "xlsx"}, "format"),
+    ("/api/export", {"country": "India"}, "country"),
+    ("/api/export", {"sort": "size"}, "sort"),
+    ("/api/export", {"limit": "10"}, "limit"),
+    ("/api/actors/search", {}, "q"),
+    ("/api/actors/search", {"q": "modi", "kind": "planet"}, "kind"),
+    ("/api/actors/search", {"q": "modi", "limit": "101"}, "limit"),
 ]
 
 
@@ -445,3 +457,115 @@ def test_two_step_page_query_equals_a_full_sort(live_server, filters):
                     seen.add(r["e"])
                     got.append((r.get("key", ""), r["e"]))
             assert got == _reference_page(live_server, f, after, limit), (filters, limit, after)
+
+
+# --- issue 14: sorts, linked statistics, facets, the actor search, whole-view exports ----------------
+
+@pytest.mark.parametrize("sort", ["date", "-date", "type"])
+def test_sorts_page_every_event_once_in_order(live_server, truth, sort):
+    events = all_events(live_server, limit=13, sort=sort)
+    iris = [e["iri"] for e in events]
+    assert len(iris) == len(set(iris)) and set(iris) == set(truth)
+    keys = {"date": lambda e: (e["sortDate"], e["iri"]), "-date": lambda e: (e["sortDate"], e["iri"]),
+            "type": lambda e: (e["type"], e["sortDate"], e["iri"])}[sort]
+    assert [keys(e) for e in events] == sorted(map(keys, events), reverse=sort == "-date")
+    assert all_events(live_server, limit=500, sort=sort) == events
+    assert api(live_server, "/api/events", sort=sort, limit=1)["sort"] == sort
+    ind = all_events(live_server, limit=5, sort=sort, country="IND")
+    assert [e["iri"] for e in ind] == [e["iri"] for e in events if "IND" in e["countries"]]
+
+
+@pytest.mark.parametrize("params", [{}, {"country": "IND"}, {"type": "Visit", "from": "2016"},
+                                    {"q": "minister"}, {"status": "Signed,Occurred"}])
+def test_stats_take_the_filters_of_events(live_server, params):
+    """One filter set drives every view: /api/stats counts exactly the events /api/events lists."""
+    s = api(live_server, "/api/stats", facets="all", pairs="all", top=100, **params)
+    events = all_events(live_server, **params)
+    assert s["total"] == len(events) == sum(s["types"].values())
+    assert Counter(e["type"] for e in events) == Counter({t: n for t, n in s["types"].items() if n})
+    assert sum(r["count"] for r in s["perMonth"]) == sum(1 for e in events if e["sortDate"])
+    assert len(s["visitPairs"]) == s["visitPairsTotal"]
+    f = s["facets"]
+    assert {r["value"]: r["count"] for r in f["type"]} == {t: n for t, n in s["types"].items() if n}
+    assert sum(r["count"] for r in f["year"]) == sum(1 for e in events if e["sortDate"])
+    # a facet's count is the number of events its filter adds to the view
+    countries = Counter(c for e in events for c in e["countries"])
+    assert {r["value"]: r["count"] for r in f["country"]} == dict(countries)
+    for r in f["country"][:3] + f["person"][:3]:
+        name = "country" if r in f["country"] else "person"
+        if name in params:   # a second value of a filter widens the view (values of one filter are ORed)
+            continue
+        assert api(live_server, "/api/events", total="true", limit=1, **{**params, name: r["value"]})["total"] \
+            == r["count"], (name, r)
+    for r in f["status"][:2] + f["year"][:2]:
+        extra = {"status": r["value"]} if r in f["status"] else {"from": r["value"], "to": r["value"]}
+        if "status" in extra and "status" in params:
+            continue
+        if "from" in extra and "from" in params:
+            continue
+        assert api(live_server, "/api/events", total="true", limit=1, **{**params, **extra})["total"] == r["count"]
+
+
+def test_visit_network_says_how_many_pairs_it_leaves_out(live_server):
+    every = api(live_server, "/api/stats", pairs="all")
+    some = api(live_server, "/api/stats", top=12)
+    assert every["visitPairsTotal"] == some["visitPairsTotal"] == len(every["visitPairs"]) > 12
+    assert some["visitPairs"] == every["visitPairs"][:12]
+    ind = api(live_server, "/api/stats", country="IND", pairs="all")["visitPairs"]
+    assert ind and all("IND" in (p["from"], p["to"]) or True for p in ind)
+    assert any(p["from"] == "IND" for p in ind), "India's own visits are in the country's network"
+
+
+def test_actor_search_folds_accents_and_says_which_filter(live_server):
+    modi = api(live_server, "/api/actors/search", q="modi")["actors"]
+    assert modi[0]["label"] == "Narendra Modi" and modi[0]["filter"] == {"actor": modi[0]["iri"]}
+    india = api(live_server, "/api/actors/search", q="India")["actors"]
+    assert india[0]["kind"] == "Country" and india[0]["filter"] == {"country": "IND"}
+    assert api(live_server, "/api/actors/search", q="ind")["actors"][0]["id"] == "IND"   # the code itself
+    assert api(live_server, "/api/actors/search", q="IND", kind="country")["actors"][0]["id"] == "IND"
+    # accents folded either way: a name stored with or without them is found by both spellings
+    labels = [a["label"] for a in api(live_server, "/api/actors", limit=500)["actors"] if a["label"]]
+    from kg.web.api import fold
+    accented = next(x for x in labels if fold(x) != x.lower())
+    plain = fold(accented)
+    hits = [a["label"] for a in api(live_server, "/api/actors/search", q=plain, limit=100)["actors"]]
+    assert accented in hits, (plain, hits)
+    assert fold("Nikolić") == fold("NIKOLIC") == "nikolic" and fold("Đoković") == "dokovic"
+    nik = [a["label"] for a in api(live_server, "/api/actors/search", q="Nikolić")["actors"]]
+    assert nik == [a["label"] for a in api(live_server, "/api/actors/search", q="nikolic")["actors"]]
+    assert api(live_server, "/api/actors/search", q="zzzzqqq")["actors"] == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "parquet"])
+def test_export_streams_the_whole_view(live_server, truth, fmt):
+    """Not a page: every event of the filters, in the view's order, in one file."""
+    r = get(live_server, "/api/export", format=fmt, sort="-date")
+    assert r.status_code == 200, r.text
+    assert "attachment" in r.headers["Content-Disposition"] and int(r.headers["X-Total-Count"]) == len(truth)
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in r.text.splitlines()]
+    elif fmt == "json":
+        rows = r.json()
+    else:
+        import pyarrow.parquet as pq
+        rows = pq.read_table(io.BytesIO(r.content)).to_pylist()
+    assert [row["EventIRI"] for row in rows] == [e["iri"] for e in all_events(live_server, sort="-date")]
+    ind = get(live_server, "/api/export", format=fmt, country="IND")
+    assert int(ind.headers["X-Total-Count"]) == len(all_events(live_server, country="IND"))
+    none = get(live_server, "/api/export", format="csv", country="ZZZ")
+    assert none.status_code == 200 and none.text.count("\n") == 1   # the header row only
+
+
+def test_export_crosses_chunks(live_server, monkeypatch):
+    """Chunked streaming: a chunk smaller than the view gives the same file (in-process app)."""
+    from kg import Settings
+    from kg.web import api as A
+    from kg.web.app import create_app
+    app = create_app(Settings(store=live_server.store))
+    whole = app.test_client().get("/api/export?format=csv").get_data()
+    monkeypatch.setattr(A, "EXPORT_CHUNK", 7)
+    assert app.test_client().get("/api/export?format=csv").get_data() == whole
+    assert app.test_client().get("/api/export?format=json").get_json() == \
+        [json.loads(x) for x in app.test_client().get("/api/export?format=jsonl").get_data().splitlines()]

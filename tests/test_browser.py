@@ -3,22 +3,29 @@
 Covers: the page loads with no script errors and makes no request outside the server; the
 timeline has bars for every event type in the store and they add up to the API's counts; the
 country network and top lists render; the events table filters by type, status, country and
-text (rows show the evidence sentence and link to the article) and pages with "Load more";
+text (rows show the evidence sentence and link to the article) and pages with "Next page";
 the YASGUI editor runs an example query and shows its rows; without YASGUI the plain editor
-does the same. Skipped when Chromium or playwright is missing, except with CI=true, where it
+does the same. Issue 14 (dashboard v2): the URL is the state (a link, a reload, back and forward
+reproduce the view), one filter set drives the header, facets, timeline, map, network, top lists and
+table; the actor picker folds accents; the map; the event detail panel; errors inside their panel
+with stale rows cleared; the keyboard path through the charts; stacked cards at phone width;
+axe-core finds no serious or critical violations; first paint under a second and YASGUI only with
+the SPARQL tab. Screenshots of each view go to bench/out/browser/ (KG_SCREENSHOT_DIR), to look at.
+Skipped when Chromium or playwright is missing, except with CI=true, where it
 fails instead. Set KG_SCREENSHOT=path to also save a screenshot (bench/screenshot.py makes
 the README's docs/dashboard.png).
 """
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import requests
-
 from conftest import CORPUS
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -151,7 +158,8 @@ def test_events_table_filters(dash, live_server):
     wait_rows(page, "rs.length === 50 && new Set(rs.map(r => r.dataset.type)).size > 1")
 
     ind = api(country="IND")
-    page.fill("#f-country", "IND")
+    page.fill("#f-actor", "IND")       # a code typed whole and Enter: the country
+    page.press("#f-actor", "Enter")
     wait_rows(page, f"rs.length === {min(50, len(ind))} && "
                     f"rs[0].dataset.id === {ind[0]['id']!r}")
     page.click("#f-reset")
@@ -164,11 +172,14 @@ def test_events_table_filters(dash, live_server):
 
     page.click("#f-reset")
     wait_rows(page, "rs.length === 50")
-    page.click("#more")
-    total = len(api())
-    wait_rows(page, f"rs.length === {min(100, total)}")
-    ids = [r["id"] for r in rows(page)]
-    assert len(set(ids)) == len(ids)
+    first_ids = [r["id"] for r in rows(page)]
+    page.click("#more")                # the next page replaces this one; its cursor is in the URL
+    everything = api()
+    wait_rows(page, f"rs.length === {min(50, len(everything) - 50)} && rs[0].dataset.id !== {first_ids[0]!r}")
+    assert [r["id"] for r in rows(page)] == [e["id"] for e in everything[50:100]]
+    assert "cursor=" in page.url and page.is_visible("#first")
+    page.go_back()
+    wait_rows(page, f"rs[0].dataset.id === {first_ids[0]!r}")
 
     # A click on a timeline bar filters by that type and month.
     bar = page.locator("#timeline rect.bar[data-type=Visit]").first
@@ -182,6 +193,7 @@ def test_events_table_filters(dash, live_server):
 
 def test_sparql_editor_runs_an_example(dash, live_server):
     page = dash.page
+    page.click("#tab-sparql")
     page.wait_for_selector("#yasgui[data-editor=yasgui] .CodeMirror")
     expected = requests.post(live_server.url + "/sparql", timeout=30, data={"query": """
         PREFIX dip: <https://w3id.org/dipkg/ontology#>
@@ -204,7 +216,7 @@ def test_plain_editor_when_yasgui_is_missing(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(20000)
     page.route("**/static/vendor/yasgui.min.js", lambda route: route.abort())
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/?tab=sparql")
     page.wait_for_selector("#plain-editor:not([hidden])")
     page.click("#examples button[data-example=graphs]")
     page.wait_for_selector("#plain-results tbody tr")
@@ -216,3 +228,387 @@ def test_plain_editor_when_yasgui_is_missing(browser, live_server):
     page.click("#plain-run")
     page.wait_for_function("() => document.querySelector('#plain-status').textContent.startsWith('Error')")
     context.close()
+
+
+# --- issue 14: dashboard v2 ------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = Path(os.environ.get("KG_SCREENSHOT_DIR") or ROOT / "bench" / "out" / "browser")
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+
+
+def shot(page, name: str, full: bool = False) -> Path:
+    """A screenshot of the view, kept as a test artefact (bench/out/ is not committed)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full)
+    return path
+
+
+def ready(page):
+    """Every panel of the explorer has answered (ready, empty or error, not loading)."""
+    page.wait_for_function("""() => ['facets-section', 'timeline-section', 'map-section', 'network-section',
+        'tops-section', 'events-section'].every(id => document.getElementById(id).dataset.state !== 'loading')
+        && document.querySelector('#map').dataset.state !== 'loading'""")
+
+
+def stats_of(server, **params) -> dict:
+    return requests.get(server.url + "/api/stats", params={"top": 12, "facets": "all", **params}, timeout=30).json()
+
+
+def events_of(server, **params) -> list[dict]:
+    return requests.get(server.url + "/api/events", params={"limit": 500, **params}, timeout=30).json()["events"]
+
+
+@pytest.fixture
+def fresh(browser, live_server):
+    """A new page at desktop size, not yet opened."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield Watched(page, live_server.url)
+    context.close()
+
+
+def open_view(w, server, query: str = ""):
+    w.page.goto(server.url + "/" + query)
+    ready(w.page)
+    return w.page
+
+
+def test_the_url_is_the_state(fresh, browser, live_server):
+    """A URL with filters shows them (the issue: /?type=Award&country=IND showed everything); a
+    reload, a copied link in another browser context, back and forward all give the same view."""
+    page = open_view(fresh, live_server, "?type=Award&country=IND")
+    want = events_of(live_server, type="Award", country="IND")
+    assert want
+    wait_rows(page, f"rs.length === {len(want)} && rs.every(r => r.dataset.type === 'Award')")
+    assert [r["id"] for r in rows(page)] == [e["id"] for e in want]
+    assert page.input_value("#f-type") == "Award"
+    assert "India" in page.inner_text("#chips") and "Award" in page.inner_text("#chips")
+    s = stats_of(live_server, type="Award", country="IND")
+    assert page.inner_text("#summary").startswith(f"{s['total']} events in this view")
+    shot(page, "url-state-award-ind")
+
+    # every change is a history entry; back and forward restore filters, sort and page
+    page.select_option("#f-sort", "-date")
+    page.wait_for_function("() => location.search.includes('sort=-date')")
+    page.click("#chips [data-filter=type] button")
+    page.wait_for_function("() => !location.search.includes('type=')")
+    wait_rows(page, f"rs.length === {len(events_of(live_server, country='IND')[:50])}")
+    page.go_back()
+    wait_rows(page, f"rs.length === {len(want)} && rs.every(r => r.dataset.type === 'Award')")
+    assert page.input_value("#f-sort") == "-date"
+    assert [r["id"] for r in rows(page)] == [e["id"] for e in events_of(live_server, type="Award", country="IND",
+                                                                          sort="-date")]
+    page.go_forward()
+    page.wait_for_function("() => !location.search.includes('type=')")
+    page.go_back()
+    wait_rows(page, "rs.every(r => r.dataset.type === 'Award')")
+
+    # copy link: the permalink reproduces the view in a fresh browser context, and so does a reload
+    page.click("#copy-link")
+    link = page.input_value("#permalink")
+    assert link == page.url and "type=Award" in link and "country=IND" in link and "sort=-date" in link
+    before = [r["id"] for r in rows(page)]
+    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    p2 = other.new_page()
+    p2.goto(link)
+    ready(p2)
+    wait_rows(p2, f"rs.length === {len(before)}")
+    assert [r["id"] for r in rows(p2)] == before
+    other.close()
+    page.reload()
+    ready(page)
+    wait_rows(page, f"rs.length === {len(before)}")
+    assert [r["id"] for r in rows(page)] == before
+    assert not fresh.outside and not fresh.errors, (fresh.outside, fresh.errors)
+
+
+def test_one_filter_set_drives_every_view(fresh, live_server):
+    page = open_view(fresh, live_server)
+    everything = stats_of(live_server)
+    india = next(r for r in everything["facets"]["country"] if r["value"] == "IND")
+    page.click("#facets button[data-facet=country][data-value=IND]")
+    page.wait_for_function("() => location.search.includes('country=IND')")
+    ready(page)
+    s = stats_of(live_server, country="IND", pairs=12)
+    assert s["total"] == india["count"]
+    assert page.inner_text("#summary").startswith(f"{s['total']} events in this view (of {everything['total']}")
+    bars = page.eval_on_selector_all("#timeline rect.bar", "rs => rs.map(r => +r.dataset.count)")
+    assert sum(bars) == sum(r["count"] for r in s["perMonth"])
+    nodes = set(page.eval_on_selector_all("#network .net-node", "ns => ns.map(n => n.dataset.country)"))
+    assert nodes == {p["from"] for p in s["visitPairs"]} | {p["to"] for p in s["visitPairs"]}
+    assert "IND" in nodes
+    assert page.locator("#top-visitors li").first.inner_text().startswith(s["topVisitors"][0]["label"])
+    assert page.get_attribute("#facets button[data-facet=country][data-value=IND]", "aria-pressed") == "true"
+    assert page.get_attribute("#map path[data-country=IND]", "data-count") == str(india["count"])
+    assert "selected" in page.get_attribute("#map path[data-country=IND]", "class")
+    # a name in the table is a filter, and so is a top-list row and a facet value
+    page.click("#top-visitors li button >> nth=0")
+    page.wait_for_function("() => location.search.includes('actor=')")
+    ready(page)
+    top = s["topVisitors"][0]
+    wait_rows(page, f"rs.length === {min(50, len(events_of(live_server, country='IND', actor=top['iri'])))}")
+    assert top["label"] in page.inner_text("#chips")
+    shot(page, "linked-views-india-top-visitor", full=True)
+    assert not fresh.outside and not fresh.errors, (fresh.outside, fresh.errors)
+
+
+def test_actor_picker_folds_accents(fresh, live_server):
+    page = open_view(fresh, live_server)
+    hit = requests.get(live_server.url + "/api/actors/search", params={"q": "nikolic"}, timeout=30).json()["actors"]
+    assert hit, "the dev corpus has a Nikolic"
+    page.fill("#f-actor", "Nikolić")
+    page.wait_for_selector("#actor-list:not([hidden]) li[role=option][id^=actor-opt-]")
+    assert hit[0]["label"] in page.inner_text("#actor-list")
+    assert page.get_attribute("#f-actor", "aria-expanded") == "true"
+    shot(page, "actor-picker")
+    page.press("#f-actor", "Enter")
+    page.wait_for_function("() => location.search.includes('actor=')")
+    want = events_of(live_server, actor=hit[0]["iri"])
+    wait_rows(page, f"rs.length === {len(want)}")
+    assert hit[0]["label"] in page.inner_text("#chips")
+    # typing a country's name (the issue: 'India' turned red and did nothing) picks the country
+    page.fill("#f-actor", "India")
+    page.wait_for_selector("#actor-list:not([hidden]) #actor-opt-0")
+    page.press("#f-actor", "Enter")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('country') === 'IND'")
+    assert not fresh.errors, fresh.errors
+
+
+def test_errors_stay_in_their_panel_and_clear_stale_rows(fresh, live_server):
+    page = open_view(fresh, live_server, "?country=IND")
+    wait_rows(page, "rs.length > 0")
+    page.fill("#f-from", "2018-13")
+    page.press("#f-from", "Enter")
+    page.wait_for_selector("#events-section[data-state=error] .panel-error:not([hidden])")
+    assert rows(page) == [], "no stale rows under the error"
+    msg = page.inner_text("#events-section .panel-error")
+    assert "'from' must be a date" in msg and "YYYY-MM" in msg
+    assert page.get_attribute("#timeline-section", "data-state") == "error"
+    shot(page, "error-invalid-date")
+    page.fill("#f-from", "2018-06")
+    page.press("#f-from", "Enter")
+    wait_rows(page, "rs.length > 0")
+    assert page.is_hidden("#events-section .panel-error")
+
+    page = open_view(fresh, live_server, "?country=India")
+    page.wait_for_selector("#events-section[data-state=error]")
+    assert "ISO3 code such as IND, or pick a country" in page.inner_text("#events-section .panel-error")
+    page.click("#events-section .panel-error button")   # 'Remove the Country filter'
+    wait_rows(page, "rs.length === 50")
+
+
+def test_the_map(fresh, live_server):
+    page = open_view(fresh, live_server)
+    s = stats_of(live_server)
+    page.wait_for_selector("#map[data-state=ready] path.country")
+    assert page.locator("#map path.country").count() > 150           # the world outline, from the package
+    shaded = page.eval_on_selector_all("#map path.country.has", "ps => ps.map(p => [p.dataset.country, +p.dataset.count])")
+    counts = {r["value"]: r["count"] for r in s["facets"]["country"]}
+    assert shaded and all(counts[c] == n for c, n in shaded)
+    assert {"IND", "CHN", "USA", "RUS"} <= {c for c, _ in shaded}
+    arcs = page.locator("#map path.arc")
+    assert arcs.count() > 0 and all(arcs.nth(i).get_attribute("aria-label") for i in range(arcs.count()))
+    shot(page, "map")
+    page.locator("#map path.country[data-country=CHN]").dispatch_event("click")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('country') === 'CHN'")
+    ready(page)
+    page.wait_for_selector("#map path.country.selected[data-country=CHN]")
+    assert not fresh.outside, f"the map fetched from elsewhere: {fresh.outside}"
+
+
+def test_event_detail_panel(fresh, live_server):
+    page = open_view(fresh, live_server, "?type=Visit")
+    wait_rows(page, "rs.length > 0")
+    first = rows(page)[0]
+    page.click(f"#events tr[data-id='{first['id']}'] td.date a.detail-link")
+    page.wait_for_selector("#detail[data-state=ready]")
+    assert f"event={first['id']}" in page.url
+    ev = requests.get(live_server.url + f"/api/events/{first['id']}", timeout=30).json()
+    assert page.inner_text("#detail mark") == ev["evidence"]
+    body = page.inner_text("#detail")
+    assert ev["iri"] in body and ev["article"]["title"] in body and "Single source" in body
+    for a in ev["actors"]:
+        assert a["label"] in body
+    links = page.eval_on_selector_all("#detail a", "as => as.map(a => a.getAttribute('href'))")
+    assert any("format=turtle" in h and "DESCRIBE" in requests.utils.unquote(h) for h in links)
+    assert any("format=jsonld" in h for h in links)
+    turtle = requests.get(live_server.url + next(h for h in links if "format=turtle" in h), timeout=30)
+    assert turtle.status_code == 200 and ev["iri"] in turtle.text
+    assert page.evaluate("() => document.activeElement.id") == "detail-title"
+    shot(page, "detail-panel")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#detail", state="hidden")
+    assert "event=" not in page.url
+    page.go_back()
+    page.wait_for_selector("#detail[data-state=ready]")
+
+    # other sources of the same event (cross-article resolution): the panel lists what the API gives
+    def with_sources(route):
+        data = requests.get(live_server.url + f"/api/events/{first['id']}", timeout=30).json()
+        data["sources"] = [{"iri": "urn:x:a1", "title": "Second report", "issued": "2024-01-02",
+                            "url": "https://example.org/second"},
+                           {"iri": "urn:x:a2", "title": "Third report", "issued": "2024-01-03"}]
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(data))
+    page.route(f"**/api/events/{first['id']}", with_sources)
+    page.reload()
+    page.wait_for_selector("#detail[data-state=ready] ul.sources li")
+    assert page.locator("#detail ul.sources li").count() == 2
+    assert "Second report" in page.inner_text("#detail ul.sources") and "2024-01-03" in page.inner_text("#detail")
+    shot(page, "detail-panel-sources")
+
+
+def test_network_says_top_n_of_m_and_shows_all(fresh, live_server):
+    page = open_view(fresh, live_server)
+    every = stats_of(live_server, pairs="all")
+    total = every["visitPairsTotal"]
+    assert f"top 12 of {total} pairs" in page.inner_text("#network-section")
+    page.click("#pairs-toggle")
+    page.wait_for_function("() => location.search.includes('pairs=all')")
+    ready(page)
+    assert f"all {total} pairs" in page.inner_text("#network-section")
+    nodes = set(page.eval_on_selector_all("#network .net-node", "ns => ns.map(n => n.dataset.country)"))
+    assert nodes == {p["from"] for p in every["visitPairs"]} | {p["to"] for p in every["visitPairs"]}
+    shot(page, "network-all-pairs")
+
+
+def test_sort_and_whole_view_exports(fresh, live_server):
+    page = open_view(fresh, live_server, "?country=IND")
+    page.click("#th-date button")              # oldest first -> newest first
+    page.wait_for_function("() => location.search.includes('sort=-date')")
+    newest = events_of(live_server, country="IND", sort="-date")
+    wait_rows(page, f"rs[0].dataset.id === {newest[0]['id']!r}")
+    assert page.get_attribute("#th-date", "aria-sort") == "descending"
+    page.click("#th-type button")
+    page.wait_for_function("() => location.search.includes('sort=type')")
+    by_type = events_of(live_server, country="IND", sort="type")
+    wait_rows(page, f"rs[0].dataset.id === {by_type[0]['id']!r}")
+    total = len(events_of(live_server, country="IND"))
+    for fmt in ("csv", "json", "parquet"):
+        href = page.get_attribute(f"#x-{fmt}", "href")
+        assert href.startswith("/api/export?") and "country=IND" in href and "sort=type" in href
+        r = requests.get(live_server.url + href, timeout=60)
+        assert r.status_code == 200 and int(r.headers["X-Total-Count"]) == total
+    r = requests.get(live_server.url + page.get_attribute("#x-json", "href"), timeout=60)
+    assert [row["EventIRI"] for row in r.json()] == [e["iri"] for e in by_type]
+
+
+def test_keyboard_path_through_the_charts(fresh, live_server):
+    page = open_view(fresh, live_server)
+    # every chart element has a label; each chart is one tab stop, arrow keys move inside it
+    for chart, parts in (("#timeline", ["rect.bar"]), ("#network", ["g.net-node", ".net-edge"]),
+                         ("#map", ["path.country.has", "path.arc"])):
+        found = []
+        for part in parts:
+            got = page.eval_on_selector_all(f"{chart} {part}", "es => es.map(e => [e.getAttribute('aria-label'), "
+                                                               "e.getAttribute('tabindex'), e.getAttribute('role')])")
+            assert got, f"{chart} {part}"
+            found += got
+        assert all(lab and tab in ("0", "-1") and role == "button" for lab, tab, role in found), chart
+        assert sum(tab == "0" for _, tab, _ in found) == 1, f"{chart}: one tab stop"
+    # reach the timeline with Tab alone from the legend
+    page.focus("#legend button[data-type=TradeTarget]")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.matches('#timeline rect.bar')")
+    page.keyboard.press("ArrowRight")
+    focused = page.evaluate("() => [document.activeElement.dataset.type, document.activeElement.dataset.month]")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => location.search.includes('from={focused[1]}') && location.search.includes('type={focused[0]}')")
+    wait_rows(page, f"rs.length > 0 && rs.every(r => r.dataset.type === {focused[0]!r})")
+    page.click("#f-reset")
+    ready(page)
+    page.focus("#network g.net-node[tabindex='0']")
+    country = page.evaluate("() => document.activeElement.dataset.country")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('country') === {country!r}")
+    # the table's detail links and names are plain links and buttons: Tab reaches them
+    page.focus("#events tbody tr a.detail-link >> nth=0")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#detail[data-state=ready]")
+    shot(page, "keyboard-detail")
+
+
+def test_phone_width_stacks_the_table(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    page.goto(live_server.url + "/?country=IND")
+    ready(page)
+    wait_rows(page, "rs.length > 0")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
+    assert page.evaluate("() => getComputedStyle(document.querySelector('#events tbody tr')).display") == "block"
+    assert page.evaluate("() => getComputedStyle(document.querySelector('#events tbody td.evidence'), '::before')"
+                         ".content").strip('"') == "Evidence"
+    page.locator("#events-section").scroll_into_view_if_needed()
+    shot(page, "phone-events")
+    page.goto(live_server.url + "/")
+    ready(page)
+    shot(page, "phone-top")
+    page.click("#events tbody tr a.detail-link >> nth=0")
+    page.wait_for_selector("#detail[data-state=ready]")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    shot(page, "phone-detail")
+    context.close()
+
+
+def _axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("view,width", [("", 1280), ("?country=IND&type=Visit", 1280), ("?tab=sparql", 1280),
+                                        ("", 390), ("?from=2018-13", 1280)])
+def test_accessibility_axe(browser, live_server, view, width):
+    """axe-core (npm, vendored under tests/vendor) reports no serious or critical violations."""
+    assert AXE.exists()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    page.goto(live_server.url + "/" + view)
+    if "sparql" in view:
+        page.wait_for_selector("#yasgui[data-editor=yasgui] .CodeMirror")
+    else:
+        ready(page)
+    bad = _axe(page)
+    if not view and width == 1280:   # and with the detail panel open
+        page.click("#events tbody tr a.detail-link >> nth=0")
+        page.wait_for_selector("#detail[data-state=ready]")
+        bad += _axe(page)
+    context.close()
+    assert not bad, json.dumps(bad, indent=1)
+
+
+def test_first_paint_is_fast_and_yasgui_waits_for_its_tab(fresh, live_server):
+    page = fresh.page
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(urlparse(r.url).path))
+    page.goto(live_server.url + "/")
+    ready(page)
+    fcp = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
+    assert fcp is not None and fcp < 1000, f"first contentful paint {fcp} ms"
+    assert "/static/vendor/yasgui.min.js" not in asked, "YASGUI loads only when the SPARQL tab opens"
+    page.click("#tab-sparql")
+    page.wait_for_selector("#yasgui[data-editor=yasgui] .CodeMirror")
+    assert "/static/vendor/yasgui.min.js" in asked
+    # the query is in the URL: a link opens the SPARQL tab with it, and runs it
+    page.click("#examples button[data-example=awards]")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('query') || ''")
+    link = page.url
+    assert "tab=sparql" in link and "dip%3AAward" in link or "dip:Award" in requests.utils.unquote(link)
+    page.goto(link)
+    page.wait_for_selector("#yasgui .yasr table tbody tr td")
+    assert "dip:Award" in page.evaluate("() => window.dipkgYasgui.getTab().getQuery()")
+    # back to the query before the example: the editor shows it and its results again
+    page.go_back()
+    page.wait_for_function("""() => window.dipkgYasgui && window.dipkgYasgui.getTab().getQuery().includes('dip:Visit')
+        && [...document.querySelectorAll('#yasgui .yasr table thead th')].some(th => th.textContent.includes('visitor'))""")
+    assert "dip:Visit" in page.evaluate("() => window.dipkgYasgui.getTab().getQuery()")
+    shot(page, "sparql-tab")

@@ -83,6 +83,15 @@ def _requests(server) -> list[tuple[str, dict]]:
         ("/api/stats", {}), ("/api/stats", {"country": "IND"}), ("/api/stats", {"type": "Award"}),
         ("/api/stats", {"from": dated[0][:4], "top": "3"}), ("/api/stats", {"person": person["iri"]}),
         (f"/api/actors/{person['iri'].split('/resource/')[1]}", {}), ("/api/actors/country/IND", {}),
+        # issue 14: sorts with their cursors, facets, every visit pair, the actor search, exports
+        ("/api/events", {"sort": "-date"}), ("/api/events", {"sort": "type", "country": "IND"}),
+        ("/api/events", {"sort": "-date", "q": word}), ("/api/events", {"sort": "type", "status": "Signed"}),
+        ("/api/stats", {"facets": "all", "pairs": "all"}),
+        ("/api/stats", {"facets": "country,person", "country": "IND", "type": "Visit", "pairs": "2"}),
+        ("/api/stats", {"facets": "all", "from": dated[0][:4], "q": "a", "top": "5"}),
+        ("/api/actors/search", {"q": "a", "limit": "100"}), ("/api/actors/search", {"q": person["label"].lower()}),
+        ("/api/export", {"country": "IND", "format": "jsonl"}), ("/api/export", {"sort": "type", "format": "csv"}),
+        ("/api/export", {"type": "Visit", "sort": "-date", "format": "json"}),
     ]
 
 
@@ -91,6 +100,10 @@ def _answers(server, reqs) -> list:
     for path, params in reqs:
         if path == "/api/events":
             out.append(_walk(server, params))
+        elif path == "/api/export":
+            r = requests.get(server.url + path, params=params, timeout=60)
+            assert r.status_code == 200, r.text
+            out.append((r.headers["X-Total-Count"], r.text))
         else:
             out.append(_get(server, path, params))
     return out

@@ -2,11 +2,15 @@
 
 Endpoints (described in kg/web/static/openapi.json, served at /openapi.json):
 
-- ``GET /api/events``: filtered events, keyset-paginated by (date, IRI); ``?format=csv|parquet``
-  gives the page as the research table of ``kg export --table events`` (kg/web/api_tables.py)
+- ``GET /api/events``: filtered events, keyset-paginated in the order of ``sort`` (date, -date, type);
+  ``?format=csv|parquet`` gives the page as the research table of ``kg export --table events``
+  (kg/web/api_tables.py)
+- ``GET /api/export``: every event of a view (the same filters and sort) as that table, streamed
 - ``GET /api/events/<id>``: one event with evidence, offsets, article and actors
 - ``GET /api/actors`` and ``GET /api/actors/<kind>/<id>``: actors, and the events of one
-- ``GET /api/stats``: events per type per month, visit country pairs, top visitors and hosts
+- ``GET /api/actors/search``: actors by name, accents folded, each with the filter that selects it
+- ``GET /api/stats``: for the filters of /api/events (one filter set drives the whole dashboard): events
+  per type per month, visit country pairs (and how many there are), top visitors and hosts, facets
 
 Every parameter is validated here (regexes, enumerations, integer ranges) and
 turned into an RDF term by pyoxigraph in kg/web/api_queries.py; a bad value is
@@ -25,11 +29,19 @@ import hashlib
 import json
 import re
 import time
+import unicodedata
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    request,
+    stream_with_context,
+)
 
 from ..rdf import BASE, country_names
 from . import api_queries as Q
@@ -298,6 +310,38 @@ def _cursor(n: int) -> list[str] | None:
                             "previous page unchanged", "cursor") from None
 
 
+def _sort() -> str:
+    v = (request.args.get("sort") or "date").strip().lower()
+    if v not in Q.SORTS:
+        raise ApiError(400, f"'sort' must be one of {', '.join(Q.SORTS)} (date: oldest first, -date: newest "
+                            f"first, type: by event type, then date), got {v!r}", "sort")
+    return v
+
+
+# A cursor holds the values of the page's last row in its sort order; for sorts other than the
+# first one (date, whose 2-part cursors predate sorting) the sort's name comes first, so that a
+# cursor cannot be replayed under another order.
+_CURSOR_PARTS = {"date": 2, "-date": 3, "type": 4}
+
+
+def _sorted_cursor(sort: str) -> tuple[str, ...] | None:
+    parts = _cursor(_CURSOR_PARTS[sort])
+    if parts is None:
+        return None
+    if sort != "date":
+        if parts[0] != sort:
+            raise ApiError(400, f"'cursor' belongs to another sort order; start again without a cursor "
+                                f"or pass sort={parts[0]}", "cursor")
+        parts = parts[1:]
+    return tuple(parts)
+
+
+def _encode_sorted(sort: str, values: tuple[str, ...] | None) -> str | None:
+    if values is None:
+        return None
+    return Q.encode_cursor(*values) if sort == "date" else Q.encode_cursor(sort, *values)
+
+
 def _next_url(cursor: str | None) -> str | None:
     if cursor is None:
         return None
@@ -307,30 +351,32 @@ def _next_url(cursor: str | None) -> str | None:
 
 # --- events -----------------------------------------------------------------------------------
 
-def _events_page(f: Q.EventFilter, limit: int) -> tuple[list[dict], str | None]:
-    after = _cursor(2)
+def _events_page(f: Q.EventFilter, limit: int, sort: str = "date") -> tuple[list[dict], str | None]:
+    after = _sorted_cursor(sort)
     index = _index()
     rows = index.page if index is not None else None
-    events, nxt = Q.events_page(_select, f, tuple(after) if after else None, limit, rows_from=rows)
-    return events, (Q.encode_cursor(*nxt) if nxt else None)
+    events, nxt = Q.events_page(_select, f, after, limit, rows_from=rows, sort=sort)
+    return events, _encode_sorted(sort, nxt)
 
 
 @bp.get("/api/events")
 @cached
 def events():
-    _allowed(*EVENT_FILTERS, "limit", "cursor", "format", "total")
+    _allowed(*EVENT_FILTERS, "limit", "cursor", "format", "total", "sort")
     fmt = (request.args.get("format") or "json").lower()
     if fmt not in ("json", *api_tables.FORMATS):
-        raise ApiError(400, "'format' must be json, csv or parquet", "format")
+        raise ApiError(400, "'format' must be json, csv or parquet (for every row of the view, not one "
+                            "page, use /api/export)", "format")
     total_flag = (request.args.get("total") or "false").lower()
     if total_flag not in ("true", "false", "1", "0"):
         raise ApiError(400, "'total' must be true or false", "total")
     f = event_filter()
+    sort = _sort()
     limit = _int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    evs, nxt = _events_page(f, limit)
+    evs, nxt = _events_page(f, limit, sort)
     if fmt != "json":   # the research table of kg export --table events, for this page
         return api_tables.table_response(_select, evs, nxt, _next_url(nxt), fmt)
-    body = {"events": evs, "limit": limit, "next": nxt, "links": {"next": _next_url(nxt)}}
+    body = {"events": evs, "limit": limit, "sort": sort, "next": nxt, "links": {"next": _next_url(nxt)}}
     if total_flag in ("true", "1"):
         index = _index()
         if index is not None:
@@ -352,6 +398,43 @@ def event(event_id: str):
         raise ApiError(404, f"no event with id {event_id!r}; ids are what follows /event/ in an event IRI")
     ev = Q.assemble_events([iri], _select(Q.event_details_query([iri])))[0]
     return jsonify(ev)
+
+
+EXPORT_CHUNK = 500
+
+
+@bp.get("/api/export")
+def export():
+    """Every event of the view (the filters and sort of /api/events) as the research table, streamed in
+    chunks of 500: csv, jsonl, json (one array) or parquet (built whole: the format has its index at
+    the end). ``X-Total-Count`` says how many rows to expect."""
+    _allowed(*EVENT_FILTERS, "sort", "format")
+    fmt = (request.args.get("format") or "csv").lower()
+    if fmt not in api_tables.EXPORT_FORMATS:
+        raise ApiError(400, f"'format' must be one of {', '.join(api_tables.EXPORT_FORMATS)}", "format")
+    f = event_filter()
+    sort = _sort()
+    index = _index()
+    if index is not None:
+        total = index.count(f)
+    else:
+        rows = _select(Q.event_count_query(f))
+        total = int(rows[0]["n"]) if rows else 0
+
+    def chunks():
+        after = None
+        while True:
+            reader = _index()
+            evs, after = Q.events_page(_select, f, after, EXPORT_CHUNK, sort=sort, details=False,
+                                       rows_from=reader.page if reader is not None else None)
+            yield [ev["iri"] for ev in evs]
+            if after is None:
+                return
+
+    resp = api_tables.export_response(_select, chunks(), fmt, stream_with_context)
+    resp.headers["X-Total-Count"] = str(total)
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
 
 
 # --- actors -----------------------------------------------------------------------------------
@@ -380,6 +463,107 @@ def actors():
         a["path"] = _actor_api_path(a)
     nxt = Q.encode_cursor(rows[-1].get("label") or "", rows[-1]["x"]) if more and rows else None
     return jsonify({"actors": out, "limit": limit, "next": nxt, "links": {"next": _next_url(nxt)}})
+
+
+# --- the actor search ---------------------------------------------------------------------------
+
+# Letters NFKD does not take apart, folded as a reader would type them ('Đoković' -> 'dokovic').
+_FOLD_EXTRA = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "ð": "d", "þ": "th",
+                             "ħ": "h", "ŧ": "t", "ŋ": "n", "ʼ": "'", "’": "'", "‘": "'"})
+_WORD = re.compile(r"[^\W_]+")
+_NAMES_CACHE: dict = {}   # (store id, version) -> folded actor list; one entry, rebuilt when the store changes
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: NFKD, combining marks dropped, casefold ('Nikolić' -> 'nikolic')."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_EXTRA))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _actor_names() -> list[dict]:
+    """Every actor, folded for matching; read once per store version (from the index when current)."""
+    store = _store()
+    try:
+        version = store.version()
+    except Exception:  # noqa: BLE001 - a backend that cannot tell: read every time
+        version = None
+    key = (id(store), version)
+    hit = _NAMES_CACHE.get(key)
+    if hit is not None and version is not None:
+        return hit
+    index = _index()
+    rows = index.actor_names() if index is not None else _select(Q.actor_names_query())
+    by: dict[str, dict] = {}
+    for r in rows:
+        a = by.setdefault(r["x"], {"iri": r["x"], "kinds": set(), "labels": set(), "events": 0})
+        a["kinds"].add(Q.local_name(r["kind"]))
+        if r.get("label"):
+            a["labels"].add(r["label"])
+        a["events"] = max(a["events"], int(r.get("n") or 0))
+    out = []
+    for a in by.values():
+        kind = next((k for k in ("Country", "Person", "Organization", "Place") if k in a["kinds"]), None)
+        label = min(a["labels"]) if a["labels"] else None
+        path = Q.actor_path(a["iri"])
+        names = sorted(a["labels"]) or ([path[1]] if path else [])
+        entry = {"iri": a["iri"], "kind": kind, "label": label, "events": a["events"],
+                 "_folded": [fold(n) for n in names]}
+        if path:
+            entry["id"] = path[1]
+            entry["path"] = f"/api/actors/{path[0]}/{path[1]}"
+        if kind == "Country" and path:
+            entry["_folded"].append(fold(path[1]))
+            entry["filter"] = {"country": path[1].upper()}
+        else:
+            entry["filter"] = {"actor": a["iri"]}
+        out.append(entry)
+    _NAMES_CACHE.clear()
+    _NAMES_CACHE[key] = out
+    return out
+
+
+def _match_rank(query: str, words: list[str], names: list[str]) -> int | None:
+    """0 a whole name (or a country code), 1 a name's start, 2 every word starts a word of the name,
+    3 a substring anywhere; None: no match."""
+    best = None
+    for n in names:
+        if n == query:
+            r = 0
+        elif n.startswith(query):
+            r = 1
+        elif all(any(w2.startswith(w) for w2 in _WORD.findall(n)) for w in words):
+            r = 2
+        elif query in n:
+            r = 3
+        else:
+            continue
+        best = r if best is None else min(best, r)
+    return best
+
+
+@bp.get("/api/actors/search")
+@cached
+def actor_search():
+    """People, countries, organisations and places by name, accents folded ('Nikolic' finds 'Nikolić');
+    each answer says which /api/events filter selects its events (``filter``)."""
+    _allowed("q", "kind", "limit")
+    q = _text("q", 100)
+    if q is None:
+        raise ApiError(400, "'q' is required: a few letters of a name, such as 'modi' or 'india'", "q")
+    kinds = {_kind(v) for v in _values("kind")}
+    limit = _int("limit", 10, 1, 100)
+    query = fold(q).strip()
+    words = _WORD.findall(query)
+    hits = []
+    for a in _actor_names():
+        if kinds and a["kind"] not in kinds:
+            continue
+        rank = _match_rank(query, words, a["_folded"])
+        if rank is not None:
+            hits.append((rank, -a["events"], a["label"] or "", a["iri"], a))
+    hits.sort(key=lambda h: h[:4])
+    out = [{k: v for k, v in h[4].items() if not k.startswith("_")} for h in hits[:limit]]
+    return jsonify({"q": q, "actors": out, "more": len(hits) > limit})
 
 
 def _actor_api_path(a: dict) -> str | None:
@@ -411,24 +595,54 @@ def actor(kind: str, actor_id: str):
 
 # --- statistics -------------------------------------------------------------------------------
 
+FACETS = ("type", "status", "country", "year", "person")
+MAX_PAIRS = 10_000
+
+
+def _facets() -> list[str]:
+    out = []
+    for v in _values("facets"):
+        v = v.lower()
+        if v == "all":
+            return list(FACETS)
+        if v not in FACETS:
+            raise ApiError(400, f"unknown value {v!r} in 'facets'; use some of {', '.join(FACETS)} (or all)", "facets")
+        if v not in out:
+            out.append(v)
+    return out
+
+
 @bp.get("/api/stats")
 @cached
 def stats():
-    _allowed(*EVENT_FILTERS, "top")
+    """Every count of the dashboard for one filter set (the filters of /api/events): the header's totals,
+    the timeline, the visit network (``pairs`` of ``visitPairsTotal``), the top lists and, when asked, facets."""
+    _allowed(*EVENT_FILTERS, "top", "pairs", "facets")
     f = event_filter()
     top = _int("top", 10, 1, MAX_TOP)
+    pairs_n = None if (request.args.get("pairs") or "").lower() == "all" else _int("pairs", top, 1, MAX_PAIRS)
+    facets = _facets()
     names = country_names()
     visits = not f.types or "Visit" in f.types
-    queries = [Q.per_month_query(f), Q.per_status_query(f)]
-    if visits:
-        queries += [Q.visit_pairs_query(f, top)] + [Q.top_actors_query(f, role, top) for role in ("visitor", "host")]
     index = _index()
     if index is not None:
         answers = [index.per_month(f), index.per_status(f)]
         if visits:
-            answers += [index.visit_pairs(f, top)] + [index.top_actors(f, role, top) for role in ("visitor", "host")]
+            answers += [index.visit_pairs(f, None)] + [index.top_actors(f, role, top) for role in ("visitor", "host")]
+        countries = index.country_facet(f) if "country" in facets else []
+        persons = index.person_facet(f, top) if "person" in facets else []
     else:
+        queries = [Q.per_month_query(f), Q.per_status_query(f)]
+        if visits:
+            queries += [Q.visit_pairs_query(f, None)] + [Q.top_actors_query(f, role, top)
+                                                         for role in ("visitor", "host")]
+        if "country" in facets:
+            queries.append(Q.country_facet_query(f))
+        if "person" in facets:
+            queries.append(Q.person_facet_query(f, top))
         answers = _select_all(queries)
+        persons = answers.pop() if "person" in facets else []
+        countries = answers.pop() if "country" in facets else []
     per_month = [{"month": r["month"], "type": Q.local_name(r["type"]), "count": int(r["n"])}
                  for r in answers[0]]
     types = {t: 0 for t in (f.types or Q.EVENT_TYPES)}
@@ -444,8 +658,42 @@ def stats():
                   "toLabel": names.get(r["to"], r["to"]), "count": int(r["n"])}
                  for r in answers[2]]
         visitors, hosts = ([_top_row(r) for r in rows] for rows in answers[3:5])
-    return jsonify({"total": sum(types.values()), "types": types, "statuses": statuses,
-                    "perMonth": per_month, "visitPairs": pairs, "topVisitors": visitors, "topHosts": hosts})
+    body = {"total": sum(types.values()), "types": types, "statuses": statuses,
+            "perMonth": per_month, "visitPairs": pairs if pairs_n is None else pairs[:pairs_n],
+            "visitPairsTotal": len(pairs), "topVisitors": visitors, "topHosts": hosts}
+    if facets:
+        body["facets"] = _facet_body(facets, types, statuses, per_month, countries, persons, names)
+    return jsonify(body)
+
+
+def _facet_body(facets, types, statuses, per_month, countries, persons, names) -> dict:
+    """Datasette-style facets: for each, its values in the current view with their event counts,
+    most first; each value is what the filter of the same name takes (``person`` an IRI)."""
+    out: dict[str, list[dict]] = {}
+    def order(rows):
+        return sorted(rows, key=lambda r: (-r["count"], r["value"]))
+    if "type" in facets:
+        out["type"] = order([{"value": t, "count": n} for t, n in types.items() if n])
+    if "status" in facets:
+        by: dict[str, int] = {}
+        for per in statuses.values():
+            for st, n in per.items():
+                if st != "unknown":
+                    by[st] = by.get(st, 0) + n
+        out["status"] = order([{"value": st, "count": n} for st, n in by.items()])
+    if "year" in facets:
+        years: dict[str, int] = {}
+        for r in per_month:
+            years[r["month"][:4]] = years.get(r["month"][:4], 0) + r["count"]
+        out["year"] = sorted(({"value": y, "count": n} for y, n in years.items()), key=lambda r: r["value"])
+    if "country" in facets:
+        out["country"] = [{"value": r["code"], "label": names.get(r["code"], r["code"]), "count": int(r["n"])}
+                          for r in countries]
+    if "person" in facets:
+        out["person"] = [{"value": r["x"], "label": r.get("label"), "count": int(r["n"]),
+                          **({"path": f"/api/actors/{p[0]}/{p[1]}"} if (p := Q.actor_path(r["x"])) else {})}
+                         for r in persons]
+    return out
 
 
 def _top_row(r: dict) -> dict:

@@ -203,40 +203,66 @@ def _date_filters(f: EventFilter) -> list[str]:
     return out
 
 
-def events_page_query(f: EventFilter, after: tuple[str, str] | None, limit: int) -> str:
-    """One page of event IRIs in (sort date, IRI) order, strictly after the cursor ``after``.
+SORTS = ("date", "-date", "type")   # /api/events?sort=: by date, newest first, by type (then date)
 
-    Sorting on the IRI is what costs: Oxigraph compares IRIs by their strings, fetched from its
-    dictionary, and dates tie often (every event of an article without its own date has the
-    article's). So the query first finds ?kmax, the ``limit``-th smallest sort key after the
-    cursor (a sort on short, inline strings only), and then sorts by (key, IRI) only the events
-    whose key is at most ?kmax: the first ``limit`` events in (key, IRI) order are among them.
+
+def events_page_query(f: EventFilter, after: tuple[str, ...] | None, limit: int, sort: str = "date") -> str:
+    """One page of event IRIs in ``sort`` order, strictly after the cursor ``after``.
+
+    sort=date is (sort date, IRI); -date the reverse; type is (type, sort date, IRI), types ordered
+    by local name as their IRIs are (one namespace). Sorting on the IRI is what costs: Oxigraph
+    compares IRIs by their strings, fetched from its dictionary, and dates tie often (every event
+    of an article without its own date has the article's). So for the date orders the query first
+    finds ?kmax (?kmin newest first), the ``limit``-th key after the cursor (a sort on short, inline
+    strings only), and then sorts by (key, IRI) only the events whose key is within it: the first
+    ``limit`` events in (key, IRI) order are among them. sort=type sorts everything (the event
+    index answers it on the embedded store; this is the fallback).
     """
+    assert sort in SORTS
     where = event_patterns(f)
+    if sort == "type":
+        if after is not None:
+            t, k, i = lit(DIP + after[0]), lit(after[1]), lit(after[2])
+            where += (f"\n  FILTER(STR(?type) > {t} || (STR(?type) = {t} && "
+                      f"(?key > {k} || (?key = {k} && STR(?e) > {i}))))")
+        return f"SELECT ?e ?key ?type WHERE {{\n  {where}\n}}\nORDER BY ?type ?key ?e\nLIMIT {int(limit)}"
+    desc = sort == "-date"
     if after is not None:
         k, i = lit(after[0]), lit(after[1])
-        where += f"\n  FILTER(?key > {k} || (?key = {k} && STR(?e) > {i}))"
+        op = "<" if desc else ">"
+        where += f"\n  FILTER(?key {op} {k} || (?key = {k} && STR(?e) {op} {i}))"
+    order = "DESC(?key) DESC(?e)" if desc else "?key ?e"
     # No DISTINCT and ORDER BY ?e rather than STR(?e) (IRIs sort by their string, so the
     # cursor test above agrees). The caller drops the duplicate rows an event with two
     # dates would give.
     if f.article is not None or f.text:
         # Few events (one article), or an expensive filter (a substring of every evidence):
         # evaluate the pattern once and sort all its events.
-        return f"SELECT ?e ?key WHERE {{\n  {where}\n}}\nORDER BY ?key ?e\nLIMIT {int(limit)}"
-    return (f"SELECT ?e ?key WHERE {{\n"
-            f"  {{ SELECT (MAX(?k) AS ?kmax) WHERE {{ {{ SELECT (?key AS ?k) WHERE {{\n  {where}\n"
-            f"  }} ORDER BY ?key LIMIT {int(limit)} }} }} }}\n"
-            f"  {where}\n  FILTER(?key <= ?kmax)\n}}\n"
-            f"ORDER BY ?key ?e\nLIMIT {int(limit)}")
+        return f"SELECT ?e ?key ?type WHERE {{\n  {where}\n}}\nORDER BY {order}\nLIMIT {int(limit)}"
+    agg, within, korder = ("MIN", ">=", "DESC(?key)") if desc else ("MAX", "<=", "?key")
+    return (f"SELECT ?e ?key ?type WHERE {{\n"
+            f"  {{ SELECT ({agg}(?k) AS ?kmax) WHERE {{ {{ SELECT (?key AS ?k) WHERE {{\n  {where}\n"
+            f"  }} ORDER BY {korder} LIMIT {int(limit)} }} }} }}\n"
+            f"  {where}\n  FILTER(?key {within} ?kmax)\n}}\n"
+            f"ORDER BY {order}\nLIMIT {int(limit)}")
 
 
-def page_rows(select, f: EventFilter, after: tuple[str, str] | None, limit: int) -> list[dict]:
-    """Up to ``limit`` rows {e, key} of distinct events in page order after ``after``; ``select``
+def page_rows(select, f: EventFilter, after: tuple[str, ...] | None, limit: int, sort: str = "date") -> list[dict]:
+    """Up to ``limit`` rows {e, key, type} of distinct events in page order after ``after``; ``select``
     runs a SELECT and returns rows as dicts. (Nested-loop plans driven from the participant
     filters were tried for small filter sets and were no faster than the hash joins.)"""
-    rows = select(events_page_query(f, after, limit))
+    rows = select(events_page_query(f, after, limit, sort))
     seen: set[str] = set()
-    return [r for r in rows if not (r["e"] in seen or seen.add(r["e"]))][:limit]
+    out = [r for r in rows if not (r["e"] in seen or seen.add(r["e"]))][:limit]
+    for r in out:
+        r["type"] = local_name(r["type"]) if r.get("type") else None
+    return out
+
+
+def cursor_values(sort: str, row: dict) -> tuple[str, ...]:
+    """What a page's last row puts in the next cursor, in ``sort`` order."""
+    key = row.get("key") or ""
+    return (row.get("type") or "", key, row["e"]) if sort == "type" else (key, row["e"])
 
 
 def event_count_query(f: EventFilter) -> str:
@@ -427,14 +453,15 @@ _PLACE_COUNTRY = ("{ SELECT ?p ?to WHERE { { ?p a dip:Country ; dip:countryCode 
                   "{ ?p dip:country ?pc . ?pc a dip:Country ; dip:countryCode ?to } } }")
 
 
-def visit_pairs_query(f: EventFilter, top: int) -> str:
+def visit_pairs_query(f: EventFilter, top: int | None) -> str:
     """Visitor country -> place country (a person's dip:represents, a place's dip:country, or the
-    country itself), most frequent first."""
+    country itself), most frequent first; every pair when ``top`` is None."""
+    limit = "" if top is None else f"\nLIMIT {int(top)}"
     return (f"SELECT ?from ?to (COUNT(DISTINCT ?e) AS ?n) WHERE {{\n"
             f"  {event_patterns(f.with_types(['Visit']), key=False)}\n"
             f"  {_scan('?e ?v', '?e dip:visitor ?v')} {_VISITOR_COUNTRY}\n"
             f"  {_scan('?e ?p', '?e dip:place ?p')} {_PLACE_COUNTRY}\n"
-            f"}}\nGROUP BY ?from ?to\nORDER BY DESC(?n) ?from ?to\nLIMIT {int(top)}")
+            f"}}\nGROUP BY ?from ?to\nORDER BY DESC(?n) ?from ?to{limit}")
 
 
 def top_actors_query(f: EventFilter, role: str, top: int) -> str:
@@ -450,17 +477,57 @@ def top_actors_query(f: EventFilter, role: str, top: int) -> str:
             f"}}\nGROUP BY ?x ?n\nORDER BY DESC(?n) ?x")
 
 
-def events_page(select, f, after, limit: int, rows_from=None) -> tuple[list[dict], tuple[str, str] | None]:
-    """One page of events with their details, and the (sort key, IRI) the next page starts after.
+def events_page(select, f, after, limit: int, rows_from=None, sort: str = "date",
+                details: bool = True) -> tuple[list[dict], tuple[str, ...] | None]:
+    """One page of events with their details, and the cursor values the next page starts after.
 
-    ``rows_from(f, after, n)``: where the page's (event, key) rows come from (the event index);
-    by default the SPARQL of :func:`page_rows`. The details are always SPARQL lookups of the page's IRIs."""
-    rows = (rows_from(f, after, limit + 1) if rows_from is not None
-            else page_rows(select, f, after, limit + 1))
+    ``rows_from(f, after, n, sort)``: where the page's (event, key, type) rows come from (the event
+    index); by default the SPARQL of :func:`page_rows`. The details are always SPARQL lookups of the
+    page's IRIs; ``details=False`` leaves them out (an export reads its own columns)."""
+    rows = (rows_from(f, after, limit + 1, sort) if rows_from is not None
+            else page_rows(select, f, after, limit + 1, sort))
     more = len(rows) > limit
     rows = rows[:limit]
     iris = [r["e"] for r in rows]
-    events = assemble_events(iris, select(event_details_query(iris))) if iris else []
+    if details:
+        events = assemble_events(iris, select(event_details_query(iris))) if iris else []
+    else:
+        events = [{"iri": i} for i in iris]
     for ev, r in zip(events, rows):
         ev["sortDate"] = r.get("key") or ""
-    return events, ((rows[-1].get("key") or "", rows[-1]["e"]) if more and rows else None)
+    return events, (cursor_values(sort, rows[-1]) if more and rows else None)
+
+
+# --- facets and the actor search --------------------------------------------------------------------
+
+_EVENT_COUNTRY = ("{ SELECT DISTINCT ?e ?code WHERE { ?c dip:countryCode ?code . " + _ROLE_VALUES
+                  + " { ?e ?role ?c } UNION { VALUES ?link { dip:represents dip:country } ?x ?link ?c . "
+                  "?e ?role ?x } } }")
+
+
+def country_facet_query(f: EventFilter) -> str:
+    """Events per country code, meaning what ?country= means (an actor's code, or the code of the
+    country a person represents or a place is in): the count of code C is the total of country=C."""
+    return (f"SELECT ?code (COUNT(DISTINCT ?e) AS ?n) WHERE {{\n  {event_patterns(f, key=False)}\n"
+            f"  {_EVENT_COUNTRY}\n}}\nGROUP BY ?code\nORDER BY DESC(?n) ?code")
+
+
+def person_facet_query(f: EventFilter, top: int) -> str:
+    """The ``top`` persons by events in any role (the count of person P is the total of person=P)."""
+    return (f"SELECT ?x ?n (SAMPLE(?l) AS ?label) WHERE {{\n"
+            f"  {{ SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE {{\n"
+            f"    {event_patterns(f, key=False)}\n"
+            f"    {_scan('?e ?role ?x', _ROLE_VALUES + ' ?e ?role ?x')} "
+            "{ SELECT ?x WHERE { ?x a dip:Person } }\n"
+            f"  }} GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT {int(top)} }}\n"
+            "  OPTIONAL { ?x rdfs:label ?l }\n"
+            f"}}\nGROUP BY ?x ?n\nORDER BY DESC(?n) ?x")
+
+
+def actor_names_query() -> str:
+    """Every actor of the actor graph with its kind, label and number of events in any role."""
+    return (f"SELECT ?x ?kind ?label ?n WHERE {{\n"
+            f"  GRAPH {node(str(ACTORS_GRAPH))} {{ VALUES ?kind {{ dip:Person dip:Country dip:Place dip:Organization }}"
+            " ?x a ?kind . OPTIONAL { ?x rdfs:label ?label } }\n"
+            f"  OPTIONAL {{ SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {_ROLE_VALUES} ?e ?role ?x . "
+            f"?e prov:wasDerivedFrom ?a }} GROUP BY ?x }}\n}}")

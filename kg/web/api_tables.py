@@ -11,7 +11,7 @@ import io
 
 from flask import Response
 
-from ..tables import MEDIA_TYPES, TableError, event_rows, write_table
+from ..tables import COLUMN_NAMES, MEDIA_TYPES, TableError, event_rows, write_table
 from .errors import ApiError
 
 FORMATS = ("csv", "parquet")
@@ -30,4 +30,63 @@ def table_response(select, events: list[dict], next_cursor: str | None, next_url
     if next_cursor:
         resp.headers["Link"] = f'<{next_url}>; rel="next"'
         resp.headers["X-Next-Cursor"] = next_cursor
+    return resp
+
+
+# --- /api/export: every row of a view ------------------------------------------------------------
+
+EXPORT_FORMATS = ("csv", "jsonl", "json", "parquet")
+EXPORT_TYPES = {**MEDIA_TYPES, "json": "application/json"}
+
+
+def _csv_chunk(rows: list[dict], header: bool) -> bytes:
+    buf = io.BytesIO()
+    write_table(rows, buf, "csv")
+    data = buf.getvalue()
+    return data if header else data.split(b"\r\n", 1)[1]
+
+
+def export_response(select, chunks, fmt: str, stream) -> Response:
+    """The rows of the event IRIs ``chunks`` yields (lists, in the view's order) as one ``fmt`` file.
+
+    csv, jsonl and json are streamed, a chunk at a time, so memory stays flat however large the view;
+    ``stream`` is flask.stream_with_context (the chunks read the store through the request's app).
+    Parquet is written whole, one row group per chunk, then sent."""
+    if fmt == "parquet":
+        try:
+            from ..tables import _pyarrow, arrow_schema
+            pa, pq = _pyarrow()
+        except TableError as e:   # pyarrow is not installed where the service runs
+            raise ApiError(501, str(e), "format") from e
+        buf = io.BytesIO()
+        with pq.ParquetWriter(buf, arrow_schema()) as writer:
+            for iris in chunks:
+                rows = event_rows(select, iris)
+                writer.write_table(pa.Table.from_pylist([{c: r[c] for c in COLUMN_NAMES} for r in rows],
+                                                        schema=arrow_schema()))
+        resp = Response(buf.getvalue(), mimetype=MEDIA_TYPES["parquet"])
+    else:
+        def body():
+            first = True
+            if fmt == "json":
+                yield b"["
+            for iris in chunks:
+                rows = event_rows(select, iris) if iris else []
+                if fmt == "csv":
+                    if rows or first:
+                        yield _csv_chunk(rows, first)
+                elif rows:
+                    buf = io.BytesIO()
+                    write_table(rows, buf, "jsonl")
+                    lines = buf.getvalue().rstrip(b"\n")
+                    if fmt == "json":
+                        yield (b"" if first else b",") + b"\n" + lines.replace(b"\n", b",\n")
+                    else:
+                        yield lines + b"\n"
+                if rows:
+                    first = False
+            if fmt == "json":
+                yield b"\n]\n"
+        resp = Response(stream(body()), mimetype=EXPORT_TYPES[fmt])
+    resp.headers["Content-Disposition"] = f'attachment; filename="dipkg-events.{fmt}"'
     return resp

@@ -1,7 +1,8 @@
 """The dashboard page: ``/`` -> kg/web/static/index.html, and its assets under ``/static/``.
 
 Everything the page needs ships in the package (kg/web/static: the page, its JS and CSS,
-example queries and the vendored YASGUI build), so it works with no network access.
+example queries, the vendored YASGUI build and the world map's outline), so it works with no
+network access. The page keeps its state in its URL (app.js), so ``/`` serves every view.
 """
 from __future__ import annotations
 
