@@ -725,3 +725,11 @@ def test_an_honour_named_by_its_state_order_in_lower_case_still_counts(ex):
     (a,) = events(ex, "Vladimir Putin awarded Narendra Modi the highest Russian state order on Tuesday.",
                   published="2024-07-09", kind=Award)
     assert a.recipient == "Narendra Modi"
+
+
+def test_presidents_of_three_states_sign_as_three_and_the_three_leaders_next_are_the_same(ex):
+    text = ("DUSHANBE, March 31 (Brief) - The presidents of Tajikistan, Kyrgyzstan and Uzbekistan signed a border "
+            "treaty on Monday. Alongside the treaty, the three leaders signed the Khujand Declaration on Eternal "
+            "Friendship.")
+    ags = events(ex, text, published="2025-03-31", kind=Agreement)
+    assert [sorted(a.parties) for a in ags] == [["KGZ", "TJK", "UZB"]] * 2

@@ -329,6 +329,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 ag._si = si  # type: ignore[attr-defined]
                 ag._remainder = bool(re.search(r"\b(?:other|further|additional|remaining)\b", np_text, re.I))  # type: ignore[attr-defined]
                 ag._tok = htok.i if htok is not None else None  # type: ignore[attr-defined]
+                if len(parties) >= 2 and all(ctx.gaz.is_country(p) for p in parties):
+                    last_parties = parties  # the states "the two sides", "the three leaders" of the next one mean
                 spans_here.append((np_a, np_b))
                 ag.confidence = 0.85 if rel in ("object", "subject", "noun", "participle") else 0.7
                 found.append(ag)
@@ -451,7 +453,7 @@ def _resolve_actor(ctx, tok):
         low = t.lower_
         of_phrase = [c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"]
         if (t.like_num or t.pos_ == "NUM" or low in ("ministers", "representatives", "officials", "delegates",
-                                                      "envoys", "negotiators")) and of_phrase:
+                                                      "envoys", "negotiators") or low in PAIR_NOUNS) and of_phrase:
             # "44 of the AU's 55 members", "trade ministers of the 10 ASEAN members - Brunei, ... - and of China"
             a0 = of_phrase[0].idx
             b0 = max(x.idx + len(x.text) for x in t.subtree)
@@ -885,6 +887,9 @@ def _pair(ctx, sent, last):
             codes.append(p.person.code)
     if len(codes) >= 2:
         return codes[:2]
+    many = _MANY_SIDES.search(sent.text)
+    if many and last and len(last) == NUMBER_WORDS.get(many.group(1).lower()):
+        return list(last)  # "the three leaders also signed ...": the three the last document named
     if _TWO_PEOPLE.search(sent.text):
         # "Abiy held talks with Sisi on the dam. The two leaders agreed to ...": the two leaders the
         # sentence before named, nearest first
@@ -899,6 +904,8 @@ def _pair(ctx, sent, last):
     return list(last) if last else ctx.ranked_countries()[:2]
 
 
+_MANY_SIDES = re.compile(r"\bthe\s+(three|four|five|six)\s+(?:leaders|presidents|countries|sides|states|governments|"
+                         r"nations|heads of state|ministers)\b", re.I)
 _TWO_PEOPLE = re.compile(r"\b(?:two|both)\s+(?:leaders|presidents|prime ministers|premiers|men|heads of (?:state|government)|"
                          r"foreign ministers|ministers)\b", re.I)
 
