@@ -733,3 +733,35 @@ def test_presidents_of_three_states_sign_as_three_and_the_three_leaders_next_are
             "Friendship.")
     ags = events(ex, text, published="2025-03-31", kind=Agreement)
     assert [sorted(a.parties) for a in ags] == [["KGZ", "TJK", "UZB"]] * 2
+
+
+@pytest.mark.parametrize("text,pub,iso", [
+    ("The crisis began on January 1, when the two signed a memorandum.", "2024-12-12", "2024-01-01"),
+    ("Sheikh Mohamed visited Ankara in November 2021.", "2023-03-04", "2021-11"),
+    ("The summit will open on January 5.", "2024-12-12", "2025-01-05"),
+])
+def test_bare_months_point_back_after_a_past_verb_and_a_year_after_the_month_is_read(text, pub, iso):
+    import datetime as dt
+    from kg.extract import dates
+    assert dates.find_dates(text, dt.date.fromisoformat(pub))[0][2] == iso
+
+
+def test_decades_is_no_december():
+    import datetime as dt
+    from kg.extract import dates
+    assert dates.find_dates("the most significant treaty signed in decades", dt.date(2025, 9, 19)) == []
+
+
+def test_the_two_leaders_are_not_a_state_a_demonym_mentions_nor_a_witness(ex):
+    text = ("President Recep Tayyip Erdogan hosted Ethiopian Prime Minister Abiy Ahmed and Somali President Hassan "
+            "Sheikh Mohamud for talks. Shortly before midnight he announced that the two leaders had issued what "
+            "Turkish officials call the Ankara Declaration.")
+    (a,) = events(ex, text, published="2024-12-12", kind=Agreement)
+    assert sorted(a.parties) == ["ETH", "SOM"]
+
+
+def test_a_commitment_to_work_towards_concluding_a_treaty_is_agreed_not_signed(ex):
+    text = ("The Amir of Qatar held talks with Prime Minister Narendra Modi. The two sides agreed to explore a free "
+            "trade agreement and to work towards the early conclusion of a Bilateral Investment Treaty.")
+    ags = events(ex, text, published="2025-02-18", kind=Agreement)
+    assert ags and all(a.status == "agreed" for a in ags)

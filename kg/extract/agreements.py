@@ -824,7 +824,9 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
             continue  # one side's decision ("the president decided to cancel his visit") is no agreement
         a = min(t.idx for t in comp.subtree)
         b = max(t.idx + len(t.text) for t in comp.subtree)
-        title = re.split(r"[,;]| - ", ctx.text[a:b])[0][:90].strip()
+        title = re.sub(r"^to\s+", "", re.split(r"[,;]| - ", ctx.text[a:b])[0]).strip()
+        if len(title) > 90:
+            title = title[:90].rsplit(" ", 1)[0]  # whole words: "explore the possibility of a bilateral ..."
         if any(sorted(o.parties) == sorted(parties) and o.title == title for o in found):
             continue
         ag = Agreement(parties=parties, title=title, topics=[], date=_date_for(ctx, si, pub),
@@ -878,6 +880,16 @@ def _recent_state(ctx, sent, exclude) -> list[str]:
 
 def _pair(ctx, sent, last):
     """"The two sides": the states this sentence names (people give theirs), completed from the article."""
+    if _TWO_PEOPLE.search(sent.text):
+        # "Abiy held talks with Sisi on the dam. The two leaders agreed to ...": the leaders this sentence
+        # names (its states by name first), then those the sentence before named, nearest first; a
+        # demonym ("what Turkish officials call the Ankara Declaration") names no side
+        named = [mm.place.code for _, mm in ctx.places_in(sent.start_char, sent.end_char)
+                 if mm.place.kind == "country" and mm.place.code]
+        people = [p.person.code for p in ctx.persons_in(sent.start_char, sent.end_char) if p.person.code and p.kind == "name"]
+        sides = list(dict.fromkeys(named + people + _leaders_before(ctx, sent)))
+        if len(sides) >= 2:
+            return sides[:2]
     codes: list[str] = []
     for _, mm in ctx.places_in(sent.start_char, sent.end_char):
         if mm.place.kind in ("city", "country", "demonym") and mm.place.code and mm.place.code not in codes:
@@ -890,14 +902,6 @@ def _pair(ctx, sent, last):
     many = _MANY_SIDES.search(sent.text)
     if many and last and len(last) == NUMBER_WORDS.get(many.group(1).lower()):
         return list(last)  # "the three leaders also signed ...": the three the last document named
-    if _TWO_PEOPLE.search(sent.text):
-        # "Abiy held talks with Sisi on the dam. The two leaders agreed to ...": the two leaders the
-        # sentence before named, nearest first
-        for c in _leaders_before(ctx, sent):
-            if c not in codes:
-                codes.append(c)
-            if len(codes) == 2:
-                return codes
     if len(codes) == 1:
         other = [c for c in (last or []) if c != codes[0]] or ([ctx.partner_of(codes[0])] if ctx.partner_of(codes[0]) else [])
         return codes + other[:1]

@@ -16,7 +16,7 @@ MONTHS = {m: i + 1 for i, m in enumerate(["january", "february", "march", "april
                                           "august", "september", "october", "november", "december"])}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
-_MON = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+_MON = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)(?![a-z])\.?"  # not "in decades", "by marching"
 
 FUTURE = re.compile(r"\b(will|would|shall|is to|are to|due to|scheduled|planned|plans? to|expected to|"
                     r"to be held|next|upcoming|coming|set to|tomorrow|leaves for|travels on|heads to|flies to|is due|are due)\b", re.I)
@@ -33,7 +33,7 @@ _REL = re.compile(r"\b(yesterday|today|tonight|this morning|this afternoon|this 
                   r"last month|this month|earlier this month|next month|last week|next week|last year|next year|"
                   r"this year)\b", re.I)
 _IN_MONTH = re.compile(r"\b(?:in|since|until|by|late|early|mid-?)\s+(?:late\s+|early\s+|mid-?)?" + _MON
-                       + r"(?!\s+\d)(?:\s+(\d{4})|\s+(?:of\s+)?(last|next|this)\s+year)?", re.I)
+                       + r"(?!\s+\d{1,2}\b)(?:\s+(\d{4})|\s+(?:of\s+)?(last|next|this)\s+year)?", re.I)
 _YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
 
 
@@ -55,10 +55,13 @@ def weekday_date(name: str, pub: dt.date, future: bool) -> dt.date:
     return pub - dt.timedelta(days=(pub.weekday() - wd) % 7)
 
 
-def _year_for(month: int, pub: dt.date, future: bool) -> int:
-    """Year of a month named without one: the next one in future context, else the nearest."""
+def _year_for(month: int, pub: dt.date, future: bool | None) -> int:
+    """Year of a month named without one: the next one in future context, the last one in past context
+    (``future`` False: "the crisis began on January 1" told in December), else the nearest."""
     if future:
         return pub.year + 1 if month < pub.month else pub.year
+    if future is False:
+        return pub.year - 1 if month > pub.month else pub.year
     return min((pub.year - 1, pub.year, pub.year + 1), key=lambda y: abs((y - pub.year) * 12 + month - pub.month))
 
 
@@ -76,7 +79,8 @@ def find_dates(text: str, pub: dt.date | None, future: bool | None = None) -> li
     Without a publication date only absolute dates (with a year) are resolved.
     """
     if future is None:
-        future = bool(FUTURE.search(text))
+        # a bare month points forward after "will", back after a past verb, else to the nearest
+        future = True if FUTURE.search(text) else (False if _PAST.search(text) else None)
     out: list[tuple[int, int, str, str | None]] = []
     taken: list[tuple[int, int]] = []
 

@@ -22,6 +22,7 @@ UPGRADE_VERBS = {"upgrade", "elevate", "raise", "lift"}  # only "raised ... to a
 LIST_VERBS = {"include", "be", "list", "cover", "comprise", "feature"}   # "Among them were ...": needs a signing before
 SIGN_NOUN = {"signing", "conclusion", "adoption", "exchange", "issuance", "signature", "finalisation", "launch"}
 FUTURE_AUX = {"will", "shall", "'ll"}
+COMMIT_HEADS = {"agree", "decide", "pledge", "commit", "resolve", "vow", "undertake"}
 MODAL_HEDGE = {"could", "might", "may", "would", "should", "must", "can"}
 PLAN_WORDS = {"expect", "plan", "due", "set", "schedule", "hope", "aim", "intend", "prepare", "ready", "want", "seek",
               "propose", "try", "wish", "look"}
@@ -153,6 +154,9 @@ def status_of(pred, rel) -> str | None:
     reported = any(_unconfirmed(a, verb) for a in [verb] + list(_ancestors(verb, 3)))
     if verb.tag_ in ("VB", "VBN") and _has(verb, ("aux",), {"to"}):
         head = verb.head
+        if pred.pos_ == "NOUN" and (head.lemma_ in COMMIT_HEADS or (head.dep_ == "conj" and head.head.lemma_ in COMMIT_HEADS)
+                                    or any(a.lemma_ in COMMIT_HEADS for a in _ancestors(verb, 3))):
+            return None  # "agreed ... to work towards the early conclusion of a treaty": a commitment, not a signing
         if head.lemma_ in PLAN_WORDS or head.lemma_ in ("be",):
             return "reported" if reported else "planned"
         if head.lemma_ in FAIL_WORDS or head.lemma_ in ("need", "have"):
