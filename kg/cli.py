@@ -312,7 +312,7 @@ def stats(obj: Context, as_json):
     click.echo(f"store: {obj.location}")
     click.echo(f"  articles      {s['Article']:>8}")
     for t in ("Visit", "Award", "Agreement", "TradeTarget"):
-        click.echo(f"  {t:<13} {s[t]:>8}")
+        click.echo(f"  {t:<13} {s[t]:>8}   {s['Canonical' + t]} counted once across articles")
     click.echo(f"  persons       {s['Person']:>8}   countries {s['Country']}, places {s['Place']}, "
                f"organisations {s['Organization']}")
     click.echo(f"  quads         {s['quads']:>8}")

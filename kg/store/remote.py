@@ -51,7 +51,9 @@ from rdflib import Graph
 
 from ..rdf import ACTORS_GRAPH, BASE, PREFIXES
 from .base import (DATASET_FORMATS, OX_RDF_FORMATS, OX_RESULT_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
-                   StoreError, StoreRejected, StoreUnavailable, labelled_actors, prepare_updates, replace_articles_update, settle_batch_labels)
+                   StoreError, StoreRejected, StoreUnavailable, labelled_actors, prepare_updates, replace_articles_update, settle_batch_labels,
+                   with_resolution)
+from .resolution import resolution_update
 from .terms import iri, triple_lines
 
 ARTICLE_GRAPH_PREFIX = f"{BASE}article/"
@@ -259,14 +261,15 @@ class RemoteStore(Store):
         """
         if known is None:
             known = self.known_labels(labelled_actors(items))
+        resolution = resolution_update(self, [], items)
         if self.engine != "virtuoso" or not self._confirm_virtuoso():
-            return replace_articles_update(items, known)
+            return with_resolution(replace_articles_update(items, known), resolution)
         drops = [f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in items]
         all_actors, chosen = settle_batch_labels(items, known)
         blocks = [b for a, graph, _ in items for b in self._blocks(a, graph)] + \
             self._blocks(str(ACTORS_GRAPH), all_actors)
-        return ("define sql:big-data-const 1\n" + " ;\n".join(drops + prepare_updates(chosen, all_actors))
-                + (" ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""))
+        return with_resolution("define sql:big-data-const 1\n" + " ;\n".join(drops + prepare_updates(chosen, all_actors))
+                               + (" ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""), resolution)
 
     def _confirm_virtuoso(self) -> bool:
         """Is a '/sparql' endpoint really Virtuoso (others share the path)? Asked once, from the Server header."""
@@ -304,7 +307,7 @@ class RemoteStore(Store):
         existed = self.has_graph(article_iri)
         if existed:
             # SILENT: Virtuoso refuses a plain DROP of a graph that was never CREATEd explicitly.
-            self.update(f"DROP SILENT GRAPH {iri(article_iri)}")
+            self.update(with_resolution(f"DROP SILENT GRAPH {iri(article_iri)}", resolution_update(self, [article_iri])))
         return existed
 
     # --- reads ----------------------------------------------------------------------
