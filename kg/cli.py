@@ -362,6 +362,24 @@ def reindex(obj: Context, check):
 
 
 @main.command()
+@click.option("--check", is_flag=True, help="Only say whether the canonical events equal a resolution from scratch; write nothing.")
+@click.pass_obj
+def resolve(obj: Context, check):
+    """Resolve every article's events into canonical events from scratch (graph/events).
+
+    Every import, ingest and delete keeps the canonical events current by itself; this is for a store
+    written before resolution existed, or after SPARQL Updates or Graph Store writes to article graphs."""
+    from .store.resolution import check_resolution
+    store = obj.store(existing=True, read_only=check)
+    if check:
+        ok, message = check_resolution(store)
+        (click.secho if ok else _fail)(message, **({"fg": "green", "err": True} if ok else {}))
+        return
+    n = store.resolve_events()
+    click.secho(f"resolved the store's events into {n} canonical event(s)", fg="green", err=True)
+
+
+@main.command()
 @click.pass_obj
 def validate(obj: Context):
     """Validate every stored article against the SHACL shapes."""

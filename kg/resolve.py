@@ -64,10 +64,7 @@ REPORT_GAP_DAYS = 7
 _STATUS_RANK = {s: i for i, s in enumerate(("Occurred", "Conferred", "Signed", "Agreed", "Ongoing", "Reaffirmed",
                                             "Announced", "Reported", "Cancelled", "Denied", "Proposed", "Planned"))}
 
-_STOP = frozenset("a an and the of on in for to with by at between from its their as is are be this that "
-                  "agreement agreements mou mous memorandum memoranda understanding deal deals pact treaty "
-                  "joint statement declaration document documents signed sign cooperation bilateral "
-                  "st saint field fields area areas cooperation framework".split())
+_STOP = frozenset(["a", "an", "and", "the", "of", "on", "in", "for", "to", "with", "by", "at", "between", "from", "its", "their", "as", "is", "are", "be", "this", "that", "agreement", "agreements", "mou", "mous", "memorandum", "memoranda", "understanding", "deal", "deals", "pact", "treaty", "joint", "statement", "declaration", "document", "documents", "signed", "sign", "cooperation", "bilateral", "st", "saint", "field", "fields", "area", "areas", "cooperation", "framework"])
 
 
 # --- reading mentions ------------------------------------------------------------------------------------
@@ -495,7 +492,9 @@ def canonical_triples(cluster: list[Mention]) -> list[tuple]:
     reports = sorted({m.reported for m in cluster if m.reported})
     rep = sorted(cluster, key=lambda m: (-(span(m.reported).lo if span(m.reported) else 0),
                                          _STATUS_RANK.get((m.first("status") or "").rsplit("#", 1)[-1], 99), m.iri))[0]
-    t: list[tuple] = [(c, RDF.type, DIP[kind]), (c, RDF.type, DIP.CanonicalEvent),
+    # dip:CanonicalVisit (a subclass of dip:Visit) rather than dip:Visit itself: a query or scorer that counts
+    # `?e a dip:Visit` over the union graph keeps counting articles' events, not each visit twice
+    t: list[tuple] = [(c, RDF.type, DIP[f"Canonical{kind}"]), (c, RDF.type, DIP.CanonicalEvent),
                       (c, DIP.sourceCount, Literal(len({m.article for m in cluster}))),
                       (c, DIP.resolutionKey, Literal(cluster[0].key))]
     if reports:

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from kg.ingest import ingest_many
-from kg.readers import read_annotated
 from kg.rdf import article_iri, event_iri
+from kg.readers import read_annotated
 from kg.records import article_from_json
 from kg.resolve import EVENTS_GRAPH
 from kg.store import open_store
@@ -93,7 +93,7 @@ def test_merged_slots_take_the_most_specific_value(store):
     assert v["startDate"] == ["2024-07-08"] and v["endDate"] == ["2024-07-09"]    # the day over "2024-07"
     assert v["host"] == ["https://w3id.org/dipkg/resource/person/vladimir-putin"]
     assert v["status"] == [DIP + "Occurred"]                                        # the latest report
-    assert sorted(v["type"]) == [DIP + "CanonicalEvent", DIP + "Visit"]
+    assert sorted(v["type"]) == [DIP + "CanonicalEvent", DIP + "CanonicalVisit"]
     assert len(v["wasDerivedFrom"]) == 5
     a = _canonical(store, "award-modi-st-andrew")
     assert a["sourceCount"] == [4] and a["awardName"] == ["Order of St Andrew the Apostle"]
@@ -112,6 +112,7 @@ def test_stats_count_each_real_world_event_once(store):
 
 def test_the_canonical_graph_validates(store):
     from rdflib import Graph
+
     from kg.validate import validate_graph
     g = Graph()
     g.parse(data=store.query(
@@ -182,7 +183,7 @@ def test_incremental_resolution_equals_from_scratch(tmp_path, seed):
 def test_readme_query_counts_visits_once_with_their_sources(store):
     import re
     readme = (HERE.parent / "README.md").read_text(encoding="utf-8")
-    m = re.search(r"visits per year, counted once.*?```sparql\n(.*?)```", readme, re.S | re.I)
+    m = re.search(r"visits per year, counted once.*?```sparql\n(.*?)```", readme, re.DOTALL | re.IGNORECASE)
     assert m, "the README has the query"
     rows = store.select(m.group(1))
     got = sorted((r["year"], r["visits"], r["sources"]) for r in rows)

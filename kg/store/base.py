@@ -260,19 +260,19 @@ class Store(abc.ABC):
     def stats(self) -> dict[str, int]:
         counts = {r["t"].rsplit("#", 1)[-1]: int(r["n"]) for r in self.select(
             "SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?t } "
-            f"FILTER(?g != <{EVENTS_GRAPH}>) "
             "VALUES ?t { dip:Article dip:Visit dip:Award dip:Agreement dip:TradeTarget } } GROUP BY ?t")}
         # the canonical events (graph/events): each real-world event once, whatever the number of its reports
         canonical = {r["t"].rsplit("#", 1)[-1]: int(r["n"]) for r in self.select(
             f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{EVENTS_GRAPH}> {{ ?e a ?t }} "
-            "VALUES ?t { dip:Visit dip:Award dip:Agreement dip:TradeTarget } } GROUP BY ?t")}
+            "VALUES ?t { dip:CanonicalVisit dip:CanonicalAward dip:CanonicalAgreement dip:CanonicalTradeTarget } } "
+            "GROUP BY ?t")}
         actors = {r["t"].rsplit("#", 1)[-1]: int(r["n"]) for r in self.select(
             f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ ?e a ?t }} "
             "VALUES ?t { dip:Person dip:Country dip:Place dip:Organization } } GROUP BY ?t")}
         quads = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         out = {k: counts.get(k, 0) for k in ("Article", "Visit", "Award", "Agreement", "TradeTarget")}
         out.update({k: actors.get(k, 0) for k in ("Person", "Country", "Place", "Organization")})
-        out.update({f"Canonical{k}": canonical.get(k, 0) for k in ("Visit", "Award", "Agreement", "TradeTarget")})
+        out.update({f"Canonical{k}": canonical.get(f"Canonical{k}", 0) for k in ("Visit", "Award", "Agreement", "TradeTarget")})
         out["quads"] = int(quads[0]["n"]) if quads else 0
         return out
 

@@ -19,7 +19,15 @@ from collections.abc import Iterable
 
 from rdflib import DCTERMS, Graph, Literal
 
-from ..resolve import EVENTS_GRAPH, Mention, canonical_triples, mentions_from_rows, resolve, rows_of_graph
+from ..resolve import (
+    EVENTS_GRAPH,
+    Mention,
+    canonical_iri,
+    canonical_triples,
+    mentions_from_rows,
+    resolve,
+    rows_of_graph,
+)
 from .terms import iri, to_ox, triple_lines
 
 CHUNK = 400
@@ -91,20 +99,28 @@ def resolution_update(store, old_articles: Iterable[str], items: list[tuple[str,
             f"GRAPH {_E} {{ ?m dip:sameEventAs ?c . ?c dip:resolutionKey ?k }} }}")}
     if not keys:
         return None
-    canon: set[str] = set()
-    members: set[str] = set()
+    was: dict[str, set[str]] = {}      # canonical event -> its members, as stored
     ks = sorted(keys)
     for i in range(0, len(ks), CHUNK):
         values = " ".join(str(to_ox(Literal(k))) for k in ks[i:i + CHUNK])
         for r in store.select(f"SELECT ?c ?m WHERE {{ VALUES ?k {{ {values} }} GRAPH {_E} {{ ?c dip:resolutionKey ?k "
                               f"OPTIONAL {{ ?m dip:sameEventAs ?c }} }} }}"):
-            canon.add(r["c"])
-            if r.get("m"):
-                members.add(r["m"])
+            was.setdefault(r["c"], set()).update([r["m"]] if r.get("m") else [])
+    members = sorted(set().union(*was.values())) if was else []
     gone = set(old)
-    kept = [m for m in stored_mentions(store, sorted(members)) if m.article not in gone] if members else []
-    clusters = resolve(kept + new)
-    return _replace_canonical(sorted(canon), clusters)
+    kept = [m for m in stored_mentions(store, members) if m.article not in gone] if members else []
+    # A cluster with the same IRI and members as before, none of them rewritten now, has the same triples
+    # (they are a function of its members): it is left alone, so a write to a busy key (two countries with
+    # hundreds of agreements) rewrites only the canonical events that change.
+    fresh = {m.iri for m in new}
+    changed, same = [], set()
+    for c in resolve(kept + new):
+        iri_ = str(canonical_iri(c))
+        if was.get(iri_) == {m.iri for m in c} and not any(m.iri in fresh for m in c):
+            same.add(iri_)
+        else:
+            changed.append(c)
+    return _replace_canonical(sorted(set(was) - same), changed)
 
 
 def _replace_canonical(old_canonical: list[str], clusters: list[list[Mention]]) -> str | None:

@@ -55,7 +55,7 @@ _TYPES = {t.lower(): t for t in Q.EVENT_TYPES}
 _STATUSES = {s.lower(): s for s in Q.ALL_STATUSES}
 _KINDS = {k: v for k, v in Q.ACTOR_KINDS.items()} | {v.lower(): v for v in Q.ACTOR_KINDS.values()}
 
-EVENT_FILTERS = ("type", "status", "country", "person", "actor", "article", "from", "to", "q")
+EVENT_FILTERS = ("type", "status", "country", "person", "actor", "article", "from", "to", "q", "canonical")
 
 
 @bp.errorhandler(ApiError)
@@ -282,7 +282,16 @@ def event_filter() -> Q.EventFilter:
     if f.date_from and f.date_to and f.date_from[:len(f.date_to)] > f.date_to:
         raise ApiError(400, f"'from' ({f.date_from}) is after 'to' ({f.date_to}); swap them", "from")
     f.text = _text("q")
+    canonical = (request.args.get("canonical") or "false").lower()
+    if canonical not in ("true", "false", "1", "0"):
+        raise ApiError(400, "'canonical' must be true or false (true: each real-world event once)", "canonical")
+    f.canonical = canonical in ("true", "1")
     return f
+
+
+def _index_for(f: Q.EventFilter):
+    """The event index for articles' events; canonical events are answered by SPARQL (graph/events)."""
+    return None if f.canonical else _index()
 
 
 def _cursor(n: int) -> list[str] | None:
@@ -309,7 +318,7 @@ def _next_url(cursor: str | None) -> str | None:
 
 def _events_page(f: Q.EventFilter, limit: int) -> tuple[list[dict], str | None]:
     after = _cursor(2)
-    index = _index()
+    index = _index_for(f)
     rows = index.page if index is not None else None
     events, nxt = Q.events_page(_select, f, tuple(after) if after else None, limit, rows_from=rows)
     return events, (Q.encode_cursor(*nxt) if nxt else None)
@@ -330,9 +339,12 @@ def events():
     evs, nxt = _events_page(f, limit)
     if fmt != "json":   # the research table of kg export --table events, for this page
         return api_tables.table_response(_select, evs, nxt, _next_url(nxt), fmt)
+    if f.canonical:
+        cs = [ev["iri"] for ev in evs]
+        Q.add_sources(evs, _select(Q.sources_query(cs)) if cs else [])
     body = {"events": evs, "limit": limit, "next": nxt, "links": {"next": _next_url(nxt)}}
     if total_flag in ("true", "1"):
-        index = _index()
+        index = _index_for(f)
         if index is not None:
             body["total"] = index.count(f)
         else:
@@ -351,6 +363,8 @@ def event(event_id: str):
     if not _select(Q.event_exists_query(iri)):
         raise ApiError(404, f"no event with id {event_id!r}; ids are what follows /event/ in an event IRI")
     ev = Q.assemble_events([iri], _select(Q.event_details_query([iri])))[0]
+    c = (ev.get("canonical") or {}).get("iri")
+    Q.add_sources([ev], _select(Q.sources_query([c])) if c else [])
     return jsonify(ev)
 
 
@@ -422,7 +436,7 @@ def stats():
     queries = [Q.per_month_query(f), Q.per_status_query(f)]
     if visits:
         queries += [Q.visit_pairs_query(f, top)] + [Q.top_actors_query(f, role, top) for role in ("visitor", "host")]
-    index = _index()
+    index = _index_for(f)
     if index is not None:
         answers = [index.per_month(f), index.per_status(f)]
         if visits:
