@@ -188,3 +188,42 @@ def test_readme_query_counts_visits_once_with_their_sources(store):
     rows = store.select(m.group(1))
     got = sorted((r["year"], r["visits"], r["sources"]) for r in rows)
     assert got == [(2019, 1, 1), (2024, 2, 7)]
+
+
+def test_the_api_counts_canonical_events_and_lists_their_sources(tmp_path, server_factory):
+    import csv
+    import io
+
+    import requests
+    s = open_store(str(tmp_path / "s"))
+    ingest_many(s, read_annotated(FILES))
+    s.close()
+    server = server_factory(store=tmp_path / "s", workers=1, threads=2)
+
+    def get(path, **params):
+        r = requests.get(server.url + path, params=params, timeout=30)
+        assert r.status_code == 200, r.text
+        return r
+
+    gold = _gold()
+    assert get("/api/events", total="true", limit=100).json()["total"] == len(gold)
+    body = get("/api/events", canonical="true", total="true", limit=100).json()
+    assert body["total"] == len(set(gold.values())) == len(body["events"])
+    visit = next(e for e in body["events"] if e["type"] == "Visit" and e["canonical"]["sourceCount"] == 5)
+    assert visit["startDate"] == "2024-07-08" and len(visit["sources"]) == 5
+    assert [x["article"]["issued"] for x in visit["sources"]] == sorted(x["article"]["issued"] for x in visit["sources"])
+    assert all(x["article"]["title"] for x in visit["sources"])
+    # an article's event names its canonical event and, on its own page, the other reports
+    ev = get("/api/events", article="rs-modi-arrives-live").json()["events"][0]
+    assert ev["canonical"] == {"id": visit["id"], "iri": visit["iri"], "sourceCount": 5}
+    one = get(f"/api/events/{ev['id']}").json()
+    assert {x["iri"] for x in one["sources"]} == {x["iri"] for x in visit["sources"]}
+    assert get(f"/api/events/{visit['id']}").json()["sourceCount"] == 5
+    # statistics, counted once or per report
+    assert get("/api/stats", canonical="true").json()["types"] == {"Visit": 3, "Award": 2, "Agreement": 5, "TradeTarget": 2}
+    assert get("/api/stats").json()["types"] == {"Visit": 8, "Award": 5, "Agreement": 7, "TradeTarget": 3}
+    assert get("/api/events", canonical="true", type="Visit", country="RUS", total="true").json()["total"] == 3
+    # the table of a canonical page: one row per real-world event with its number of sources
+    rows = list(csv.DictReader(io.StringIO(get("/api/events", canonical="true", type="Visit", format="csv").text)))
+    assert sorted(int(r["NumSources"]) for r in rows) == [1, 2, 5]
+    assert requests.get(server.url + "/api/events", params={"canonical": "maybe"}, timeout=30).status_code == 400

@@ -436,7 +436,7 @@ def actor_details_query(iris: list[str]) -> str:
   OPTIONAL {{ ?x dip:countryCode ?cc }}
   OPTIONAL {{ ?x dip:role ?title }}
   OPTIONAL {{ SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-      {xs} {_ROLE_VALUES} ?e ?role ?x }} GROUP BY ?x }}
+      {xs} {_ROLE_VALUES} GRAPH ?g {{ ?e ?role ?x }} FILTER(?g != <{EVENTS_GRAPH}>) }} GROUP BY ?x }}
 }}"""
 
 
