@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -380,7 +381,7 @@ def _cluster_awards(ms: list[Mention]) -> list[list[Mention]]:
         # ('Order of St Andrew' < '... the Apostle' < '... the Apostle the First-Called'); two unrelated
         # longer names ('Order of Merit of Italy', '... of Chile') leave it on its own
         supers = sorted((o for o in keys if w < o), key=len)
-        chain = all(a < b for a, b in zip(supers, supers[1:]))
+        chain = all(a < b for a, b in itertools.pairwise(supers))
         merged[w] = supers[-1] if supers and chain else w
     groups: dict[frozenset, _Group] = {}
     for w in keys:
@@ -462,13 +463,13 @@ def _most_specific(values: list[str], *, last: bool = False) -> str | None:
         return None
     best = max(s.precision for s in spans)
     counts = Counter(s for s in spans if s.precision == best)
-    return sorted(counts, key=lambda s: (-counts[s], -s.lo if last else s.lo))[0].text
+    return min(counts, key=lambda s: (-counts[s], -s.lo if last else s.lo)).text
 
 
 def _most_reported(values: list[str], prefer=lambda v: 0) -> str | None:
     """The value most reports give; ties: ``prefer`` (lower first), the longest, then code-point order."""
     counts = Counter(values)
-    return sorted(counts, key=lambda v: (prefer(v), -counts[v], -len(v), v))[0] if counts else None
+    return min(counts, key=lambda v: (prefer(v), -counts[v], -len(v), v)) if counts else None
 
 
 def _specific_actor(iri: str) -> int:
@@ -490,8 +491,8 @@ def canonical_triples(cluster: list[Mention]) -> list[tuple]:
     c = canonical_iri(cluster)
     kind = cluster[0].type
     reports = sorted({m.reported for m in cluster if m.reported})
-    rep = sorted(cluster, key=lambda m: (-(span(m.reported).lo if span(m.reported) else 0),
-                                         _STATUS_RANK.get((m.first("status") or "").rsplit("#", 1)[-1], 99), m.iri))[0]
+    rep = min(cluster, key=lambda m: (-(span(m.reported).lo if span(m.reported) else 0),
+                                      _STATUS_RANK.get((m.first("status") or "").rsplit("#", 1)[-1], 99), m.iri))
     # dip:CanonicalVisit (a subclass of dip:Visit) rather than dip:Visit itself: a query or scorer that counts
     # `?e a dip:Visit` over the union graph keeps counting articles' events, not each visit twice
     t: list[tuple] = [(c, RDF.type, DIP[f"Canonical{kind}"]), (c, RDF.type, DIP.CanonicalEvent),

@@ -53,7 +53,7 @@ from ..rdf import ACTORS_GRAPH, BASE, PREFIXES
 from .base import (DATASET_FORMATS, OX_RDF_FORMATS, OX_RESULT_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
                    StoreError, StoreRejected, StoreUnavailable, labelled_actors, prepare_updates, replace_articles_update, settle_batch_labels,
                    with_resolution)
-from .resolution import resolution_update
+from .resolution import EVENTS_GRAPH, resolution_update
 from .terms import iri, triple_lines
 
 ARTICLE_GRAPH_PREFIX = f"{BASE}article/"
@@ -384,10 +384,10 @@ class RemoteStore(Store):
             "SELECT DISTINCT ?a WHERE { GRAPH ?a { ?a a dip:Article } }", "?a")]
 
     def graph_iris(self) -> list[str]:
-        """dipkg's graphs in the engine (article graphs and the actor graph), not system graphs."""
+        """dipkg's graphs in the engine (article graphs, the actor graph, the canonical events), not system graphs."""
         return [r["g"] for r in self._paged_select(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE_GRAPH_PREFIX}\") || ?g = <{ACTORS_GRAPH}>) }}", "?g")]
+            f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE_GRAPH_PREFIX}\") || ?g IN (<{ACTORS_GRAPH}>, <{EVENTS_GRAPH}>)) }}", "?g")]
 
     def article_graph(self, article_iri: str) -> Graph:
         # Re-serialise through pyoxigraph: engines may type plain strings as xsd:string (Virtuoso keeps
@@ -449,7 +449,7 @@ class RemoteStore(Store):
     def count(self) -> int:
         """Quads in dipkg's graphs only (Virtuoso also holds system graphs)."""
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                           f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE_GRAPH_PREFIX}\") || ?g = <{ACTORS_GRAPH}>) }}")
+                           f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE_GRAPH_PREFIX}\") || ?g IN (<{ACTORS_GRAPH}>, <{EVENTS_GRAPH}>)) }}")
         return int(rows[0]["n"]) if rows else 0
 
     def graph_triples(self, graph_iri: str | None) -> list[ox.Triple]:
