@@ -312,7 +312,7 @@ def stats(obj: Context, as_json):
     click.echo(f"store: {obj.location}")
     click.echo(f"  articles      {s['Article']:>8}")
     for t in ("Visit", "Award", "Agreement", "TradeTarget"):
-        click.echo(f"  {t:<13} {s[t]:>8}")
+        click.echo(f"  {t:<13} {s[t]:>8}   {s['Canonical' + t]} counted once across articles")
     click.echo(f"  persons       {s['Person']:>8}   countries {s['Country']}, places {s['Place']}, "
                f"organisations {s['Organization']}")
     click.echo(f"  quads         {s['quads']:>8}")
@@ -359,6 +359,24 @@ def reindex(obj: Context, check):
         return
     n = store.reindex()
     click.secho(f"indexed {n} event(s)", fg="green", err=True)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only say whether the canonical events equal a resolution from scratch; write nothing.")
+@click.pass_obj
+def resolve(obj: Context, check):
+    """Resolve every article's events into canonical events from scratch (graph/events).
+
+    Every import, ingest and delete keeps the canonical events current by itself; this is for a store
+    written before resolution existed, or after SPARQL Updates or Graph Store writes to article graphs."""
+    from .store.resolution import check_resolution
+    store = obj.store(existing=True, read_only=check)
+    if check:
+        ok, message = check_resolution(store)
+        (click.secho if ok else _fail)(message, **({"fg": "green", "err": True} if ok else {}))
+        return
+    n = store.resolve_events()
+    click.secho(f"resolved the store's events into {n} canonical event(s)", fg="green", err=True)
 
 
 @main.command()

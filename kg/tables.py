@@ -8,9 +8,10 @@ GDELT's ``ActionGeo_CountryCode`` is a FIPS code, ours ISO 3166-1 alpha-3). :dat
 column with its type and meaning; docs/user-guide.md shows it as a table.
 
 The rows are read from the store with a few SELECTs (events, articles, actors, amounts) and put
-together here, so the command line, the web API and the tests get the same table. Until cross-article
-resolution exists, every row is one article's event (``NumSources`` 1); ``mentions=True`` asks for
-exactly that and will stay so when canonical events arrive.
+together here, so the command line, the web API and the tests get the same table. By default a row is
+one real-world event: a canonical event of ``graph/events`` (kg/resolve.py), with ``NumSources`` the
+articles that report it and the first of them as ``SOURCEURL``; ``mentions=True`` gives one row per
+article's event instead (``NumSources`` 1, ``CanonicalEventID`` the event it reports).
 
 Formats: CSV (UTF-8, a header row, empty cells for missing values), JSON Lines (null for missing
 values, dates as ISO strings) and Parquet, which carries the types itself. Parquet needs pyarrow
@@ -27,6 +28,7 @@ from datetime import date
 from typing import BinaryIO, Callable
 
 from .rdf import ACTORS_GRAPH, BASE
+from .resolve import EVENTS_GRAPH
 
 TABLE_FORMATS = ("csv", "jsonl", "parquet")
 TABLES = ("events",)
@@ -94,14 +96,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("Metric", "string", "what the target measures"),
     Column("Confidence", "float", "how sure the extractor is, 0 to 1; empty for curated events"),
     Column("Extractor", "string", "'curated', or the extractor's name and version"),
-    Column("NumSources", "int", "GDELT NumSources: sources reporting the event (1 for one article's event)"),
-    Column("NumArticles", "int", "GDELT NumArticles: articles reporting it (1 for one article's event)"),
+    Column("NumSources", "int", "GDELT NumSources: articles reporting the event (dip:sourceCount; 1 in a row "
+                                "per article's event, --mentions)"),
+    Column("NumArticles", "int", "GDELT NumArticles: articles reporting it (the same as NumSources here)"),
     Column("SOURCEURL", "string", "GDELT SOURCEURL: the URL of the (first) source article, when known"),
     Column("ArticleID", "string", "the id the source article was ingested under"),
     Column("PublicationDate", "date", "the source article's publication date"),
     Column("Evidence", "string", "the sentence that states the event, verbatim"),
-    Column("CanonicalEventID", "string", "the cross-article event this one is a report of (dip:sameEventAs), "
-                                         "when the store has resolved it"),
+    Column("CanonicalEventID", "string", "the real-world event (canonical event) the row is, or is a report "
+                                         "of (dip:sameEventAs)"),
     Column("EventIRI", "string", "the event's IRI in the knowledge graph"),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
@@ -119,12 +122,21 @@ def _values(var: str, iris: list[str] | None) -> str:
     return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}" if iris is not None else ""
 
 
-def _event_query(iris: list[str] | None) -> str:
-    # An article's events live in the article's own graph: canonical events (graph/events) are not mentions.
+def _event_query(iris: list[str] | None, *, mentions: bool = True, canonical: bool = False) -> str:
+    """An article's events live in the article's own graph (``mentions``), canonical events in graph/events
+    (``canonical``; ?a is then that graph)."""
     types = " ".join(f"dip:{t}" for t in _EVENT_TYPES)
+    parts = []
+    if mentions:
+        parts.append(f"{{ VALUES ?t {{ {types} }} GRAPH ?a {{ ?e a ?t . ?a a dip:Article . ?e ?p ?o }} }}")
+    if canonical:
+        parts.append(f"{{ GRAPH <{EVENTS_GRAPH}> {{ ?e a dip:CanonicalEvent . ?e ?p ?o }} BIND(<{EVENTS_GRAPH}> AS ?a) }}")
     return f"""SELECT ?e ?a ?p ?o WHERE {{ {_values('e', iris)}
-        VALUES ?t {{ {types} }}
-        GRAPH ?a {{ ?e a ?t . ?a a dip:Article . ?e ?p ?o }} }}"""
+        {' UNION '.join(parts)} }}"""
+
+
+def _links_query(iris: list[str] | None) -> str:
+    return f"""SELECT ?e ?c WHERE {{ {_values('e', iris)} GRAPH <{EVENTS_GRAPH}> {{ ?e dip:sameEventAs ?c }} }}"""
 
 
 def _article_query(iris: list[str]) -> str:
@@ -186,19 +198,36 @@ def event_rows(source, events: list[str] | None = None, *, mentions: bool = Fals
 
     ``source`` is a Store or a function that runs a SELECT as ``Store.select`` does (the web app passes
     its query executor); ``events`` restricts the table to those event IRIs (a page of /api/events).
-    ``mentions=False`` asks for one row per real-world event: without cross-article resolution in the
-    store, that is still one row per article event.
+    ``mentions=False`` (the default) gives one row per real-world event, the canonical events; ``mentions=True``
+    one row per article's event. With ``events`` given, each IRI gives the row of what it is (a page of
+    /api/events lists one kind or the other).
     """
-    del mentions  # one row per article event either way until resolution exists (see the module docstring)
     select: Select = source.select if hasattr(source, "select") else source
     if events is not None and not events:
         return []
     triples: dict[str, dict] = {}
     for part in ([None] if events is None else list(_chunks(sorted(set(events))))):
-        for r in select(_event_query(part)):
+        q = _event_query(part, mentions=mentions or part is not None, canonical=not mentions or part is not None)
+        for r in select(q):
             ev = triples.setdefault(r["e"], {"_article": r["a"]})
             ev.setdefault(_local(r["p"]), []).append(r["o"])
-    articles = {r["a"]: r for r in _select_values(select, _article_query, [e["_article"] for e in triples.values()])}
+    links: dict[str, str] = {}
+    mention_iris = [i for i, ev in triples.items() if ev["_article"] != str(EVENTS_GRAPH)]
+    for part in ([None] if events is None else list(_chunks(sorted(mention_iris)))):
+        if part is None or part:
+            links.update((r["e"], r["c"]) for r in select(_links_query(part)))
+    for iri, ev in triples.items():
+        if ev["_article"] == str(EVENTS_GRAPH):
+            ev["sameEventAs"] = [iri]
+            ev["_sources"] = ev.get(_local("http://www.w3.org/ns/prov#wasDerivedFrom"), [])
+        elif iri in links:
+            ev["sameEventAs"] = [links[iri]]
+    articles = {r["a"]: r for r in _select_values(
+        select, _article_query, [a for e in triples.values() for a in (e.get("_sources") or [e["_article"]])])}
+    for ev in triples.values():   # a canonical event's source article is its first report
+        if "_sources" in ev:
+            ev["_article"] = min(ev["_sources"], key=lambda a: (str(articles.get(a, {}).get("issued") or "9999"), a),
+                                 default=ev["_article"])
     actor_iris = [o for ev in triples.values() for role in ("visitor", "host", "place", "recipient", "conferredBy",
                                                               "party") for o in ev.get(role, [])]
     actors = _actors(select, actor_iris)
@@ -277,7 +306,8 @@ def _precision(when: str | None) -> str | None:
 
 
 def _row(iri: str, ev: dict, article: dict, actors: dict, amounts: dict) -> dict:
-    kind = next((_local(t) for t in ev.get("type", []) if _local(t) in _EVENT_TYPES), None)
+    kind = next((_local(t).removeprefix("Canonical") for t in ev.get("type", [])
+                 if _local(t).removeprefix("Canonical") in _EVENT_TYPES), None)
     when = _first(ev, "startDate") or _first(ev, "date")
     precision = _precision(when)
     code = _first(ev, "cameoCode")
@@ -323,8 +353,8 @@ def _row(iri: str, ev: dict, article: dict, actors: dict, amounts: dict) -> dict
         "Metric": _first(ev, "metric"),
         "Confidence": float(conf) if conf is not None else None,
         "Extractor": _first(ev, "extractor"),
-        "NumSources": 1,
-        "NumArticles": 1,
+        "NumSources": int(_first(ev, "sourceCount") or 1),
+        "NumArticles": int(_first(ev, "sourceCount") or 1),
         "SOURCEURL": article.get("url"),
         "ArticleID": article.get("id"),
         "PublicationDate": _date(article.get("issued")),

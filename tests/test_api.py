@@ -129,7 +129,8 @@ def test_country_filter_matches_actors_and_places(live_server):
         SELECT DISTINCT ?e WHERE {
           ?c dip:countryCode "IND" .
           VALUES ?role { dip:visitor dip:host dip:place dip:recipient dip:conferredBy dip:party }
-          { ?e ?role ?c } UNION { VALUES ?l { dip:represents dip:country } ?e ?role ?x . ?x ?l ?c } }""")}
+          { ?e ?role ?c } UNION { VALUES ?l { dip:represents dip:country } ?e ?role ?x . ?x ?l ?c }
+          FILTER NOT EXISTS { ?e a dip:CanonicalEvent } }""")}   # the listing is of articles' events
     assert {e["iri"] for e in ind} == expected
     both = all_events(live_server, country="IND,FRA")
     assert {e["iri"] for e in both} >= {e["iri"] for e in ind}
@@ -179,7 +180,11 @@ def test_event_detail(live_server):
     if d.get("evidenceStart") is not None:
         assert 0 <= d["evidenceStart"] < d["evidenceEnd"]
     # The detail agrees with the listing.
-    assert {k: v for k, v in d.items() if k != "sortDate"} == {k: v for k, v in ev.items() if k != "sortDate"}
+    assert {k: v for k, v in d.items() if k not in ("sortDate", "sources")} == \
+        {k: v for k, v in ev.items() if k != "sortDate"}
+    # the one real-world event it reports, and every article that reports it (this one among them)
+    assert d["canonical"]["id"].startswith("canonical-") and d["canonical"]["sourceCount"] == len(d["sources"]) >= 1
+    assert ev["iri"] in {s["iri"] for s in d["sources"]} and all(s["article"]["id"] for s in d["sources"])
     tt = next(e for e in all_events(live_server, type="TradeTarget") if e.get("amount"))
     assert float(tt["amount"]["value"]) > 0 and len(tt["amount"]["currency"]) == 3
 

@@ -89,7 +89,7 @@ def test_codes_reach_the_store_and_leave_event_iris_alone(tmp_path):
         assert kg.ingest_article(store, article, extractor="curated").ok
         res = kg.run_query(store, """SELECT ?e ?code ?host ?cat ?mode WHERE {
             ?e dip:cameoCode ?code ; dip:ploverCategory ?cat .
-            OPTIONAL { ?e dip:hostCameoCode ?host } OPTIONAL { ?e dip:ploverMode ?mode } }""")
+            OPTIONAL { ?e dip:hostCameoCode ?host } OPTIONAL { ?e dip:ploverMode ?mode } FILTER NOT EXISTS { ?e a dip:CanonicalEvent } }""")
         rows = {b["e"]["value"]: (b["code"]["value"], b.get("host", {}).get("value"), b["cat"]["value"],
                                   b.get("mode", {}).get("value"))
                 for b in json.loads(res.body)["results"]["bindings"]}

@@ -166,8 +166,35 @@ def mutate(remove: str = "", add: str = "") -> rdflib.Graph:
     return g
 
 
+
+
+def canon(**change: str) -> str:
+    """A canonical visit of graph/events (kg/resolve.py), valid unless ``change`` replaces or drops (None) a slot."""
+    slots = {"a": "dip:CanonicalEvent , dip:CanonicalVisit", "prov:wasDerivedFrom": A, "dip:evidence": '"Modi was in Moscow."',
+             "dip:status": "dip:Occurred", "dip:cameoCode": '"042"', "dip:ploverCategory": '"CONSULT"',
+             "dip:visitor": "<person/narendra-modi>", "dip:place": "<place/rus/moscow>", "dip:sourceCount": "2",
+             "dip:resolutionKey": '"Visit person/narendra-modi RUS"',
+             "dip:firstReported": '"2024-07-09"^^xsd:date', "dip:lastReported": '"2024-07-10"^^xsd:date'}
+    slots.update(change)
+    return "<event/canonical-x> " + " ; ".join(f"{k} {v}" for k, v in slots.items() if v is not None) + " ."
+
+
 # (id, remove, add, expected message substring, expected failing shape)
 CASES = [
+    ("canonical-no-source-count", "", canon(**{"dip:sourceCount": None}), "exactly one dip:sourceCount",
+     "Canonical-sourceCount"),
+    ("canonical-zero-sources", "", canon(**{"dip:sourceCount": "0"}), "exactly one dip:sourceCount",
+     "Canonical-sourceCount"),
+    ("canonical-reported-backwards", "", canon(**{"dip:firstReported": '"2024-07-11"^^xsd:date'}),
+     "not after its dip:lastReported", "Canonical-firstReported"),
+    ("canonical-last-reported-string", "", canon(**{"dip:lastReported": '"2024-07-10"'}),
+     "at most one dip:lastReported, an xsd:date", "Canonical-lastReported"),
+    ("canonical-no-key", "", canon(**{"dip:resolutionKey": None}), "exactly one dip:resolutionKey", "Canonical-key"),
+    ("canonical-points-to-canonical", "", canon(**{"dip:sameEventAs": "<event/canonical-y>"}),
+     "does not point to another", "Canonical-not-linked"),
+    ("canonical-no-visitor", "", canon(**{"dip:visitor": None}), "with the slots that class needs", "CanonicalEventShape"),
+    ("event-two-canonical-events", "", f"{VISIT} dip:sameEventAs <event/canonical-x> , <event/canonical-y> .",
+     "exactly one canonical event", "SameEventAs-one"),
     # --- Article
     ("article-no-identifier", f'{A} dcterms:identifier "seed-putin-modi-2024" .', "",
      "Article needs exactly one dcterms:identifier", "Article-identifier"),
@@ -472,6 +499,13 @@ def test_every_shape_has_a_message_and_name():
 
 
 # ------------------------------------------------------------------ things that must pass
+
+def test_a_canonical_event_with_its_report_link_passes():
+    from kg.validate import validate_graph
+    g = mutate(add=canon() + f" {VISIT} dip:sameEventAs <event/canonical-x> .")
+    report = validate_graph(g)
+    assert report.conforms, report.text("canonical")
+
 
 @pytest.mark.parametrize("remove,add", [
     # a delegation visit to a country, no host, no dates

@@ -18,6 +18,8 @@ from rdflib import RDFS, Graph, Literal
 from rdflib.namespace import OWL, SKOS
 
 from ..rdf import ACTORS_GRAPH, GEO, PREFIXES, settle_labels
+from ..resolve import EVENTS_GRAPH
+from .resolution import rebuild_update, resolution_update
 from .terms import iri, to_ox, triple_lines
 
 
@@ -143,6 +145,11 @@ def replace_articles_update(items: list[Item], known: dict) -> str:
             + f" ;\nINSERT DATA {{\n{body}\n GRAPH {iri(str(ACTORS_GRAPH))} {{\n{triple_lines(actor_triples)}\n }}\n}}")
 
 
+def with_resolution(update: str, resolution: str | None) -> str:
+    """An article write and the canonical-graph update it entails, as one request (one transaction)."""
+    return f"{update} ;\n{resolution}" if resolution else update
+
+
 def replace_article_update(article_iri: str, triples, actor_triples, known: dict | None = None) -> str:
     """:func:`replace_articles_update` for one article."""
     return replace_articles_update([(article_iri, triples, actor_triples)], known or {})
@@ -166,7 +173,8 @@ class Store(abc.ABC):
         """
         if items:
             with self.writing():
-                self.update(replace_articles_update(items, self.known_labels(labelled_actors(items))))
+                self.update(with_resolution(replace_articles_update(items, self.known_labels(labelled_actors(items))),
+                                            resolution_update(self, [], items)))
 
     def known_labels(self, actors: list[str]) -> dict[str, tuple[set[str], set[str]]]:
         """{actor IRI: (its rdfs:labels, its skos:altLabels)} as stored, for the actors given."""
@@ -181,10 +189,24 @@ class Store(abc.ABC):
 
     def delete_article(self, article_iri: str) -> bool:
         """Drop an article's graph (actors stay: other articles may use them). True if it existed."""
-        existed = self.has_graph(article_iri)
-        if existed:
-            self.update(f"DROP GRAPH {iri(article_iri)}")
+        with self.writing():
+            existed = self.has_graph(article_iri)
+            if existed:
+                self.update(with_resolution(f"DROP GRAPH {iri(article_iri)}", resolution_update(self, [article_iri])))
         return existed
+
+    def resolve_events(self) -> int:
+        """Resolve every article event of the store from scratch (``kg resolve``); the canonical events written.
+
+        Writes take care of the canonical graph themselves; this is for a store written before it existed,
+        or after a SPARQL Update or Graph Store write to article graphs, which the resolution cannot follow."""
+        with self.writing():
+            self.update(rebuild_update(self))
+        return self.canonical_count()
+
+    def canonical_count(self) -> int:
+        rows = self.select(f"SELECT (COUNT(?c) AS ?n) WHERE {{ GRAPH <{EVENTS_GRAPH}> {{ ?c a dip:CanonicalEvent }} }}")
+        return int(rows[0]["n"]) if rows else 0
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads as they are (a restore's bulk load), as one transaction."""
@@ -239,12 +261,18 @@ class Store(abc.ABC):
         counts = {r["t"].rsplit("#", 1)[-1]: int(r["n"]) for r in self.select(
             "SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?t } "
             "VALUES ?t { dip:Article dip:Visit dip:Award dip:Agreement dip:TradeTarget } } GROUP BY ?t")}
+        # the canonical events (graph/events): each real-world event once, whatever the number of its reports
+        canonical = {r["t"].rsplit("#", 1)[-1]: int(r["n"]) for r in self.select(
+            f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{EVENTS_GRAPH}> {{ ?e a ?t }} "
+            "VALUES ?t { dip:CanonicalVisit dip:CanonicalAward dip:CanonicalAgreement dip:CanonicalTradeTarget } } "
+            "GROUP BY ?t")}
         actors = {r["t"].rsplit("#", 1)[-1]: int(r["n"]) for r in self.select(
             f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ ?e a ?t }} "
             "VALUES ?t { dip:Person dip:Country dip:Place dip:Organization } } GROUP BY ?t")}
         quads = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         out = {k: counts.get(k, 0) for k in ("Article", "Visit", "Award", "Agreement", "TradeTarget")}
         out.update({k: actors.get(k, 0) for k in ("Person", "Country", "Place", "Organization")})
+        out.update({f"Canonical{k}": canonical.get(f"Canonical{k}", 0) for k in ("Visit", "Award", "Agreement", "TradeTarget")})
         out["quads"] = int(quads[0]["n"]) if quads else 0
         return out
 

@@ -27,8 +27,9 @@ import sqlite3
 
 from ..rdf import ACTORS_GRAPH, PREFIXES
 from .base import (OX_RDF_FORMATS, OX_RESULT_FORMATS, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError,
-                   StoreRejected, labelled_actors, replace_articles_update)
+                   StoreRejected, labelled_actors, replace_articles_update, with_resolution)
 from .event_index import EventIndex, actor_rows, graph_rows
+from .resolution import EVENTS_GRAPH, rebuild_update, resolution_update
 from .terms import iri
 
 log = logging.getLogger("kg.store")
@@ -403,8 +404,9 @@ class EmbeddedStore(Store):
             return None
         h = self._writer
         actors_graph = ox.NamedNode(str(ACTORS_GRAPH))
+        derived = (actors_graph, ox.NamedNode(str(EVENTS_GRAPH)))    # the canonical events are not article events
         if track.rebuild:
-            graphs = [g.value for g in h.named_graphs() if isinstance(g, ox.NamedNode) and g != actors_graph]
+            graphs = [g.value for g in h.named_graphs() if isinstance(g, ox.NamedNode) and g not in derived]
             actors = actor_rows(h.quads_for_pattern(None, None, None, actors_graph))
         else:
             graphs = sorted(track.graphs)
@@ -417,7 +419,9 @@ class EmbeddedStore(Store):
         if not items:
             return
         with self.writing():
-            self._write(replace_articles_update(items, self.known_labels(labelled_actors(items))))
+            # the canonical events these articles touch change in the same transaction (kg/store/resolution.py)
+            self._write(with_resolution(replace_articles_update(items, self.known_labels(labelled_actors(items))),
+                                        resolution_update(self, [], items)))
             if self._track is not None:
                 self._track.graphs.update(str(a) for a, _, _ in items)
                 self._track.actors.update(str(s) for _, _, actors in items for s in actors.subjects())
@@ -426,10 +430,16 @@ class EmbeddedStore(Store):
         with self.writing():
             existed = self.has_graph(article_iri)
             if existed:
-                self._write(f"DROP GRAPH {iri(article_iri)}")
+                self._write(with_resolution(f"DROP GRAPH {iri(article_iri)}", resolution_update(self, [article_iri])))
                 if self._track is not None:
                     self._track.graphs.add(article_iri)
             return existed
+
+    def resolve_events(self) -> int:
+        """Store.resolve_events, as an update the event index follows (it does not index graph/events)."""
+        with self.writing():
+            self._write(rebuild_update(self))
+        return self.canonical_count()
 
     def reindex(self) -> int:
         """Rebuild the event index from the whole store (one SQLite transaction); the events indexed."""

@@ -51,7 +51,9 @@ from rdflib import Graph
 
 from ..rdf import ACTORS_GRAPH, BASE, PREFIXES
 from .base import (DATASET_FORMATS, OX_RDF_FORMATS, OX_RESULT_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
-                   StoreError, StoreRejected, StoreUnavailable, labelled_actors, prepare_updates, replace_articles_update, settle_batch_labels)
+                   StoreError, StoreRejected, StoreUnavailable, labelled_actors, prepare_updates, replace_articles_update, settle_batch_labels,
+                   with_resolution)
+from .resolution import EVENTS_GRAPH, resolution_update
 from .terms import iri, triple_lines
 
 ARTICLE_GRAPH_PREFIX = f"{BASE}article/"
@@ -259,14 +261,15 @@ class RemoteStore(Store):
         """
         if known is None:
             known = self.known_labels(labelled_actors(items))
+        resolution = resolution_update(self, [], items)
         if self.engine != "virtuoso" or not self._confirm_virtuoso():
-            return replace_articles_update(items, known)
+            return with_resolution(replace_articles_update(items, known), resolution)
         drops = [f"DROP SILENT GRAPH {iri(a)}" for a, _, _ in items]
         all_actors, chosen = settle_batch_labels(items, known)
         blocks = [b for a, graph, _ in items for b in self._blocks(a, graph)] + \
             self._blocks(str(ACTORS_GRAPH), all_actors)
-        return ("define sql:big-data-const 1\n" + " ;\n".join(drops + prepare_updates(chosen, all_actors))
-                + (" ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""))
+        return with_resolution("define sql:big-data-const 1\n" + " ;\n".join(drops + prepare_updates(chosen, all_actors))
+                               + (" ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""), resolution)
 
     def _confirm_virtuoso(self) -> bool:
         """Is a '/sparql' endpoint really Virtuoso (others share the path)? Asked once, from the Server header."""
@@ -304,7 +307,7 @@ class RemoteStore(Store):
         existed = self.has_graph(article_iri)
         if existed:
             # SILENT: Virtuoso refuses a plain DROP of a graph that was never CREATEd explicitly.
-            self.update(f"DROP SILENT GRAPH {iri(article_iri)}")
+            self.update(with_resolution(f"DROP SILENT GRAPH {iri(article_iri)}", resolution_update(self, [article_iri])))
         return existed
 
     # --- reads ----------------------------------------------------------------------
@@ -381,10 +384,10 @@ class RemoteStore(Store):
             "SELECT DISTINCT ?a WHERE { GRAPH ?a { ?a a dip:Article } }", "?a")]
 
     def graph_iris(self) -> list[str]:
-        """dipkg's graphs in the engine (article graphs and the actor graph), not system graphs."""
+        """dipkg's graphs in the engine (article graphs, the actor graph, the canonical events), not system graphs."""
         return [r["g"] for r in self._paged_select(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE_GRAPH_PREFIX}\") || ?g = <{ACTORS_GRAPH}>) }}", "?g")]
+            f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE_GRAPH_PREFIX}\") || ?g IN (<{ACTORS_GRAPH}>, <{EVENTS_GRAPH}>)) }}", "?g")]
 
     def article_graph(self, article_iri: str) -> Graph:
         # Re-serialise through pyoxigraph: engines may type plain strings as xsd:string (Virtuoso keeps
@@ -446,7 +449,7 @@ class RemoteStore(Store):
     def count(self) -> int:
         """Quads in dipkg's graphs only (Virtuoso also holds system graphs)."""
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                           f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE_GRAPH_PREFIX}\") || ?g = <{ACTORS_GRAPH}>) }}")
+                           f"FILTER(STRSTARTS(STR(?g), \"{ARTICLE_GRAPH_PREFIX}\") || ?g IN (<{ACTORS_GRAPH}>, <{EVENTS_GRAPH}>)) }}")
         return int(rows[0]["n"]) if rows else 0
 
     def graph_triples(self, graph_iri: str | None) -> list[ox.Triple]:

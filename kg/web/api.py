@@ -67,7 +67,7 @@ _TYPES = {t.lower(): t for t in Q.EVENT_TYPES}
 _STATUSES = {s.lower(): s for s in Q.ALL_STATUSES}
 _KINDS = {k: v for k, v in Q.ACTOR_KINDS.items()} | {v.lower(): v for v in Q.ACTOR_KINDS.values()}
 
-EVENT_FILTERS = ("type", "status", "country", "person", "actor", "article", "from", "to", "q")
+EVENT_FILTERS = ("type", "status", "country", "person", "actor", "article", "from", "to", "q", "canonical")
 
 
 @bp.errorhandler(ApiError)
@@ -294,7 +294,16 @@ def event_filter() -> Q.EventFilter:
     if f.date_from and f.date_to and f.date_from[:len(f.date_to)] > f.date_to:
         raise ApiError(400, f"'from' ({f.date_from}) is after 'to' ({f.date_to}); swap them", "from")
     f.text = _text("q")
+    canonical = (request.args.get("canonical") or "false").lower()
+    if canonical not in ("true", "false", "1", "0"):
+        raise ApiError(400, "'canonical' must be true or false (true: each real-world event once)", "canonical")
+    f.canonical = canonical in ("true", "1")
     return f
+
+
+def _index_for(f: Q.EventFilter):
+    """The event index for articles' events; canonical events are answered by SPARQL (graph/events)."""
+    return None if f.canonical else _index()
 
 
 def _cursor(n: int) -> list[str] | None:
@@ -353,7 +362,7 @@ def _next_url(cursor: str | None) -> str | None:
 
 def _events_page(f: Q.EventFilter, limit: int, sort: str = "date") -> tuple[list[dict], str | None]:
     after = _sorted_cursor(sort)
-    index = _index()
+    index = _index_for(f)
     rows = index.page if index is not None else None
     events, nxt = Q.events_page(_select, f, after, limit, rows_from=rows, sort=sort)
     return events, _encode_sorted(sort, nxt)
@@ -376,9 +385,12 @@ def events():
     evs, nxt = _events_page(f, limit, sort)
     if fmt != "json":   # the research table of kg export --table events, for this page
         return api_tables.table_response(_select, evs, nxt, _next_url(nxt), fmt)
+    if f.canonical:
+        cs = [ev["iri"] for ev in evs]
+        Q.add_sources(evs, _select(Q.sources_query(cs)) if cs else [])
     body = {"events": evs, "limit": limit, "sort": sort, "next": nxt, "links": {"next": _next_url(nxt)}}
     if total_flag in ("true", "1"):
-        index = _index()
+        index = _index_for(f)
         if index is not None:
             body["total"] = index.count(f)
         else:
@@ -397,6 +409,8 @@ def event(event_id: str):
     if not _select(Q.event_exists_query(iri)):
         raise ApiError(404, f"no event with id {event_id!r}; ids are what follows /event/ in an event IRI")
     ev = Q.assemble_events([iri], _select(Q.event_details_query([iri])))[0]
+    c = (ev.get("canonical") or {}).get("iri")
+    Q.add_sources([ev], _select(Q.sources_query([c])) if c else [])
     return jsonify(ev)
 
 
@@ -624,7 +638,7 @@ def stats():
     facets = _facets()
     names = country_names()
     visits = not f.types or "Visit" in f.types
-    index = _index()
+    index = _index_for(f)
     if index is not None:
         answers = [index.per_month(f), index.per_status(f)]
         if visits:

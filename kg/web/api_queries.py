@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..rdf import ACTORS_GRAPH, BASE, PREFIXES
+from ..resolve import EVENTS_GRAPH
 
 DIP = PREFIXES["dip"]
 EVENT_BASE = f"{BASE}event/"
@@ -110,6 +111,7 @@ class EventFilter:
     date_from: str | None = None                          # YYYY, YYYY-MM or YYYY-MM-DD
     date_to: str | None = None
     text: str | None = None                               # case-insensitive substring
+    canonical: bool = False                               # list canonical events (graph/events), not articles' events
 
     def with_types(self, types: list[str]) -> "EventFilter":
         return EventFilter(**{**self.__dict__, "types": types})
@@ -158,6 +160,11 @@ def _filter_selects(f: EventFilter) -> list[str]:
     return out
 
 
+def _canonical_types(types: list[str]) -> str:
+    """?ctype, the canonical class (dip:CanonicalVisit), bound with ?type, the class of its reports (dip:Visit)."""
+    return "VALUES (?ctype ?type) { " + " ".join(f"(dip:Canonical{t} dip:{t})" for t in types) + " }"
+
+
 def event_patterns(f: EventFilter, key: bool = True) -> str:
     """Group graph patterns binding ?e (event), ?type, ?a (article) and, when ``key``, ?key (sort date) under ``f``.
 
@@ -170,15 +177,30 @@ def event_patterns(f: EventFilter, key: bool = True) -> str:
     if f.article is not None:
         # One article: a few events, best found by lookups from the article (nested loops).
         out += [values("aid", [lit(f.article)]), "?a dcterms:identifier ?aid .", "?e prov:wasDerivedFrom ?a .",
-                values("type", [f"dip:{t}" for t in types]), "?e a ?type ."]
+                _canonical_types(types) + " ?e a ?ctype ." if f.canonical else values("type", [f"dip:{t}" for t in types]),
+                "" if f.canonical else "?e a ?type ."]
         if f.statuses:
             out += [values("st", [f"dip:{s}" for s in f.statuses]), "?e dip:status ?st ."]
         if key or f.date_from or f.date_to:
             out += ["OPTIONAL { ?e dip:startDate ?sd }", "OPTIONAL { ?e dip:date ?dd }",
-                    "OPTIONAL { ?a dcterms:issued ?iss }",
+                    "OPTIONAL { ?e dip:firstReported ?iss }" if f.canonical else "OPTIONAL { ?a dcterms:issued ?iss }",
                     'BIND(COALESCE(STR(?sd), STR(?dd), STR(?iss), "") AS ?key)']
         return "\n  ".join(out + _date_filters(f))
-    out.append(_scan("?e ?type", f"{values('type', [f'dip:{t}' for t in types])} ?e a ?type"))
+    type_values = values('type', [f'dip:{t}' for t in types])
+    if f.canonical:
+        # canonical events: one per real-world event, in graph/events; their key falls back on the first report
+        out.append(f"{{ SELECT ?e ?type WHERE {{ GRAPH <{EVENTS_GRAPH}> {{ {_canonical_types(types)} ?e a ?ctype }} }} }}")
+        if f.statuses:
+            out.append(_scan("?e ?st", f"{values('st', [f'dip:{s}' for s in f.statuses])} ?e dip:status ?st"))
+        if key or f.date_from or f.date_to:
+            out += [
+                "OPTIONAL " + _scan("?e ?sd", "?e dip:startDate ?sd"),
+                "OPTIONAL " + _scan("?e ?dd", "?e dip:date ?dd"),
+                "OPTIONAL " + _scan("?e ?iss", "?e dip:firstReported ?iss"),
+                'BIND(COALESCE(STR(?sd), STR(?dd), STR(?iss), "") AS ?key)',
+            ]
+        return "\n  ".join(out + _date_filters(f))
+    out.append(_scan("?e ?type", f"{type_values} ?e a ?type"))
     out.append(_scan("?e ?a", "?e prov:wasDerivedFrom ?a"))
     if f.statuses:
         out.append(_scan("?e ?st", f"{values('st', [f'dip:{s}' for s in f.statuses])} ?e dip:status ?st"))
@@ -273,7 +295,7 @@ def event_details_query(iris: list[str]) -> str:
     """Everything the API shows about some events, as rows of three kinds told apart by which
     variables are bound: (?e ?p ?o) a property, (?e ?role ?x ...) an actor, (?e ?a ...) the article."""
     ev = values("e", [node(i) for i in iris])
-    return f"""SELECT ?e ?p ?o ?role ?x ?kind ?label ?code ?cc ?clabel ?title ?a ?aid ?atitle ?url ?issued WHERE {{
+    return f"""SELECT ?e ?p ?o ?role ?x ?kind ?label ?code ?cc ?clabel ?title ?a ?aid ?atitle ?url ?issued ?c ?n WHERE {{
   {ev}
   {{ ?e ?p ?o . FILTER(isLiteral(?o) || ?p = <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> || ?p = dip:status) }}
   UNION {{ ?e dip:targetValue ?m . ?m ?p ?o . FILTER(isLiteral(?o)) }}
@@ -287,6 +309,7 @@ def event_details_query(iris: list[str]) -> str:
     OPTIONAL {{ VALUES ?link {{ dip:represents dip:country }} ?x ?link ?c . ?c dip:countryCode ?cc .
                OPTIONAL {{ ?c rdfs:label ?clabel }} }}
   }}
+  UNION {{ GRAPH <{EVENTS_GRAPH}> {{ ?e dip:sameEventAs ?c . ?c dip:sourceCount ?n }} }}
   UNION {{
     ?e prov:wasDerivedFrom ?a .
     OPTIONAL {{ ?a dcterms:identifier ?aid }}
@@ -300,7 +323,7 @@ def event_details_query(iris: list[str]) -> str:
 _SCALARS = {
     "evidence": "evidence", "extractor": "extractor", "startDate": "startDate", "endDate": "endDate",
     "date": "date", "awardName": "awardName", "awardText": "awardText", "title": "title",
-    "targetYear": "targetYear", "metric": "metric",
+    "targetYear": "targetYear", "metric": "metric", "firstReported": "firstReported", "lastReported": "lastReported",
 }
 _INTS = {"evidenceStart": "evidenceStart", "evidenceEnd": "evidenceEnd"}
 
@@ -317,8 +340,12 @@ def assemble_events(iris: list[str], rows: list[dict]) -> list[dict]:
         if r.get("p") is not None:
             p, o = r["p"], r["o"]
             if p == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
-                if o.startswith(DIP) and local_name(o) in EVENT_TYPES:
-                    ev["type"] = local_name(o)
+                if o.startswith(DIP) and local_name(o).removeprefix("Canonical") in EVENT_TYPES:
+                    ev["type"] = local_name(o).removeprefix("Canonical")
+                elif o == DIP + "CanonicalEvent":
+                    ev["isCanonical"] = True
+            elif p == DIP + "sourceCount":
+                ev["sourceCount"] = int(o)
             elif p == DIP + "status":
                 ev["status"] = local_name(o)
             elif p.startswith(DIP) and p[len(DIP):] in _SCALARS:
@@ -353,10 +380,15 @@ def assemble_events(iris: list[str], rows: list[dict]) -> list[dict]:
             ev["actors"].append(actor)
             if country and country not in ev["countries"]:
                 ev["countries"].append(country)
+        elif r.get("c") is not None:
+            # the one real-world event this article's event reports (kg/resolve.py)
+            ev["canonical"] = {"id": event_id(r["c"]), "iri": r["c"], "sourceCount": int(r["n"])}
         elif r.get("a") is not None and ev["article"] is None:
             ev["article"] = {"id": r.get("aid"), "iri": r["a"], "title": r.get("atitle"),
                              "url": r.get("url"), "issued": r.get("issued")}
     for ev in events.values():
+        if ev.pop("isCanonical", False):      # a canonical event is its own real-world event
+            ev["canonical"] = {"id": ev["id"], "iri": ev["iri"], "sourceCount": ev.get("sourceCount")}
         ev["actors"].sort(key=lambda a: (ROLES.index(a["role"]) if a["role"] in ROLES else 99,
                                          a.get("label") or "", a["iri"]))
         ev["countries"].sort()
@@ -370,8 +402,34 @@ def _num(x: float) -> str:
     return str(int(x)) if x == int(x) else repr(x)
 
 
+def sources_query(canonical_iris: list[str]) -> str:
+    """The article events that report each canonical event, with their articles: an event's sources."""
+    return f"""SELECT ?c ?m ?a ?aid ?atitle ?url ?issued WHERE {{
+  {values("c", [node(i) for i in canonical_iris])}
+  GRAPH <{EVENTS_GRAPH}> {{ ?m dip:sameEventAs ?c }}
+  GRAPH ?a {{ ?m prov:wasDerivedFrom ?a . ?a a dip:Article .
+    OPTIONAL {{ ?a dcterms:identifier ?aid }} OPTIONAL {{ ?a dcterms:title ?atitle }}
+    OPTIONAL {{ ?a dcterms:source ?url }} OPTIONAL {{ ?a dcterms:issued ?issued }} }}
+}}"""
+
+
+def add_sources(events: list[dict], rows: list[dict]) -> None:
+    """``sources`` on each event: every article event reporting its canonical event (itself included),
+    oldest report first, with the article's id, title, URL and date."""
+    by_c: dict[str, list[dict]] = {}
+    for r in rows:
+        by_c.setdefault(r["c"], []).append({"id": event_id(r["m"]), "iri": r["m"], "article": {
+            "id": r.get("aid"), "iri": r["a"], "title": r.get("atitle"), "url": r.get("url"),
+            "issued": r.get("issued")}})
+    for ev in events:
+        c = (ev.get("canonical") or {}).get("iri")
+        if c is not None:
+            ev["sources"] = sorted(by_c.get(c, []), key=lambda s: (s["article"]["issued"] or "", s["iri"]))
+
+
 def event_exists_query(iri: str) -> str:
-    return (f"SELECT ?type WHERE {{ {values('e', [node(iri)])} {values('type', [f'dip:{t}' for t in EVENT_TYPES])} "
+    types = [f"dip:{p}{t}" for t in EVENT_TYPES for p in ("", "Canonical")]
+    return (f"SELECT ?type WHERE {{ {values('e', [node(iri)])} {values('type', types)} "
             "?e a ?type } LIMIT 1")
 
 
@@ -404,7 +462,7 @@ def actor_details_query(iris: list[str]) -> str:
   OPTIONAL {{ ?x dip:countryCode ?cc }}
   OPTIONAL {{ ?x dip:role ?title }}
   OPTIONAL {{ SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-      {xs} {_ROLE_VALUES} ?e ?role ?x }} GROUP BY ?x }}
+      {xs} {_ROLE_VALUES} GRAPH ?g {{ ?e ?role ?x }} FILTER(?g != <{EVENTS_GRAPH}>) }} GROUP BY ?x }}
 }}"""
 
 
@@ -529,5 +587,5 @@ def actor_names_query() -> str:
     return (f"SELECT ?x ?kind ?label ?n WHERE {{\n"
             f"  GRAPH {node(str(ACTORS_GRAPH))} {{ VALUES ?kind {{ dip:Person dip:Country dip:Place dip:Organization }}"
             " ?x a ?kind . OPTIONAL { ?x rdfs:label ?label } }\n"
-            f"  OPTIONAL {{ SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {_ROLE_VALUES} ?e ?role ?x . "
-            f"?e prov:wasDerivedFrom ?a }} GROUP BY ?x }}\n}}")
+            f"  OPTIONAL {{ SELECT ?x (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {_ROLE_VALUES} GRAPH ?g {{ ?e ?role ?x . "
+            f"?e prov:wasDerivedFrom ?a }} FILTER(?g != <{EVENTS_GRAPH}>) }} GROUP BY ?x }}\n}}")  # articles' events only

@@ -1,0 +1,162 @@
+"""The canonical-event graph in the store: the SPARQL around kg/resolve.py, for every backend.
+
+Why in the write path: the canonical graph (``graph/events``) is RDF that researchers query with the
+articles, so it has to change in the same transaction as the articles it is derived from; a crash then
+never leaves canonical events counting a deleted article, and no version stamp is needed. A write that
+replaces or deletes articles appends :func:`resolution_update` to its own SPARQL Update: it re-resolves
+only the resolution keys (kg.resolve.resolution_key) that the old and the new events of those articles
+have, from every mention of those keys in the store, so the result equals resolving the whole store
+(:func:`rebuild_update`, ``kg resolve``), which tests/test_resolve.py checks over random sequences.
+
+The reads run under the store's write lock (inside :meth:`Store.writing`) on the embedded store, so no
+other writer changes those keys in between. They use the canonical graph itself to find a key's mentions
+(``dip:resolutionKey`` on each canonical event, ``dip:sameEventAs`` from each mention): after a write the
+index cannot follow (a SPARQL Update or Graph Store PUT on an article graph), ``kg resolve`` rebuilds it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import DCTERMS, Graph, Literal
+
+from ..resolve import (
+    EVENTS_GRAPH,
+    Mention,
+    canonical_iri,
+    canonical_triples,
+    mentions_from_rows,
+    resolve,
+    rows_of_graph,
+)
+from .terms import iri, to_ox, triple_lines
+
+CHUNK = 400
+_E = f"<{EVENTS_GRAPH}>"
+_SAME = "<https://w3id.org/dipkg/ontology#sameEventAs>"   # updates carry no PREFIX header
+
+
+def _chunks(items: list[str], n: int = CHUNK):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _values(var: str, iris: Iterable[str]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(iri(i) for i in iris)} }}"
+
+
+def _mention_query(restrict: str) -> str:
+    # ?p of an amount is the plain string "amount" / "currency" (kg.resolve.mentions_from_rows reads both kinds)
+    return f"""SELECT ?m ?a ?p ?o WHERE {{ {restrict}
+      GRAPH ?a {{ ?a a dip:Article . ?m prov:wasDerivedFrom ?a .
+        {{ ?m ?p ?x BIND(STR(?x) AS ?o) }}
+        UNION {{ ?m dip:targetValue ?amt . VALUES (?ap ?p) {{ (schema:value "amount") (schema:currency "currency") }}
+                ?amt ?ap ?x BIND(STR(?x) AS ?o) }} }} }}"""
+
+
+def _issued_query(restrict: str) -> str:
+    return f"SELECT ?a (STR(?d) AS ?iss) WHERE {{ {restrict} GRAPH ?a {{ ?a a dip:Article ; dcterms:issued ?d }} }}"
+
+
+def stored_mentions(store, mention_iris: list[str] | None = None) -> list[Mention]:
+    """The mentions stored in article graphs: all of them, or those with the given IRIs."""
+    rows, issued = [], {}
+    parts = [None] if mention_iris is None else list(_chunks(sorted(set(mention_iris))))
+    for part in parts:
+        restrict = "" if part is None else _values("m", part)
+        got = store.select(_mention_query(restrict))
+        rows += [(r["m"], r["a"], r["p"], r["o"]) for r in got]
+    articles = sorted({a for _, a, _, _ in rows})
+    for part in ([None] if mention_iris is None else list(_chunks(articles))):
+        for r in store.select(_issued_query("" if part is None else _values("a", part))):
+            issued[r["a"]] = r["iss"]
+    return mentions_from_rows(rows, issued)
+
+
+def batch_mentions(items: list[tuple[str, Graph, Graph]]) -> list[Mention]:
+    """The mentions of a batch about to be written (the later version of an article listed twice)."""
+    last = {str(a): (str(a), g) for a, g, _ in items}
+    rows, issued = [], {}
+    for a, g in last.values():
+        rows += rows_of_graph(g, a)
+        for d in g.objects(None, DCTERMS.issued):
+            issued[a] = str(d)
+    return mentions_from_rows(rows, issued)
+
+
+def _canonical_lines(clusters: list[list[Mention]]) -> str:
+    return triple_lines(t for c in clusters for t in canonical_triples(c))
+
+
+def resolution_update(store, old_articles: Iterable[str], items: list[tuple[str, Graph, Graph]] = ()) -> str | None:
+    """The SPARQL Update that brings the canonical graph in line after ``old_articles`` (replaced or deleted)
+    give way to ``items``; None when no canonical event changes. Reads the store: call it under the write lock."""
+    old = sorted(set(map(str, old_articles)) | {str(a) for a, _, _ in items})
+    new = batch_mentions(list(items))
+    keys = {m.key for m in new}
+    for part in _chunks(old):
+        keys |= {r["k"] for r in store.select(
+            f"SELECT DISTINCT ?k WHERE {{ {_values('a', part)} GRAPH ?a {{ ?m prov:wasDerivedFrom ?a }} "
+            f"GRAPH {_E} {{ ?m dip:sameEventAs ?c . ?c dip:resolutionKey ?k }} }}")}
+    if not keys:
+        return None
+    was: dict[str, set[str]] = {}      # canonical event -> its members, as stored
+    ks = sorted(keys)
+    for i in range(0, len(ks), CHUNK):
+        values = " ".join(str(to_ox(Literal(k))) for k in ks[i:i + CHUNK])
+        for r in store.select(f"SELECT ?c ?m WHERE {{ VALUES ?k {{ {values} }} GRAPH {_E} {{ ?c dip:resolutionKey ?k "
+                              f"OPTIONAL {{ ?m dip:sameEventAs ?c }} }} }}"):
+            was.setdefault(r["c"], set()).update([r["m"]] if r.get("m") else [])
+    members = sorted(set().union(*was.values())) if was else []
+    gone = set(old)
+    kept = [m for m in stored_mentions(store, members) if m.article not in gone] if members else []
+    # A cluster with the same IRI and members as before, none of them rewritten now, has the same triples
+    # (they are a function of its members): it is left alone, so a write to a busy key (two countries with
+    # hundreds of agreements) rewrites only the canonical events that change.
+    fresh = {m.iri for m in new}
+    changed, same = [], set()
+    for c in resolve(kept + new):
+        iri_ = str(canonical_iri(c))
+        if was.get(iri_) == {m.iri for m in c} and not any(m.iri in fresh for m in c):
+            same.add(iri_)
+        else:
+            changed.append(c)
+    return _replace_canonical(sorted(set(was) - same), changed)
+
+
+def _replace_canonical(old_canonical: list[str], clusters: list[list[Mention]]) -> str | None:
+    parts = []
+    for part in _chunks(old_canonical):
+        nodes = part + [f"{c}/amount" for c in part]
+        parts.append(f"DELETE {{ GRAPH {_E} {{ ?c ?p ?o }} }} WHERE {{ {_values('c', nodes)} GRAPH {_E} {{ ?c ?p ?o }} }}")
+        parts.append(f"DELETE {{ GRAPH {_E} {{ ?m {_SAME} ?c }} }} WHERE {{ {_values('c', part)} "
+                     f"GRAPH {_E} {{ ?m {_SAME} ?c }} }}")
+    lines = _canonical_lines(clusters)
+    if lines:
+        parts.append(f"INSERT DATA {{ GRAPH {_E} {{\n{lines}\n }} }}")
+    return " ;\n".join(parts) if parts else None
+
+
+def rebuild_update(store) -> str:
+    """Resolve every mention of the store from scratch: the canonical graph dropped and written anew."""
+    lines = _canonical_lines(resolve(stored_mentions(store)))
+    return f"DROP SILENT GRAPH {_E}" + (f" ;\nINSERT DATA {{ GRAPH {_E} {{\n{lines}\n }} }}" if lines else "")
+
+
+def expected_lines(store) -> set[str]:
+    """The canonical graph a from-scratch resolution gives, as N-Triples lines (for checks and tests)."""
+    return set(_canonical_lines(resolve(stored_mentions(store))).splitlines()) - {""}
+
+
+def stored_lines(store) -> set[str]:
+    """The canonical graph as stored, as N-Triples lines."""
+    return {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads([str(EVENTS_GRAPH)])}
+
+
+def check_resolution(store) -> tuple[bool, str]:
+    """(ok, message): does the stored canonical graph equal a from-scratch resolution of the store?"""
+    want, have = expected_lines(store), stored_lines(store)
+    if want == have:
+        n = sum(1 for line in want if "/ontology#CanonicalEvent>" in line)
+        return True, f"the canonical events are current and equal a resolution from scratch ({n} events)"
+    return False, (f"the canonical graph differs from a resolution from scratch: {len(want - have)} triples missing, "
+                   f"{len(have - want)} extra; run 'kg resolve'")
