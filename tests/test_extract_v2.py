@@ -765,3 +765,18 @@ def test_a_commitment_to_work_towards_concluding_a_treaty_is_agreed_not_signed(e
             "trade agreement and to work towards the early conclusion of a Bilateral Investment Treaty.")
     ags = events(ex, text, published="2025-02-18", kind=Agreement)
     assert ags and all(a.status == "agreed" for a in ags)
+
+
+def test_after_talks_the_two_sides_are_the_talks_sides_and_a_separately_issued_statement_keeps_the_count(ex):
+    text = ("Vladimir Putin signed a treaty with Kim Jong Un in Pyongyang on Wednesday.\n\nPutin landed in Hanoi on "
+            "Thursday. There he held talks with Vietnamese President To Lam. The two sides signed 11 documents on "
+            "education and energy, and issued a joint statement on their partnership.")
+    ags = events(ex, text, published="2024-06-20", kind=Agreement)
+    hanoi = [a for a in ags if a.evidence.startswith("The two sides")]
+    assert len(hanoi) == 2 and all(sorted(a.parties) == ["RUS", "VNM"] for a in hanoi)
+
+
+def test_people_in_the_subjects_relative_clause_are_no_signatories(ex):
+    text = ("Vietnam, which has received Joe Biden and Xi Jinping in the past nine months, committed only to a "
+            "partnership that is not directed against any third country.")
+    assert events(ex, text, published="2024-06-20", kind=Agreement) == []

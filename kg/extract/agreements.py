@@ -329,6 +329,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 ag._si = si  # type: ignore[attr-defined]
                 ag._remainder = bool(re.search(r"\b(?:other|further|additional|remaining)\b", np_text, re.I))  # type: ignore[attr-defined]
                 ag._tok = htok.i if htok is not None else None  # type: ignore[attr-defined]
+                ag._pred = pred.i  # type: ignore[attr-defined]
                 if len(parties) >= 2 and all(ctx.gaz.is_country(p) for p in parties):
                     last_parties = parties  # the states "the two sides", "the three leaders" of the next one mean
                 spans_here.append((np_a, np_b))
@@ -348,6 +349,13 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
     return _drop_generic_twins(ctx, found)
 
 
+def _own_act(a, b) -> bool:
+    """"signed 11 documents ... and issued a joint statement": in one sentence, a document another verb
+    concludes is not one of the count's."""
+    return getattr(a, "_si", None) == getattr(b, "_si", None) and None not in (getattr(a, "_pred", None), getattr(b, "_pred", None)) \
+        and a._pred != b._pred
+
+
 def _drop_generic_twins(ctx, found):
     """"The US and the Taliban signed an agreement in Doha on Saturday. ... signed the Agreement for Bringing
     Peace to Afghanistan": a bare mention ("an agreement", "a deal" + place or time) of a document the
@@ -363,7 +371,8 @@ def _drop_generic_twins(ctx, found):
     # (a partnership the leaders raised their ties to is no document of the count)
     named_near = lambda a: any(b is not a and not getattr(b, "_batch", False) and sorted(b.parties) == sorted(a.parties)  # noqa: E731
                                and getattr(b, "_head", "") not in RELATIONSHIP_HEADS
-                               and 0 <= getattr(b, "_si", -9) - getattr(a, "_si", -99) <= 1 for b in found)
+                               and 0 <= getattr(b, "_si", -9) - getattr(a, "_si", -99) <= 1
+                               and not _own_act(a, b) for b in found)
     found = [a for a in found if not (getattr(a, "_batch", False) and not getattr(a, "_remainder", False) and named_near(a))]
     def described_by(a, b):
         # "a defence cooperation agreement with Poland" ... "the Enhanced Defense Cooperation Agreement":
@@ -490,7 +499,10 @@ def _resolve_actor(ctx, tok):
         if t.dep_ in ("nsubj", "nsubjpass"):
             # "President of the European Commission X and President of Egypt Y signed": the parser hangs the
             # second signatory inside the first one's "of" phrase; each named official joined by "and" signs
-            whole = ctx.persons_in(min(x.idx for x in t.subtree), max(x.idx + len(x.text) for x in t.subtree))
+            clauses = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)) for c in t.subtree
+                       if c.dep_ in ("relcl", "acl") and c.i != t.i]   # "Vietnam, which has received Biden and Xi, ..."
+            whole = [p for p in ctx.persons_in(min(x.idx for x in t.subtree), max(x.idx + len(x.text) for x in t.subtree))
+                     if not any(u <= p.start < v for u, v in clauses)]
             for p, q in zip(whole, whole[1:]):
                 if q.kind == "name" and re.search(r"\band\b", ctx.text[p.end:q.start]):
                     if q.person.org or q.person.code:
@@ -880,7 +892,8 @@ def _recent_state(ctx, sent, exclude) -> list[str]:
 
 def _pair(ctx, sent, last):
     """"The two sides": the states this sentence names (people give theirs), completed from the article."""
-    if _TWO_PEOPLE.search(sent.text):
+    if _TWO_PEOPLE.search(sent.text) or (_TWO_SIDES.search(sent.text) and _MET.search(_sentence_before(ctx, sent))):
+        # ("There he held talks with President To Lam ... The two sides signed 11 documents": the talks' sides)
         # "Abiy held talks with Sisi on the dam. The two leaders agreed to ...": the leaders this sentence
         # names (its states by name first), then those the sentence before named, nearest first; a
         # demonym ("what Turkish officials call the Ankara Declaration") names no side
@@ -914,15 +927,29 @@ _TWO_PEOPLE = re.compile(r"\b(?:two|both)\s+(?:leaders|presidents|prime minister
                          r"foreign ministers|ministers)\b", re.I)
 
 
-def _leaders_before(ctx, sent) -> list[str]:
-    """States of the office holders named in the sentence before ``sent``, the last named first."""
+_TWO_SIDES = re.compile(r"\b(?:two|both)\s+(?:sides|countries|governments|delegations|nations)\b", re.I)
+_MET = re.compile(r"\b(?:held talks|talks with|met|meeting with|hosted|received)\b", re.I)
+
+
+def _before(ctx, sent) -> tuple[int, int] | None:
     starts = [a for a, _ in ctx.sents]
     si = max((i for i, a in enumerate(starts) if a <= sent.start_char), default=0)
-    if si == 0:
+    return ctx.sents[si - 1] if si > 0 else None
+
+
+def _sentence_before(ctx, sent) -> str:
+    span = _before(ctx, sent)
+    return ctx.text[span[0]:span[1]] if span else ""
+
+
+def _leaders_before(ctx, sent) -> list[str]:
+    """States of the office holders the sentence before ``sent`` names (or refers to by a pronoun: "There
+    he held talks with President To Lam"), the last named first."""
+    span = _before(ctx, sent)
+    if span is None:
         return []
-    a, b = ctx.sents[si - 1]
-    people = [p.person.code for p in ctx.persons_in(a, b) if p.person.code and p.kind == "name"
-              and (p.person.roles or p.person.name in ctx.gaz.leaders)]
+    people = [p.person.code for p in ctx.persons_in(*span) if p.person.code and (
+        p.kind == "pronoun" or (p.kind == "name" and (p.person.roles or p.person.name in ctx.gaz.leaders)))]
     return list(dict.fromkeys(people[::-1]))
 
 
