@@ -780,3 +780,23 @@ def test_people_in_the_subjects_relative_clause_are_no_signatories(ex):
     text = ("Vietnam, which has received Joe Biden and Xi Jinping in the past nine months, committed only to a "
             "partnership that is not directed against any third country.")
     assert events(ex, text, published="2024-06-20", kind=Agreement) == []
+
+
+def test_in_the_presence_of_a_list_of_leaders_each_is_at_the_signing(ex):
+    text = ("Tunis, 16 July 2023\n\nThe Memorandum was signed in Tunis by the Commissioner, Oliver Varhelyi, and the "
+            "Tunisian Secretary of State, Mounir Ben Rjiba, in the presence of the President of the Republic of "
+            "Tunisia, Kais Saied, the President of the European Commission, Ursula von der Leyen, the Prime Minister "
+            "of Italy, Giorgia Meloni, and the Prime Minister of the Netherlands, Mark Rutte.")
+    evs = events(ex, text, published="2023-07-16", kind=Visit)
+    got = {(v.visitor, v.visitor_country) for v in evs if v.place_country == "TUN"}
+    assert {("Giorgia Meloni", "ITA"), ("Mark Rutte", "NLD"), ("Ursula von der Leyen", None)} <= got
+
+
+def test_who_signs_in_a_city_is_there_but_not_an_organisations_head_at_its_seat(ex):
+    text = ("President of the European Commission Ursula von der Leyen and President of Egypt Abdel Fattah "
+            "El-Sisi today signed in Cairo a Joint Declaration.")
+    vs = events(ex, "Cairo, 17 March 2024\n\n" + text, published="2024-03-17", kind=Visit)
+    assert [(v.visitor, v.place_country) for v in vs] == [("Ursula von der Leyen", "EGY")]
+    vs = events(ex, "Brussels, 17 March 2024\n\n" + text.replace("in Cairo", "in Brussels"),
+                published="2024-03-17", kind=Visit)
+    assert [v.visitor for v in vs] == ["Abdel Fattah al-Sisi"]

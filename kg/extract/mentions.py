@@ -243,6 +243,9 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
         if m.start < sent_start:
             break
         gap = text[m.end:a]
+        if re.fullmatch(r",?\s*", gap) and m.place.kind == "org" and _ROLE_OF_BEFORE.search(text[max(0, m.start - 50):m.start]) \
+                and _ORG_ROLE.search(text[max(0, m.start - 50):m.start]):
+            return "ORG:" + m.place.name, role   # "the President of the European Commission(,) Ursula von der Leyen"
         if re.fullmatch(r",\s*", gap) and m.place.kind != "org" and _ROLE_OF_BEFORE.search(text[max(0, m.start - 50):m.start]):
             code = m.place.code   # "the Prime Minister of Belgium, Alexander De Croo"
             used.add(i)

@@ -181,6 +181,12 @@ PRESENCE_VERBS = {"attend", "sign", "speak", "address", "chair", "co-chair", "jo
                   "praise", "reject", "argue", "insist", "declare", "vow", "promise", "ask", "appeal", "demand"}
 
 
+# Where an organisation sits: its officials there are at home, elsewhere they travel
+ORG_SEATS = {"EU": ("Brussels", "Strasbourg", "Luxembourg"), "NATO": ("Brussels",), "AU": ("Addis Ababa",),
+             "UN": ("New York", "Geneva"), "ASEAN": ("Jakarta",), "GCC": ("Riyadh",), "Arab League": ("Cairo",),
+             "OAS": ("Washington",), "SCO": ("Beijing",), "ECOWAS": ("Abuja",), "OPEC": ("Vienna",)}
+
+
 def presence(ctx, doc, sent_span, venue, g) -> list[Frame]:
     """Leaders acting at the article's summit: each a visitor to its venue (document-level reasoning).
 
@@ -209,13 +215,43 @@ def presence(ctx, doc, sent_span, venue, g) -> list[Frame]:
                 not any(c.dep_ == "aux" and c.lower_ in ("will", "would", "could", "may", "might", "should") for c in tok.children):
             toks = [c for c in tok.children if c.dep_ in ("nsubj",)]
             toks += [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-        elif tok.lower_ == "presence" and tok.head.lower_ == "in":
+        signed_in = None
+        if not summit and tok.pos_ == "VERB" and tok.lemma_ in ("sign", "ink") and tok.tag_ in ("VBD", "VBN"):
+            # "X and Y today signed in Cairo a Joint Declaration": who signs in a city is there
+            cities = [d for prep, pobj in _dest_tokens(tok) if prep == "in" for d in _place_of(m, pobj, g) if d[1]]
+            subj = [c for c in tok.children if c.dep_ == "nsubj"]
+            if cities and subj:
+                signed_in = cities[0]
+                # every official named in the subject ("President of the European Commission X and President
+                # of Egypt Y"): the parser often buries the first inside the second's "of" phrase
+                listed_subj = [p for p in ctx.persons_in(subj[0].left_edge.idx, tok.idx) if p.kind == "name"]
+        listed = []
+        if tok.lower_ == "presence" and tok.head.lower_ == "in" and not toks:
             toks = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
-        people = [p for t in toks for p in _people(m, t) if p.kind == "name" and p.person.code
-                  and p.person.code != venue[0] and (p.person.roles or p.person.name in g.leaders)]
+            # "in the presence of the President of X, A, the Prime Minister of Y, B, and ...": the parser
+            # rarely keeps such a list under "presence"; every named person up to the clause's end is present
+            cut = re.search(r";|\s(?:who|which|where|when)\s", ctx.text[tok.idx:e])
+            listed = [p for p in ctx.persons_in(tok.idx, tok.idx + cut.start() if cut else e) if p.kind == "name"]
+        people = [p for t in toks for p in _people(m, t)]
+        if signed_in is not None:
+            listed = listed_subj
+        people += [p for p in listed if all(p is not q for q in people)]
+        people = [p for p in people if p.kind == "name" and (
+            (p.person.code and p.person.code != venue[0] and (p.person.roles or p.person.name in g.leaders))
+            # an organisation's head away from its seat ("the President of the European Commission" in Cairo)
+            or (not p.person.code and getattr(p.person, "org", None) and venue[1]
+                and venue[1] not in ORG_SEATS.get(p.person.org, (venue[1],))))]
+        if signed_in is not None:
+            people = [p for p in people if p.person.code != signed_in[0] and not p.person.roles & ENVOYS]
+            if people:
+                out.append(Frame("presence", tok, people, [signed_in[:2]]))
+            continue
         if people:
             out.append(Frame("presence", tok, people, [venue], here=True))
     return out
+
+
+ENVOYS = {"ambassador", "envoy", "charge d'affaires", "consul"}   # resident in the capital where they sign
 
 
 ORDINAL = {"first", "second", "third", "last", "only", "latest", "youngest", "oldest"}
