@@ -800,3 +800,15 @@ def test_who_signs_in_a_city_is_there_but_not_an_organisations_head_at_its_seat(
     vs = events(ex, "Brussels, 17 March 2024\n\n" + text.replace("in Cairo", "in Brussels"),
                 published="2024-03-17", kind=Visit)
     assert [v.visitor for v in vs] == ["Abdel Fattah al-Sisi"]
+
+
+def test_a_target_from_a_baseline_to_a_goal_is_the_goal_and_credit_is_no_trade_target(ex):
+    from kg.records import TradeTarget
+    (t,) = events(ex, "Kenya and Ghana set a target of doubling bilateral trade from about USD 14 billion at present "
+                      "to USD 28 billion by 2030.", published="2025-02-18", kind=TradeTarget)
+    assert t.amount == 28_000_000_000 and t.year == 2030
+    assert events(ex, "In Accra, Xi repeated China's pledge of $20 billion in credit for Ghana and Kenya between "
+                      "2013 and 2015.", published="2013-03-29", kind=TradeTarget) == []
+    (u,) = events(ex, "Qatar announced its commitment to invest USD 10 billion in India across sectors.",
+                  published="2025-02-18", kind=TradeTarget)
+    assert sorted(u.parties) == ["IND", "QAT"] and u.amount == 10_000_000_000

@@ -14,7 +14,7 @@ from .money import find_money
 from .signing import hyphen_pairs
 from kg.records import TradeTarget
 
-GOAL = re.compile(r"\b(target|goal|aim(?:s|ed)?|objective|ambition|task|eye|eyes|pledg\w+|"
+GOAL = re.compile(r"\b(target|goal|aim(?:s|ed)?|objective|ambition|task|eye|eyes|pledg\w+|commitment to invest|committed to invest(?:ing)?|"
                   r"(?:lift|rais|increas|tak|boost|doubl|expand|bring|push|realis|realiz|achiev)\w*\b[^.;$]{0,60}?\bto\b|"
                   r"realis\w*|realiz\w*|reach)\b", re.I)
 STAT = re.compile(r"\b(was worth|were worth|worth about|worth|reached|fell|rose|grew|stood at|was about|was around|"
@@ -46,6 +46,12 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
                 continue  # "The UAE said in 2015 that it aimed to ...": an old goal, background
             if STAT.search(left[-45:]) or re.search(r"\b(in|last) (?:year|\d{4})", sent[mo.end:mo.end + 12]):
                 continue
+            if re.search(r"\bfrom\s+(?:about|around|nearly|some|roughly|just over|over|an estimated)?\s*$", left[-22:]) and \
+                    any(x.start > mo.end and re.fullmatch(r"[^.;$]{0,40}?\bto\s+(?:about\s+|around\s+)?", sent[mo.end:x.start])
+                        for x in monies):
+                continue  # "doubling trade from about USD 14 billion at present to USD 28 billion": the baseline
+            if re.match(r"\s+(?:in|of)\s+(?:credit|credits|loans?|grants?|aid|concessional)\b", sent[mo.end:]):
+                continue  # "China's pledge of $20 billion in credit for African countries": financing, not trade
             if re.search(r"\b(in|since) (19|20)\d\d\b", sent[mo.end:mo.end + 20]) and not re.search(r"\bby\b", sent[mo.end:mo.end + 10]):
                 continue
             nxt = next((x.start for x in monies if x.start > mo.start), len(sent))
