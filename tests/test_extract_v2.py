@@ -812,3 +812,9 @@ def test_a_target_from_a_baseline_to_a_goal_is_the_goal_and_credit_is_no_trade_t
     (u,) = events(ex, "Qatar announced its commitment to invest USD 10 billion in India across sectors.",
                   published="2025-02-18", kind=TradeTarget)
     assert sorted(u.parties) == ["IND", "QAT"] and u.amount == 10_000_000_000
+
+
+def test_the_sides_of_one_place_are_still_the_two_sides(ex):
+    (a,) = events(ex, "The Turkish and Greek sides of the divided island of Cyprus have agreed to share information "
+                      "on missing people, a UN official said.", published="2024-05-10", kind=Agreement)
+    assert sorted(a.parties) == ["GRC", "TUR"]

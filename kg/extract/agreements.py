@@ -469,6 +469,8 @@ def _resolve_actor(ctx, tok):
             inside = [mm for _, mm in ctx.places_in(a0, b0) if mm.place.kind in ("country", "org", "demonym")]
             states = [mm.place.code for mm in inside if mm.place.kind != "org" and mm.place.code]
             orgs = [mm.place.name for mm in inside if mm.place.kind == "org"]
+            if low in PAIR_NOUNS and len(states) < 2:
+                states = orgs = []  # "the Turkish and Greek sides of the island of Cyprus": not Cyprus
             for k in (states if len(states) >= 2 else orgs[:1] or states):
                 add(k)
             if out:
