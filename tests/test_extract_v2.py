@@ -818,3 +818,37 @@ def test_the_sides_of_one_place_are_still_the_two_sides(ex):
     (a,) = events(ex, "The Turkish and Greek sides of the divided island of Cyprus have agreed to share information "
                       "on missing people, a UN official said.", published="2024-05-10", kind=Agreement)
     assert sorted(a.parties) == ["GRC", "TUR"]
+
+
+def test_memoranda_on_a_and_on_b_split_at_the_repeated_preposition():
+    from kg.extract.agreements import _list_items
+    assert _list_items(" on cooperation in youth affairs and sports and on cooperation in archives were also "
+                       "exchanged.") == ["cooperation in youth affairs and sports", "cooperation in archives"]
+    assert _list_items(" on health, energy and education.") == ["health", "energy", "education"]
+
+
+def test_a_strategic_economic_partnership_and_a_similar_agreement_with_another_state_are_documents(ex):
+    ags = events(ex, "In Riyadh, Donald Trump signed a strategic economic partnership with Saudi Arabia on Tuesday.",
+                 published="2025-05-14", kind=Agreement)
+    assert [sorted(a.parties) for a in ags] == [["SAU", "USA"]]
+    ags = events(ex, "Donald Trump and Anwar Ibrahim of Malaysia signed a trade agreement on Sunday. Trump and Hun "
+                     "Manet signed a similar agreement with Cambodia.", published="2025-10-26", kind=Agreement)
+    assert sorted(sorted(a.parties) for a in ags) == [["KHM", "USA"], ["MYS", "USA"]]
+
+
+def test_heads_of_state_at_a_summit_of_no_known_organisation_are_the_states_that_came(ex):
+    text = ("XI'AN, May 19 (Wire) - China hosted the first China-Central Asia summit in Xi'an on Friday.\n\n"
+            "Kazakh President Kassym-Jomart Tokayev, Kyrgyz President Sadyr Japarov and Uzbek President Shavkat "
+            "Mirziyoyev arrived in Xi'an on Thursday for the summit. The heads of state signed the Xi'an Declaration "
+            "of the summit.")
+    (a,) = events(ex, text, published="2023-05-19", kind=Agreement)
+    assert sorted(a.parties) == ["CHN", "KAZ", "KGZ", "UZB"]
+
+
+def test_a_quotes_big_deal_is_no_document_and_the_leads_description_is_the_named_accord(ex):
+    assert events(ex, '"This is a real big deal," said U.S. President Joe Biden.', published="2023-09-09",
+                  kind=Agreement) == []
+    text = ("KUALA LUMPUR, Oct 26 (Wire) - Thailand and Cambodia signed a peace declaration on Sunday.\n\nTrump "
+            "watched as the Thai and Cambodian prime ministers signed what the two governments called the Kuala "
+            "Lumpur Peace Accord.")
+    assert len(events(ex, text, published="2025-10-26", kind=Agreement)) == 1

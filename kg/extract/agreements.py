@@ -23,7 +23,7 @@ HEAD = re.compile(
     r"(?i:\b(memorand(?:um|a|ums) of understanding|MoUs?|memorand(?:um|a|ums)|agreements?|accords?|treat(?:y|ies)|"
     r"joint (?:[a-z-]+ ){0,2}(?:statements?|declarations?|communiqu[eé]s?)|communiqu[eé]s?|declarations?|contracts?|pacts?|deals?|arrangements?|"
     r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= (?:by [^.,;]{0,60}? )?for \d)|"
-    r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced) )+partnership(?! (?:[Aa]greement|[Aa]ccord|[Tt]reaty|[Cc]ouncil))|"
+    r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced|economic) )*(?:comprehensive|strategic|global|special|privileged|enhanced) (?:(?:economic|and comprehensive) )?partnership(?! (?:[Aa]greement|[Aa]ccord|[Tt]reaty|[Cc]ouncil))|"
     r"(?:cooperation |action |development )?plan|conventions?|protocols?|road ?maps?)\b)"
     r"|\b((?:[A-Z][\w-]+ )+(?:Partnership|Programme|Program|Vision|Framework|Roadmap|Statement|Declaration|Charter))\b"
     r"(?! (?:Agreement|Accord|Treaty|Council|Dialogue|Fund|Forum|Committee|Initiative)\b)")
@@ -170,15 +170,24 @@ def _singular(noun: str) -> str:
     return noun[:-1] if low.endswith("s") else noun
 
 
+def _quoted(sent: str, pos: int) -> bool:
+    """True when ``pos`` is inside a double-quoted stretch of the sentence (quotes normalised to ")."""
+    return sent[:pos].count('"') % 2 == 1
+
+
 def _list_items(tail: str) -> list[str]:
     """'..., on A, B and C' -> [A, B, C]."""
     m = re.match(r"^(?:\s+of understanding)?\s*,?\s*(?:on|for|covering)\s+(.+?)\s*(?:[.;]|$)", tail)
     if not m:
         return []
-    body = re.split(r"\s+-\s+|,\s+(?:which|that|the|a|as|while|but|in|at|said)\b|\s+(?:in|at)\s+(?:sectors|areas|fields)\b", m.group(1))[0]
+    body = re.split(r"\s+-\s+|,\s+(?:which|that|the|a|as|while|but|in|at|said)\b|\s+(?:in|at)\s+(?:sectors|areas|fields)\b"
+                    r"|\s+(?:were|was|are|is|have been|has been)\s+(?:also\s+)?(?:signed|exchanged|concluded|adopted)\b", m.group(1))[0]
     items = []
-    for part in re.split(r",\s*(?:and\s+)?(?:on\s+)?", body):
-        for piece in re.split(r"\s+and\s+(?:on\s+)?", part):
+    # "on cooperation in youth affairs and sports and on cooperation in archives": when the items repeat
+    # their preposition, only "and on" / ", on" separates them
+    repeated = re.search(r"(?:,|\band)\s+on\s+", body)
+    for part in re.split(r",\s*(?:and\s+)?on\s+|\s+and\s+on\s+" if repeated else r",\s*(?:and\s+)?(?:on\s+)?", body):
+        for piece in ([part] if repeated else re.split(r"\s+and\s+(?:on\s+)?", part)):
             piece = piece.strip()
             # "... Investment and Infrastructure Fund": an "and" between capitalised words is part of a name
             if items and piece[:1].isupper() and re.search(r"[A-Z][\w'-]*$", items[-1]) and " and " in part:
@@ -227,8 +236,10 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             before = text[max(s, np_a - 70):np_a]
             tail = text[s + m.end():e]
             if any(w in ("first", "only", "previous", "earlier", "existing", "future", "similar", "any", "no", "last",
-                         "past", "possible", "potential", "proposed") for w in words):
-                continue
+                         "past", "possible", "potential", "proposed") for w in words) and not (
+                    words[:2] in (["a", "similar"], ["an", "identical"]) and re.match(r"\s+with\s", text[s + m.end():e])
+                    and htok is not None and htok.dep_ == "dobj"):
+                continue  # but "signed a similar agreement with Cambodia": another document of its own
             if NEGOTIATION.search(before + text[np_a:a0]) or HEDGE.search(sent):
                 continue
             if re.search(r"\bnot\s+(?:yet\s+)?$", text[max(s, np_a - 12):np_a]):
@@ -254,6 +265,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             if frame is None or "following" in words:
                 continue  # a document only mentioned, with no act of concluding it (or a list's header)
             pred, rel, status = frame
+            if pred.lemma_ == "be" and _quoted(sent, m.start()):
+                continue  # '"This is a real big deal," said Biden': a quote's figure of speech
             if _background_date(ctx, pred, pub):
                 continue
             count = next((NUMBER_WORDS.get(w) or int(w) for w in words if w in NUMBER_WORDS or w.isdigit()), None)
@@ -356,6 +369,17 @@ def _own_act(a, b) -> bool:
         and a._pred != b._pred
 
 
+def _names_apart(ctx, a, b) -> bool:
+    """"Alongside the treaty ..., the three leaders signed the Khujand Declaration": the named document's
+    sentence also names the lead's document by its own noun, so the two are different documents."""
+    head = getattr(a, "_head", "")
+    si = getattr(b, "_si", None)
+    if not head or si is None:
+        return False
+    sent = ctx.text[ctx.sents[si][0]:ctx.sents[si][1]].replace(b.title or "\0", " ")
+    return bool(re.search(r"\b" + re.escape(head.rstrip("s")) + r"s?\b", sent, re.I))
+
+
 def _drop_generic_twins(ctx, found):
     """"The US and the Taliban signed an agreement in Doha on Saturday. ... signed the Agreement for Bringing
     Peace to Afghanistan": a bare mention ("an agreement", "a deal" + place or time) of a document the
@@ -384,11 +408,27 @@ def _drop_generic_twins(ctx, found):
             and not re.search(r"\b(?:on|for|to|of)\b", a.title or "")  # "an agreement on X" is its own document
         return bare(a) or (described and ((words and words <= _tokens(b.title or "")) or lead))
 
+    def lead_of(a, b):
+        # "KUALA LUMPUR - Thailand and Cambodia signed a peace declaration ..." then "... the Kuala Lumpur Peace
+        # Accord": the lead's lower-case description of the document the body names, whatever noun it uses
+        return a is found[0] and (a.title or "")[:1].islower() and (b.title or "")[:1].isupper() \
+            and getattr(a, "_si", 0) < getattr(b, "_si", 0) and not re.search(r"\b(?:on|for|to|of|with)\b", a.title or "") \
+            and getattr(b, "_head", "") not in RELATIONSHIP_HEADS and not getattr(a, "_batch", False) \
+            and not _names_apart(ctx, a, b)
+
+    def raised_by(a, b):
+        # "decided to elevate the relationship to a Strategic Partnership" and "(i) Agreement ... on establishing
+        # a Strategic Partnership": the partnership is what the signed document establishes
+        return getattr(a, "_head", "") in RELATIONSHIP_HEADS and a.status == "agreed" and b.status == "signed" \
+            and getattr(b, "_head", "") not in RELATIONSHIP_HEADS and _tokens(a.title or "") <= _tokens(b.title or "")
+
     out = []
     for a in found:
         twin = any(b is not a and not bare(b) and described_by(a, b) and sorted(b.parties) == sorted(a.parties)
                    and b.date == a.date and b.status == a.status and getattr(b, "_head", None) == getattr(a, "_head", None)
                    for b in found)
+        twin = twin or any(b is not a and sorted(b.parties) == sorted(a.parties) and (
+            (lead_of(a, b) and b.date == a.date and b.status == a.status) or raised_by(a, b)) for b in found)
         if not twin:
             out.append(a)
     return out
@@ -475,8 +515,9 @@ def _resolve_actor(ctx, tok):
                 add(k)
             if out:
                 continue
+        heads_of = low == "heads" and re.match(r"\s+of\s+(?:state|government)", ctx.text[t.idx + len(t.text):])
         if low in ("leaders", "members", "heads", "participants") and not any(c.lower_ in ("two", "both") for c in t.children) \
-                and not [c for c in t.children if c.dep_ == "prep"]:
+                and (heads_of or not [c for c in t.children if c.dep_ == "prep"]):
             add("MEMBERS")  # "the leaders adopted ...": at a summit, every member
             continue
         two = any(c.lower_ in ("two", "both") for c in t.subtree if c.i < t.i)
@@ -865,7 +906,22 @@ def summit_parties(ctx) -> list[str]:
         return orgs[:2]
     year = ctx.pub.year if getattr(ctx, "pub", None) else None
     with_members = [o for o in orgs if year and ctx.gaz.members(o, year)]
-    return ctx.gaz.members(with_members[0], year) if with_members else []
+    if with_members:
+        return ctx.gaz.members(with_members[0], year)
+    return _attendees(ctx)
+
+
+def _attendees(ctx) -> list[str]:
+    """A summit of no known organisation ("the China-Central Asia Summit"): the host state and the states
+    of the leaders the article has travel to its venue, when that makes three or more."""
+    from .trips import article_venue, summit_article
+    venue = article_venue(ctx, ctx.gaz)
+    if venue is None or not summit_article(ctx):
+        return []
+    states = [venue[0]] + [v.visitor_country for v in getattr(ctx, "visits", [])
+                           if v.place_country == venue[0] and v.visitor_country and v.status != "cancelled"]
+    states = list(dict.fromkeys(states))
+    return states if len(states) >= 3 else []
 
 
 def _summit_of(ctx, orgs) -> bool:

@@ -85,6 +85,7 @@ class SpacyRuleExtractor:
         events: list[Event] = []
         visits = extract_visits(ctx, original, pub)
         ctx.dyad = main_dyad(visits)
+        ctx.visits = visits   # who came to a summit: the signatories of "the heads of state signed"
         events += visits
         events += extract_awards(ctx, original, pub)
         agreements = extract_agreements(ctx, original, pub)

@@ -452,6 +452,10 @@ def _move_frame(m, tok, lem, sent, venue, g):
         return None  # "touched on trade": only "touched down in" is a landing
     subj = subject(tok)
     visitors = _people(m, subj) if subj is not None else []
+    if subj is not None and subj.head.i == tok.i:
+        # "A, B and C arrived": the parser may give the verb two subjects ("A" and "B and C")
+        for other in (c for c in tok.children if c.dep_ == "nsubj" and c.i != subj.i):
+            visitors += [p for p in _people(m, other) if all(p.person is not v.person for v in visitors)]
     if subj is not None and subj.lower_ in ("visit", "trip", "tour", "swing", "journey") :
         # "his five-day swing took him to Cairo": the possessor travels
         visitors = [p for c in subj.children if c.dep_ == "poss" for p in [m.person_at(c)] if p]
