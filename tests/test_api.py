@@ -420,9 +420,11 @@ def test_openapi_describes_every_json_endpoint(live_server, tmp_path):
     from kg.web import api_queries as Q
     params = {p["name"]: p for p in spec["paths"]["/api/actors/{kind}/{id}"]["get"]["parameters"]}
     assert params["kind"]["schema"]["enum"] == list(Q.ACTOR_KINDS)
-    for op in ("/api/events", "/api/stats"):
+    from kg.web.api import EVENT_FILTERS
+    for op in ("/api/events", "/api/stats", "/api/export"):   # every filter, canonical too, where it is taken
         names = {p["name"] for p in spec["paths"][op]["get"]["parameters"]}
-        assert {"type", "status", "country", "person", "actor", "article", "from", "to", "q"} <= names
+        assert set(EVENT_FILTERS) <= names, (op, set(EVENT_FILTERS) - names)
+    assert "reports" in spec["components"]["schemas"]["Stats"]["properties"]
     json.dumps(spec)  # plain JSON all the way down
 
 

@@ -445,19 +445,195 @@ def test_event_detail_panel(fresh, live_server):
     page.go_back()
     page.wait_for_selector("#detail[data-state=ready]")
 
-    # other sources of the same event (cross-article resolution): the panel lists what the API gives
+    # other sources of the same event (cross-article resolution): the panel lists what the API gives, in its
+    # shape (the event itself is one of its sources and is left out); test_other_sources_... uses a real store
     def with_sources(route):
         data = requests.get(live_server.url + f"/api/events/{first['id']}", timeout=30).json()
-        data["sources"] = [{"iri": "urn:x:a1", "title": "Second report", "issued": "2024-01-02",
-                            "url": "https://example.org/second"},
-                           {"iri": "urn:x:a2", "title": "Third report", "issued": "2024-01-03"}]
+        data["canonical"] = {"id": "canonical-x", "iri": ev["iri"] + "-canonical", "sourceCount": 3}
+        data["sources"] = [{"id": first["id"], "iri": ev["iri"], "article": ev["article"]},
+                           {"id": "second", "iri": "urn:x:e1", "article": {"id": "a1", "iri": "urn:x:a1", "title": "Second report",
+                                                                   "issued": "2024-01-02", "url": "https://example.org/second"}},
+                           {"id": "third", "iri": "urn:x:e2", "article": {"id": "a2", "iri": "urn:x:a2", "title": "Third report",
+                                                                  "issued": "2024-01-03", "url": None}}]
         route.fulfill(status=200, content_type="application/json", body=json.dumps(data))
     page.route(f"**/api/events/{first['id']}", with_sources)
     page.reload()
     page.wait_for_selector("#detail[data-state=ready] ul.sources li")
     assert page.locator("#detail ul.sources li").count() == 2
-    assert "Second report" in page.inner_text("#detail ul.sources") and "2024-01-03" in page.inner_text("#detail")
+    listed = page.inner_text("#detail ul.sources")
+    assert "Second report" in listed and "Third report" in listed and "2024-01-03" in listed
+    assert ev["article"]["title"] not in listed
+    assert "Reported by 3 articles" in page.inner_text("#detail")
+    assert page.eval_on_selector_all("#detail ul.sources a.article-link", "as => as.map(a => a.href)") == \
+        ["https://example.org/second"]
+    assert page.eval_on_selector_all("#detail ul.sources a.source-link", "as => as.map(a => a.dataset.id)") == \
+        ["second", "third"]
     shot(page, "detail-panel-sources")
+
+
+# --- issue 13 part 6: one real-world event across articles ------------------------------------------
+
+RESOLVE = ROOT / "tests" / "resolve"   # curated articles with gold clusters (tests/test_resolve.py)
+NO_URL = "rs-modi-preview"              # one article without a URL: its source entry has no article link
+
+
+@pytest.fixture(scope="module")
+def resolve_server(tmp_path_factory):
+    """A server over tests/resolve/: several articles about the same events (five on Modi's July 2024 visit
+    to Russia); every article but one gets a URL."""
+    from conftest import start_server
+
+    from kg.ingest import ingest_many
+    from kg.readers import read_annotated
+    from kg.store import open_store
+    tmp = tmp_path_factory.mktemp("kg-resolve")
+    files = []
+    for f in sorted(RESOLVE.glob("*.json")):
+        obj = json.loads(f.read_text(encoding="utf-8"))
+        if f.stem != NO_URL:
+            obj["url"] = f"https://news.example.org/{f.stem}"
+        (tmp / f.name).write_text(json.dumps(obj), encoding="utf-8")
+        files.append(str(tmp / f.name))
+    store = open_store(str(tmp / "store"))
+    assert ingest_many(store, read_annotated(files)).failed == 0
+    store.close()
+    server = start_server(tmp / "store", workers=1, threads=4)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_resolve(browser, resolve_server):
+    """A new page at desktop size, watched against the resolve server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield Watched(page, resolve_server.url)
+    context.close()
+
+
+def test_other_sources_open_their_own_event(fresh_resolve, resolve_server):
+    """The detail panel lists the other reports of the event (the API's sources, this event left out), says how
+    many articles report it, opens a report's own event on a click, and links to its article."""
+    srv = resolve_server
+    mine = events_of(srv, article="rs-modi-arrives-live")[0]
+    assert mine["type"] == "Visit" and mine["canonical"]["sourceCount"] == 5
+    ev = requests.get(srv.url + f"/api/events/{mine['id']}", timeout=30).json()
+    others = [x for x in ev["sources"] if x["iri"] != ev["iri"]]
+    assert len(ev["sources"]) == 5 and len(others) == 4
+    page = open_view(fresh_resolve, srv)
+    page.click(f"#events tr[data-id='{mine['id']}'] td.date a.detail-link")
+    page.wait_for_selector("#detail[data-state=ready] ul.sources li")
+    assert page.eval_on_selector_all("#detail ul.sources li", "ls => ls.map(l => l.dataset.id)") == [x["id"] for x in others]
+    listed = page.inner_text("#detail ul.sources")
+    assert all(x["article"]["title"] in listed and x["article"]["issued"] in listed for x in others)
+    assert ev["article"]["title"] not in listed, "the open event is not its own other source"
+    assert "Reported by 5 articles" in page.inner_text("#detail")
+    links = page.eval_on_selector_all("#detail ul.sources a.article-link", "as => as.map(a => a.href)")
+    assert links == [x["article"]["url"] for x in others if x["article"]["url"]]
+    assert len(links) == 3 and not any(NO_URL in h for h in links)   # the preview has no URL
+    shot(page, "resolve-detail-other-sources")
+    # a click opens that report's own event, whose other sources now include the first one
+    target = others[0]
+    page.click(f"#detail ul.sources a.source-link[data-id='{target['id']}']")
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('event') === {target['id']!r}")
+    page.wait_for_selector(f"#detail[data-state=ready] ul.sources li[data-id='{mine['id']}']")
+    assert target["article"]["title"] in page.inner_text("#detail")
+    assert page.locator(f"#detail ul.sources li[data-id='{target['id']}']").count() == 0
+    assert page.evaluate("() => document.activeElement.id") == "detail-title"
+    # back: the first event again; and a single-source event says so
+    page.go_back()
+    page.wait_for_selector(f"#detail[data-state=ready] ul.sources li[data-id='{target['id']}']")
+    single = next(e for e in events_of(srv) if e["canonical"]["sourceCount"] == 1)
+    page.goto(srv.url + f"/?event={single['id']}")
+    page.wait_for_selector("#detail[data-state=ready] .sources-none")
+    assert page.locator("#detail ul.sources").count() == 0
+    # the panel with sources open passes axe
+    page.goto(srv.url + f"/?event={mine['id']}")
+    ready(page)
+    page.wait_for_selector("#detail[data-state=ready] ul.sources li")
+    assert not (bad := _axe(page)), json.dumps(bad, indent=1)
+    assert not fresh_resolve.outside and not fresh_resolve.errors, (fresh_resolve.outside, fresh_resolve.errors)
+
+
+def test_count_each_real_world_event_once(fresh_resolve, resolve_server):
+    """canonical=1: the header, facets, timeline, network, top lists and table count each real-world event once,
+    the exports give one row per real-world event, and the mode is in the URL (reload, back, forward)."""
+    srv = resolve_server
+    reports, once = stats_of(srv), stats_of(srv, canonical="true")
+    listing = requests.get(srv.url + "/api/events", params={"canonical": "true", "total": "true", "limit": 500},
+                           timeout=30).json()
+    assert (reports["total"], once["total"], listing["total"], once["reports"]) == (23, 12, 12, 23)
+    page = open_view(fresh_resolve, srv)
+    assert page.inner_text("#summary").startswith("23 events:")
+    assert not page.is_checked("#f-canonical")
+    page.check("#f-canonical")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('canonical') === '1'")
+    ready(page)
+    wait_rows(page, f"rs.length === {listing['total']}")
+    assert page.inner_text("#summary").startswith(f"{listing['total']} real-world events ({once['reports']} reports):")
+    assert f"{listing['total']} real-world events match" in page.inner_text("#events-count")
+    # rows: each canonical event with its number of sources
+    got = page.eval_on_selector_all("#events tbody tr[data-id]", "ts => ts.map(t => [t.dataset.id, +t.dataset.sources])")
+    assert got == [[e["id"], e["canonical"]["sourceCount"]] for e in listing["events"]]
+    visit = next(e for e in listing["events"] if e["canonical"]["sourceCount"] == 5)
+    assert "first of 5 reports" in page.inner_text(f"#events tr[data-id='{visit['id']}'] td.source")
+    # every panel counts real-world events
+    assert sum(page.eval_on_selector_all("#timeline rect.bar", "rs => rs.map(r => +r.dataset.count)")) == \
+        sum(r["count"] for r in once["perMonth"])
+    assert page.inner_text("#facets button[data-facet=type][data-value=Visit] .n") == str(once["types"]["Visit"]) == "3"
+    assert page.inner_text("#top-visitors li .n") == str(once["topVisitors"][0]["count"])
+    page.wait_for_selector("#map[data-state=ready]")
+    assert page.get_attribute("#map path[data-country=RUS]", "data-count") == \
+        str(next(r["count"] for r in once["facets"]["country"] if r["value"] == "RUS"))
+    assert page.get_attribute("#network path.net-edge[data-from=IND][data-to=RUS]", "data-count") == "3"
+    # the exports: one row per real-world event
+    for fmt in ("csv", "json"):
+        href = page.get_attribute(f"#x-{fmt}", "href")
+        assert "canonical=true" in href
+        r = requests.get(srv.url + href, timeout=60)
+        assert r.status_code == 200 and int(r.headers["X-Total-Count"]) == 12
+    rows_ = requests.get(srv.url + page.get_attribute("#x-json", "href"), timeout=60).json()
+    assert [x["EventIRI"] for x in rows_] == [e["iri"] for e in listing["events"]]
+    assert sum(x["NumSources"] for x in rows_) == 23
+    shot(page, "resolve-counted-once", full=True)
+    # a filter keeps the mode; the header says which it counts of how many
+    page.click("#facets button[data-facet=type][data-value=Visit]")
+    page.wait_for_function("() => location.search.includes('type=Visit') && location.search.includes('canonical=1')")
+    ready(page)
+    visits = stats_of(srv, canonical="true", type="Visit")
+    assert page.inner_text("#summary").startswith(f"3 real-world events in this view ({visits['reports']} reports; of 12 in the store)")
+    # the real-world event's detail lists all its reports
+    page.click(f"#events tr[data-id='{visit['id']}'] td.date a.detail-link")
+    page.wait_for_selector("#detail[data-state=ready] ul.sources li")
+    assert page.locator("#detail ul.sources li").count() == 5
+    assert "Reported by 5 articles" in page.inner_text("#detail")
+    shot(page, "resolve-counted-once-detail")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#detail", state="hidden")
+    # reload: still on; back to before the checkbox: off; forward: on
+    page.reload()
+    ready(page)
+    assert page.is_checked("#f-canonical") and "canonical=1" in page.url
+    assert page.inner_text("#summary").startswith("3 real-world events in this view")
+    page.goto(srv.url + "/?canonical=1")
+    ready(page)
+    assert page.is_checked("#f-canonical")
+    assert page.inner_text("#summary").startswith("12 real-world events (23 reports)")
+    page.uncheck("#f-canonical")
+    page.wait_for_function("() => !location.search.includes('canonical')")
+    ready(page)
+    wait_rows(page, "rs.length === 23")
+    assert page.inner_text("#summary").startswith("23 events:")
+    page.go_back()
+    ready(page)
+    wait_rows(page, "rs.length === 12")
+    assert page.is_checked("#f-canonical") and page.inner_text("#summary").startswith("12 real-world events")
+    page.go_forward()
+    ready(page)
+    wait_rows(page, "rs.length === 23")
+    assert not page.is_checked("#f-canonical")
+    assert not fresh_resolve.outside and not fresh_resolve.errors, (fresh_resolve.outside, fresh_resolve.errors)
 
 
 def test_network_says_top_n_of_m_and_shows_all(fresh, live_server):
@@ -565,7 +741,7 @@ def _axe(page) -> list[dict]:
 
 
 @pytest.mark.parametrize("view,width", [("", 1280), ("?country=IND&type=Visit", 1280), ("?tab=sparql", 1280),
-                                        ("", 390), ("?from=2018-13", 1280)])
+                                        ("", 390), ("?from=2018-13", 1280), ("?canonical=1", 1280)])
 def test_accessibility_axe(browser, live_server, view, width):
     """axe-core (npm, vendored under tests/vendor) reports no serious or critical violations."""
     assert AXE.exists()

@@ -227,3 +227,48 @@ def test_the_api_counts_canonical_events_and_lists_their_sources(tmp_path, serve
     rows = list(csv.DictReader(io.StringIO(get("/api/events", canonical="true", type="Visit", format="csv").text)))
     assert sorted(int(r["NumSources"]) for r in rows) == [1, 2, 5]
     assert requests.get(server.url + "/api/events", params={"canonical": "maybe"}, timeout=30).status_code == 400
+
+
+def test_export_and_stats_count_real_world_events_with_their_reports(tmp_path, server_factory):
+    """/api/export?canonical=true gives one row per real-world event (it gave the articles' events: the event
+    index answered, which knows no canonical events); /api/stats?canonical=true says how many reports those
+    events have (``reports``), for the dashboard's "12 real-world events (23 reports)"."""
+    import requests
+    s = open_store(str(tmp_path / "s"))
+    ingest_many(s, read_annotated(FILES))
+    by_c: dict[str, int] = defaultdict(int)      # canonical event -> its reports, as stored
+    for c in _links(s).values():
+        by_c[c] += 1
+    s.close()
+    server = server_factory(store=tmp_path / "s", workers=1, threads=2)
+
+    def get(path, **params):
+        r = requests.get(server.url + path, params=params, timeout=30)
+        assert r.status_code == 200, r.text
+        return r
+
+    gold = _gold()
+    n_events, n_reports = len(set(gold.values())), len(gold)
+    for fmt in ("csv", "json", "jsonl"):
+        r = get("/api/export", canonical="true", format=fmt)
+        assert int(r.headers["X-Total-Count"]) == n_events
+    rows = get("/api/export", canonical="true", format="json", sort="-date").json()
+    listing = get("/api/events", canonical="true", sort="-date", limit=100).json()["events"]
+    assert [x["EventIRI"] for x in rows] == [e["iri"] for e in listing]
+    assert sum(x["NumSources"] for x in rows) == n_reports
+    assert all(x["EventID"].startswith("canonical-") for x in rows)
+    visits = get("/api/export", canonical="true", type="Visit", format="json").json()
+    assert sorted(x["NumSources"] for x in visits) == [1, 2, 5]
+    reports = get("/api/export", format="json").json()                      # the default: every article's event
+    assert int(get("/api/export", format="csv").headers["X-Total-Count"]) == len(reports) == n_reports
+    # the reports behind the counted events, under any filter, equal the article events the filter's events have
+    assert get("/api/stats", canonical="true").json()["reports"] == n_reports
+    assert "reports" not in get("/api/stats").json()
+    for params in ({"type": "Visit"}, {"country": "DEU"}, {"from": "2024-07", "to": "2024-07"},
+                   {"type": "Award", "status": "Conferred"}):
+        st = get("/api/stats", canonical="true", **params).json()
+        evs = get("/api/events", canonical="true", limit=100, **params).json()["events"]
+        assert st["total"] == len(evs)
+        assert st["reports"] == sum(by_c[e["iri"]] for e in evs) == sum(e["canonical"]["sourceCount"] for e in evs)
+    assert get("/api/stats", canonical="true", type="Visit").json()["reports"] == 8
+

@@ -10,7 +10,8 @@ Endpoints (described in kg/web/static/openapi.json, served at /openapi.json):
 - ``GET /api/actors`` and ``GET /api/actors/<kind>/<id>``: actors, and the events of one
 - ``GET /api/actors/search``: actors by name, accents folded, each with the filter that selects it
 - ``GET /api/stats``: for the filters of /api/events (one filter set drives the whole dashboard): events
-  per type per month, visit country pairs (and how many there are), top visitors and hosts, facets
+  per type per month, visit country pairs (and how many there are), top visitors and hosts, facets;
+  with ``canonical=true`` each real-world event once, and ``reports``, the article events reporting them
 
 Every parameter is validated here (regexes, enumerations, integer ranges) and
 turned into an RDF term by pyoxigraph in kg/web/api_queries.py; a bad value is
@@ -428,7 +429,7 @@ def export():
         raise ApiError(400, f"'format' must be one of {', '.join(api_tables.EXPORT_FORMATS)}", "format")
     f = event_filter()
     sort = _sort()
-    index = _index()
+    index = _index_for(f)   # canonical=true: one row per real-world event, from SPARQL (graph/events)
     if index is not None:
         total = index.count(f)
     else:
@@ -438,7 +439,7 @@ def export():
     def chunks():
         after = None
         while True:
-            reader = _index()
+            reader = _index_for(f)
             evs, after = Q.events_page(_select, f, after, EXPORT_CHUNK, sort=sort, details=False,
                                        rows_from=reader.page if reader is not None else None)
             yield [ev["iri"] for ev in evs]
@@ -639,6 +640,7 @@ def stats():
     names = country_names()
     visits = not f.types or "Visit" in f.types
     index = _index_for(f)
+    reports = None
     if index is not None:
         answers = [index.per_month(f), index.per_status(f)]
         if visits:
@@ -654,7 +656,10 @@ def stats():
             queries.append(Q.country_facet_query(f))
         if "person" in facets:
             queries.append(Q.person_facet_query(f, top))
+        if f.canonical:   # how many article events report the real-world events counted
+            queries.append(Q.reports_query(f))
         answers = _select_all(queries)
+        reports = answers.pop() if f.canonical else None
         persons = answers.pop() if "person" in facets else []
         countries = answers.pop() if "country" in facets else []
     per_month = [{"month": r["month"], "type": Q.local_name(r["type"]), "count": int(r["n"])}
@@ -675,6 +680,8 @@ def stats():
     body = {"total": sum(types.values()), "types": types, "statuses": statuses,
             "perMonth": per_month, "visitPairs": pairs if pairs_n is None else pairs[:pairs_n],
             "visitPairsTotal": len(pairs), "topVisitors": visitors, "topHosts": hosts}
+    if f.canonical:
+        body["reports"] = int(reports[0]["n"]) if reports and reports[0].get("n") is not None else 0
     if facets:
         body["facets"] = _facet_body(facets, types, statuses, per_month, countries, persons, names)
     return jsonify(body)

@@ -502,6 +502,14 @@ def per_status_query(f: EventFilter) -> str:
             f"  OPTIONAL {_scan('?e ?st', '?e dip:status ?st')}\n}}\nGROUP BY ?type ?st")
 
 
+def reports_query(f: EventFilter) -> str:
+    """How many article events report the canonical events of ``f`` (``f.canonical``): their ``dip:sameEventAs``
+    links. One article never reports one event twice, so this is also the sum of their ``dip:sourceCount``."""
+    assert f.canonical
+    return (f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{\n  {{ SELECT DISTINCT ?e WHERE {{\n  {event_patterns(f, key=False)}\n  }} }}\n"
+            f"  GRAPH <{EVENTS_GRAPH}> {{ ?m dip:sameEventAs ?e }}\n}}")
+
+
 # An actor's country as a visitor (the country itself, or the one a person dip:represents) and as
 # a place (the country itself, or a place's dip:country): the old ``dip:represents?`` paths, as
 # small sub-selects over the actors, hash-joined with the events.

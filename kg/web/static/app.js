@@ -20,7 +20,9 @@
     TradeTarget: ["Agreed", "Proposed", "Reaffirmed"]
   };
   var FILTERS = ["type", "status", "country", "actor", "person", "q", "from", "to"];
-  var STATE_KEYS = FILTERS.concat(["sort", "cursor", "event", "pairs", "tab", "query"]);
+  // canonical=1: count each real-world event once (the canonical events of cross-article resolution); a way
+  // of counting, not a filter: Reset keeps it, it has no chip, but like a filter it changes every count
+  var STATE_KEYS = FILTERS.concat(["canonical", "sort", "cursor", "event", "pairs", "tab", "query"]);
   var TOP = 12;
   var SVGNS = "http://www.w3.org/2000/svg";
   var PAGE = 50;
@@ -37,7 +39,7 @@
   var labels = {};            // actor IRI or country code -> label, for chips
   var loaded = { stats: null, events: null, detail: null };
   var seq = { stats: 0, events: 0, detail: 0 };
-  var storeTotal = null;
+  var storeTotals = {};        // "reports" / "canonical" -> the whole store's count, for the header
 
   // --- helpers -----------------------------------------------------------------------------
   function $(id) { return document.getElementById(id); }
@@ -104,6 +106,7 @@
     var p = new URLSearchParams(window.location.search), s = {};
     STATE_KEYS.forEach(function (k) { s[k] = (p.get(k) || "").trim(); });
     if (s.tab !== "sparql") s.tab = "";
+    s.canonical = /^(1|true)$/i.test(s.canonical) ? "1" : "";
     return s;
   }
 
@@ -112,6 +115,15 @@
     FILTERS.forEach(function (k) { if (s[k]) f[k] = s[k]; });
     return f;
   }
+
+  /* What the API is asked: the filters and, in canonical mode, canonical=true. */
+  function apiParams(s) {
+    var f = filterParams(s);
+    if (s.canonical) f.canonical = "true";
+    return f;
+  }
+
+  function noun(n, canonical) { return canonical ? plural(n, "real-world event") : plural(n, "event"); }
 
   function urlOf(s) {
     var out = {};
@@ -126,8 +138,7 @@
    * pushing one (a click). */
   function go(changes, replace) {
     var next = Object.assign({}, S, changes);
-    var filtersChanged = FILTERS.some(function (k) { return (k in changes) && changes[k] !== S[k]; }) ||
-                         (("sort" in changes) && changes.sort !== S.sort);
+    var filtersChanged = FILTERS.concat(["canonical", "sort"]).some(function (k) { return (k in changes) && changes[k] !== S[k]; });
     if (filtersChanged && !("cursor" in changes)) next.cursor = "";
     if (next.type && next.status) {  // a status the type does not have: drop it
       var ok = next.type.split(",").some(function (t) { return (STATUSES[t] || []).indexOf(next.status) >= 0; });
@@ -196,10 +207,11 @@
       if (document.activeElement !== i || i.value.trim() !== S[k]) i.value = S[k];
     });
     setSelect($("f-sort"), S.sort || "date");
+    $("f-canonical").checked = !!S.canonical;
     var sort = S.sort || "date";
     $("th-date").setAttribute("aria-sort", sort === "date" ? "ascending" : sort === "-date" ? "descending" : "none");
     $("th-type").setAttribute("aria-sort", sort === "type" ? "ascending" : "none");
-    var exp = qs(Object.assign({}, filterParams(S), { sort: S.sort }));
+    var exp = qs(Object.assign({}, apiParams(S), { sort: S.sort }));
     ["csv", "json", "parquet"].forEach(function (fmt) {
       $("x-" + fmt).href = "/api/export?" + qs({ format: fmt }) + (exp ? "&" + exp : "");
     });
@@ -287,7 +299,7 @@
                                 onmousedown: function (e) { e.preventDefault(); pickActor(a); } }, [
         el("span", { text: a.label || a.id || a.iri }),
         el("span", { className: "cc", text: " " + (a.kind || "") + (a.kind === "Country" && a.id ? " " + a.id : "") +
-                     " · " + plural(a.events, "event") })
+                     " · " + plural(a.events, S.canonical ? "report" : "event") })
       ]));
     });
     ul.hidden = false;
@@ -339,6 +351,7 @@
     t.addEventListener("change", function () { go({ type: t.value }); });
     $("f-status").addEventListener("change", function () { go({ status: $("f-status").value }); });
     $("f-sort").addEventListener("change", function () { go({ sort: $("f-sort").value }); });
+    $("f-canonical").addEventListener("change", function () { go({ canonical: $("f-canonical").checked ? "1" : "" }); });
     document.querySelectorAll("button.sort").forEach(function (b) {
       b.addEventListener("click", function () {
         var s = b.getAttribute("data-sort"), cur = S.sort || "date";
@@ -406,7 +419,7 @@
 
   // --- statistics: header, facets, timeline, map, network, tops --------------------------------------
   function loadStats() {
-    var params = Object.assign(filterParams(S), { top: TOP, facets: "all", pairs: S.pairs === "all" ? "all" : TOP });
+    var params = Object.assign(apiParams(S), { top: TOP, facets: "all", pairs: S.pairs === "all" ? "all" : TOP });
     var url = "/api/stats?" + qs(params);
     if (loaded.stats === url) return;
     loaded.stats = url;
@@ -415,12 +428,17 @@
     panels.forEach(function (p) { panelState(p, "loading"); });
     $("timeline").setAttribute("data-state", "loading");
     $("summary").textContent = "Loading…";
-    if (storeTotal === null) {
-      getJSON("/api/events?limit=1&total=true").then(function (s) { storeTotal = s.total; if (lastStats) renderSummary(lastStats); })
-        .catch(function () { /* the header then gives the view only */ });
+    var mode = S.canonical ? "canonical" : "reports";
+    if (!(mode in storeTotals)) {
+      storeTotals[mode] = null;
+      getJSON("/api/events?limit=1&total=true" + (S.canonical ? "&canonical=true" : "")).then(function (s) {
+        storeTotals[mode] = s.total;
+        if (lastStats) renderSummary(lastStats);
+      }).catch(function () { delete storeTotals[mode]; /* the header then gives the view only */ });
     }
     getJSON(url).then(function (stats) {
       if (mine !== seq.stats) return;
+      stats.canonical = !!S.canonical;
       lastStats = stats;
       renderSummary(stats);
       renderFacets(stats.facets || {});
@@ -444,12 +462,21 @@
 
   var lastStats = null;
 
+  /* "23 events in this view (of 448 in the store)"; counted once: "12 real-world events (23 reports): ..." */
   function renderSummary(stats) {
     var s = $("summary");
     s.textContent = "";
     var filtered = Object.keys(filterParams(S)).length > 0;
-    append(s, [el("b", { text: nice(stats.total) }), filtered ? " events in this view" : " events",
-               filtered && storeTotal !== null ? " (of " + nice(storeTotal) + " in the store)" : "", ": "]);
+    var all = storeTotals[stats.canonical ? "canonical" : "reports"];
+    var of = filtered && all !== null && all !== undefined ? "of " + nice(all) + " in the store" : "";
+    if (stats.canonical) {
+      var reports = stats.reports !== undefined ? plural(stats.reports, "report") : "";
+      append(s, [el("b", { text: nice(stats.total) }), " real-world event" + (stats.total === 1 ? "" : "s"),
+                 filtered ? " in this view" : "", reports || of ? " (" + [reports, of].filter(Boolean).join("; ") + ")" : "", ": "]);
+    } else {
+      append(s, [el("b", { text: nice(stats.total) }), filtered ? " events in this view" : " events",
+                 of ? " (" + of + ")" : "", ": "]);
+    }
     var shown = TYPES.filter(function (t) { return t in stats.types; });
     shown.forEach(function (t, i) {
       append(s, [(i ? ", " : ""), el("b", { text: nice(stats.types[t] || 0) }), " " + TYPE_LABELS[t].toLowerCase() + "s"]);
@@ -874,12 +901,19 @@
                      onclick: function (e) { e.preventDefault(); go({ event: ev.id }); } }, text);
   }
 
+  function isCanonical(ev) { return !!ev.canonical && ev.canonical.iri === ev.iri; }
+
+  /* A real-world event's first report's article (the API lists its sources oldest first), else the event's article. */
+  function firstArticle(ev) {
+    return isCanonical(ev) && ev.sources && ev.sources.length ? ev.sources[0].article || {} : ev.article || {};
+  }
+
   function eventRow(ev) {
-    var art = ev.article || {};
+    var art = firstArticle(ev), n = ev.canonical ? ev.canonical.sourceCount : null;
     var date = ev.startDate || ev.date || "";
     var dateCell = el("td", { className: "date", "data-label": "Date" },
                       detailLink(ev, date || (art.issued ? art.issued + "*" : "details")));
-    if (!date && art.issued) dateCell.setAttribute("title", "no date in the text; the article's date");
+    if (!date && art.issued) dateCell.setAttribute("title", "no date in the text; the " + (isCanonical(ev) ? "first report's" : "article's") + " date");
     if (ev.endDate && ev.endDate !== date) append(dateCell, [el("br"), el("span", { className: "cc", text: "to " + ev.endDate })]);
     var w = what(ev);
     var evidence = el("td", { className: "evidence", "data-label": "Evidence" }, [w ? el("span", { className: "what", text: w }) : null,
@@ -888,9 +922,13 @@
       art.url ? el("a", { href: art.url, target: "_blank", rel: "noopener noreferrer", title: art.url,
                           text: art.title || art.id || "article" })
               : detailLink(ev, art.title || art.id || "article"),
-      art.issued ? el("div", { className: "cc", text: art.issued }) : null
+      art.issued ? el("div", { className: "cc", text: art.issued }) : null,
+      // a real-world event: how many articles report it (the article above is the first); a report: when others do too
+      isCanonical(ev) || n > 1 ? el("div", { className: "cc sources-count", text: n > 1 ? (isCanonical(ev) ? "first of " : "one of ") +
+                                              plural(n, "report") : "1 report" }) : null
     ]);
-    return el("tr", { "data-type": ev.type, "data-id": ev.id, className: S.event === ev.id ? "current" : null }, [
+    return el("tr", { "data-type": ev.type, "data-id": ev.id, "data-sources": n === null ? null : String(n),
+                      className: S.event === ev.id ? "current" : null }, [
       dateCell, el("td", { "data-label": "Type" }, el("span", { className: "badge " + ev.type, text: TYPE_LABELS[ev.type] || ev.type })),
       el("td", { className: "status", "data-label": "Status", text: ev.status || "" }), who(ev), evidence, source
     ]);
@@ -900,7 +938,7 @@
 
   function loadEvents() {
     syncLegend();
-    var params = Object.assign(filterParams(S), { limit: PAGE, sort: S.sort && S.sort !== "date" ? S.sort : "",
+    var params = Object.assign(apiParams(S), { limit: PAGE, sort: S.sort && S.sort !== "date" ? S.sort : "",
                                                   cursor: S.cursor, total: "true" });
     var url = "/api/events?" + qs(params);
     if (loaded.events === url) { markCurrent(); return; }
@@ -918,7 +956,7 @@
       $("more").hidden = !page.next;
       $("first").hidden = !S.cursor;
       var sortName = { date: "oldest first", "-date": "newest first", type: "by type" }[page.sort || "date"];
-      $("events-count").textContent = plural(page.total, "event") + " match" + (page.total === 1 ? "es" : "") +
+      $("events-count").textContent = noun(page.total, !!S.canonical) + " match" + (page.total === 1 ? "es" : "") +
         " · " + sortName + (S.cursor ? " · a later page" : "");
       if (!page.events.length) {
         tbody.appendChild(el("tr", { className: "none" }, el("td", { colspan: 6, className: "note",
@@ -948,7 +986,7 @@
   var SLOT_LABELS = { startDate: "Start", endDate: "End", date: "Date", status: "Status", title: "Title",
                       awardName: "Award", awardText: "Award (as written)", targetYear: "Target year", metric: "Metric",
                       topics: "Topics", amount: "Amount", extractor: "Extracted by", confidence: "Confidence",
-                      sortDate: "Sorted by date" };
+                      firstReported: "First reported", lastReported: "Last reported", sortDate: "Sorted by date" };
   var ROLE_LABELS = { visitor: "Visitor", host: "Host", place: "Place", recipient: "Recipient", conferredBy: "Conferred by",
                       party: "Party" };
   var lastFocus = null;
@@ -1001,8 +1039,9 @@
       box.appendChild(el("mark", { text: ev.evidence }));
     }
     var where = s !== undefined && e !== undefined ? "characters " + s + "–" + e + " of the article's text" : null;
+    if (isCanonical(ev)) where = "the sentence of the latest report";   // a real-world event's evidence is one report's
     return [el("h3", { text: "Evidence" }), box, where ? el("p", { className: "note", text: where +
-            (art.text ? "" : " (the store keeps the sentence, not the whole text)") }) : null];
+            (art.text || isCanonical(ev) ? "" : " (the store keeps the sentence, not the whole text)") }) : null];
   }
 
   function renderDetail(ev) {
@@ -1023,24 +1062,35 @@
     if (ev.countries && ev.countries.length) add("Countries", ev.countries.join(", "));
     body.appendChild(dl);
     append(body, highlighted(ev));
-    body.appendChild(el("h3", { text: "Source article" }));
-    body.appendChild(el("p", null, [
-      art.url ? el("a", { href: art.url, target: "_blank", rel: "noopener noreferrer", text: art.title || art.url })
-              : el("span", { text: art.title || art.id || "article" }),
-      art.issued ? el("span", { className: "cc", text: " · published " + art.issued }) : null,
-      art.url ? el("div", { className: "cc url", text: art.url }) : el("div", { className: "cc", text: "no URL recorded; id " + (art.id || "?") })
-    ]));
-    body.appendChild(el("h3", { text: "Other sources of this event" }));
-    var sources = (ev.sources || []).filter(function (s) { return !art.iri || s.iri !== art.iri; });
-    if (!sources.length) body.appendChild(el("p", { className: "note sources-none", text: "Single source: no other article reports this event." }));
-    else {
-      var ul = el("ul", { className: "sources" });
-      sources.forEach(function (s) {
-        var t = s.title || s.url || s.id || "article";
-        ul.appendChild(el("li", null, [s.url ? el("a", { href: s.url, target: "_blank", rel: "noopener noreferrer", text: t }) : t,
-                                        s.issued || s.date ? el("span", { className: "cc", text: " · " + (s.issued || s.date) }) : null]));
-      });
-      body.appendChild(ul);
+    var n = ev.canonical ? ev.canonical.sourceCount || 0 : 0;
+    if (isCanonical(ev)) {
+      // a real-world event (canonical mode): its reports are its sources, each opens its own event
+      body.appendChild(el("h3", { text: "Sources of this event" }));
+      body.appendChild(el("p", { className: "note sources-count", text: "Reported by " + plural(n, "article") +
+        "; the slots above are merged from their reports (kg resolve)." }));
+      body.appendChild(sourceList(ev.sources || []));
+    } else {
+      body.appendChild(el("h3", { text: "Source article" }));
+      body.appendChild(el("p", null, [
+        art.url ? el("a", { href: art.url, target: "_blank", rel: "noopener noreferrer", text: art.title || art.url })
+                : el("span", { text: art.title || art.id || "article" }),
+        art.issued ? el("span", { className: "cc", text: " · published " + art.issued }) : null,
+        art.url ? el("div", { className: "cc url", text: art.url }) : el("div", { className: "cc", text: "no URL recorded; id " + (art.id || "?") })
+      ]));
+      body.appendChild(el("h3", { text: "Other sources of this event" }));
+      // every report of the same real-world event (the API lists this one too): the others
+      var others = (ev.sources || []).filter(function (x) { return x.iri !== ev.iri; });
+      if (!others.length) body.appendChild(el("p", { className: "note sources-none", text: "Single source: no other article reports this event." }));
+      else {
+        if (n > 1) {
+          body.appendChild(el("p", { className: "note sources-count" }, [
+            "Reported by " + plural(n, "article") + ". ",
+            ev.canonical.id ? el("a", { href: urlOf(Object.assign({}, S, { event: ev.canonical.id })), className: "canonical-link",
+                                        "data-id": ev.canonical.id, text: "The event as counted once",
+                                        onclick: function (e) { e.preventDefault(); go({ event: ev.canonical.id }); } }) : null]));
+        }
+        body.appendChild(sourceList(others));
+      }
     }
     body.appendChild(el("h3", { text: "In the graph" }));
     var describe = function (fmt) { return "/sparql?" + qs({ query: "DESCRIBE <" + ev.iri + ">", format: fmt }); };
@@ -1049,6 +1099,22 @@
       el("a", { href: "/api/events/" + encodeURIComponent(ev.id), text: "JSON (API)" }), " · ",
       el("a", { href: "?" + qs({ tab: "sparql", query: "SELECT ?p ?o WHERE { <" + ev.iri + "> ?p ?o }" }), text: "query it",
                 onclick: function (e) { e.preventDefault(); go({ tab: "sparql", event: "", query: "SELECT ?p ?o WHERE {\n  <" + ev.iri + "> ?p ?o\n}" }); } })]));
+  }
+
+  /* Reports of one real-world event: each opens its own event in the panel, and links to its article when it has a URL. */
+  function sourceList(sources) {
+    var ul = el("ul", { className: "sources" });
+    sources.forEach(function (x) {
+      var a = x.article || {}, t = a.title || a.id || x.id;
+      ul.appendChild(el("li", { "data-id": x.id }, [
+        el("a", { href: urlOf(Object.assign({}, S, { event: x.id })), className: "source-link", "data-id": x.id,
+                  title: "Show this report's event", onclick: function (e) { e.preventDefault(); go({ event: x.id }); } }, t),
+        a.issued ? el("span", { className: "cc", text: " · " + a.issued }) : null,
+        a.url ? [" · ", el("a", { href: a.url, target: "_blank", rel: "noopener noreferrer", className: "article-link", title: a.url },
+                           ["article ↗", el("span", { className: "sr-only", text: " " + t + " (opens a new tab)" })])] : null
+      ]));
+    });
+    return ul;
   }
 
   function initDetail() {
