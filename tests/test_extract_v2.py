@@ -852,3 +852,15 @@ def test_a_quotes_big_deal_is_no_document_and_the_leads_description_is_the_named
             "watched as the Thai and Cambodian prime ministers signed what the two governments called the Kuala "
             "Lumpur Peace Accord.")
     assert len(events(ex, text, published="2025-10-26", kind=Agreement)) == 1
+
+
+def test_a_role_in_the_clause_before_a_name_is_not_the_names_title(ex):
+    (a,) = events(ex, "The Emir of Kuwait presented Narendra Modi with the Order of Mubarak the Great at the Bayan "
+                      "Palace.", published="2024-12-22", kind=Award)
+    assert (a.recipient, a.conferrer_country) == ("Narendra Modi", "KWT")
+
+
+def test_an_honorary_knighthood_is_an_honour(ex):
+    (a,) = events(ex, "King Charles III will confer an honorary knighthood on Emmanuel Macron during the state visit.",
+                  published="2024-06-10", kind=Award)
+    assert a.recipient == "Emmanuel Macron" and a.award_text == "an honorary knighthood"

@@ -15,7 +15,7 @@ from kg.records import Award
 VERB = re.compile(r"\b(awarded|awards|confer(?:s|red|ring)?|bestow(?:s|ed)?|present(?:s|ed)?|receiv(?:e|es|ed)|"
                   r"made|honou?red|decorated|placed|hung|pinned|draped|invest(?:s|ed))\b", re.I)
 AWARD_NP = re.compile(r"((?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,5}?"
-                      r"(order|medal|award|honou?r|decoration|prize|legion of merit|grand commander|cross|collar)\b"
+                      r"(order|medal|award|honou?r|decoration|prize|legion of merit|grand commander|cross|collar|knighthood|damehood)\b"
                       r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*)?", re.I)
 NAMED = re.compile(r"\b(?:(?:Honorary|Grand|Supreme|National|Royal)\s+)*(?:[A-Z][\w'-]+\s+)*(?:Order|Medal|Award|Legion|"
                    r"Prize|Cross|Collar)\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*|St\.?)(?:\s+(?:of\s+(?:the\s+)?|the\s+)?[A-Z][\w'-]*)*)?")
@@ -24,13 +24,13 @@ PLANNED = re.compile(r"\b(is to|are to|to present|will present on|due to)\b", re
 ANNOUNCED = re.compile(r"\b(will|announced|to confer|to bestow|plans to)\b", re.I)
 
 
-_LEAD = re.compile(r"^.*\b(?:with|upon|on|to|him|her|them|awarded|awards|conferred|confers|conferring|presented|presents|"
+_LEAD = re.compile(r"^.*\b(?:with|upon|on|to|him|her|them|awarded|awards|award|confer|conferred|confers|conferring|presented|presents|present|"
                    r"bestowed|bestows|received|receives|receive|decorated|honou?red|was|were|been)\s+", re.I | re.S)
 
 
 def award_words(np: str) -> str:
     """The words naming the award: "presented X with the Order of Merit" -> "the Order of Merit"."""
-    head = re.search(r"\b(order|medal|award|honou?r|decoration|prize|legion|grand commander|cross|collar)\b", np, re.I)
+    head = re.search(r"\b(order|medal|award|honou?r|decoration|prize|legion|grand commander|cross|collar|knighthood|damehood)\b", np, re.I)
     if not head:
         return np.strip()
     pre = np[:head.start()]

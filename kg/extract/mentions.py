@@ -231,9 +231,10 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
     """Country (and role) the text gives a person named at [a, b)."""
     code = role = None
     before = text[max(sent_start, a - 70):a]
-    low = before.lower()
     for r in ROLE_WORDS:
-        if re.search(r"\b" + r + r"\b\s*(?:\w+\s+){0,3}$", low):
+        # the role heads the name's own title ("Prime Minister X", "President of Kenya X", "Emir Sheikh X"),
+        # not a clause before it ("the Emir of Kuwait presented Narendra Modi with ...")
+        if re.search(r"(?i:\b" + r + r"\b)\s*(?:(?:of|the|[A-Z][\w'’.\-]*)\s+){0,3}$", before):
             role = r
             break
     for i in range(len(places) - 1, -1, -1):
