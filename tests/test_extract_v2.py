@@ -864,3 +864,17 @@ def test_an_honorary_knighthood_is_an_honour(ex):
     (a,) = events(ex, "King Charles III will confer an honorary knighthood on Emmanuel Macron during the state visit.",
                   published="2024-06-10", kind=Award)
     assert a.recipient == "Emmanuel Macron" and a.award_text == "an honorary knighthood"
+
+
+def test_speaking_in_a_city_after_talks_the_speaker_is_there(ex):
+    vs = visits(ex, "Speaking in Nairobi after talks with President William Ruto, German Chancellor Olaf Scholz said "
+                    "Berlin would support Kenya's bid.", published="2024-06-12")
+    assert ("DEU", "KEN") in vs and vs[("DEU", "KEN")].visitor == "Olaf Scholz"
+
+
+def test_a_tour_wrapped_up_after_stops_in_listed_states_visits_each(ex):
+    vs = visits(ex, "French President Emmanuel Macron wrapped up a tour of Central Africa in Kinshasa on Saturday "
+                    "after stops in Gabon, Angola and the Republic of Congo.", published="2024-06-12")
+    assert {("FRA", c) for c in ("COD", "GAB", "AGO", "COG")} <= set(vs)
+    assert ("IND", "ARE") not in visits(ex, "Narendra Modi arrived in Paris on Friday from a stop in Abu Dhabi.",
+                                        published="2024-06-12")

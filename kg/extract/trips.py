@@ -406,7 +406,7 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
             carried = sj is not None and sj.lemma_ in TRIP_NOUN
         if (tok.pos_ == "VERB" and (lem in MOVE or carried)) or (tok.lower_ == "due" and tok.pos_ == "ADJ"):
             f = _move_frame(m, tok, lem, span, venue, g)
-        elif tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in TRIP_NOUN | {"visits"} and lem in TRIP_NOUN:
+        elif tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in TRIP_NOUN | {"visits", "stops", "trips"} and lem in TRIP_NOUN:
             f = _noun_frame(m, tok, span, venue, g)
         elif tok.pos_ == "VERB" and (lem in HOST | {"play"} or (lem in ("give", "extend", "accord") and any(
                 c.dep_ == "dobj" and c.lemma_ in ("welcome", "reception") for c in tok.children))):
@@ -579,8 +579,11 @@ def _noun_frame(m, tok, sent, venue, g):
     if dests:
         dests += _to_list(m, sent, tok, g)
     here = False
-    if tok.head.dep_ == "prep" and tok.head.lower_ in ("from", "after") or tok.dep_ == "pobj" and tok.head.lower_ in ("from", "after"):
-        return None  # "arrived from a stop in ...": where the trip came from
+    came_from = (tok.head.dep_ == "prep" and tok.head.lower_ in ("from", "after")) or \
+        (tok.dep_ == "pobj" and tok.head.lower_ in ("from", "after"))
+    if came_from and not (tok.head.lower_ == "after" and tok.head.head.lemma_ in ("wrap", "end", "conclude", "finish")):
+        return None  # "arrived from a stop in ...": where the trip came from; but "wrapped up the tour in
+        # Kinshasa after stops in Gabon and Angola": the tour's earlier legs
     by_agent = any(c.dep_ == "prep" and c.lower_ == "by" for c in tok.children)
     # "X called off the trip": the trip the article is about, to its venue
     called_off = tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_ in CALL_OFF_VERBS and \
@@ -711,6 +714,12 @@ def _being_in_frame(m, tok, lem, g):
     else:
         subj = subject(tok)
     visitors = [v for v in _people(m, subj) if v.person.code] if subj is not None else []
+    if lem == "speak" and not any(v.person.code != dests[0][0] for v in visitors) and tok.head.i > tok.i:
+        # "Speaking in Nairobi after talks with President Ruto, German Chancellor Olaf Scholz said ...": the
+        # parser loses the subject in the long opener; the speaker is the last name before the main verb
+        named = [p for p in m.persons_in(tok.idx, tok.head.idx) if p.kind == "name" and p.person.code
+                 and p.person.code != dests[0][0]]
+        visitors = named[-1:]
     return Frame("attend", tok, visitors, _dedupe(dests))
 
 
