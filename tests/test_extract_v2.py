@@ -878,3 +878,11 @@ def test_a_tour_wrapped_up_after_stops_in_listed_states_visits_each(ex):
     assert {("FRA", c) for c in ("COD", "GAB", "AGO", "COG")} <= set(vs)
     assert ("IND", "ARE") not in visits(ex, "Narendra Modi arrived in Paris on Friday from a stop in Abu Dhabi.",
                                         published="2024-06-12")
+
+
+def test_a_joint_fund_with_a_figure_is_a_commitment_and_a_trade_figure_a_target(ex):
+    from kg.records import TradeTarget
+    evs = events(ex, "Qatar and Turkey agreed to set up a joint fund worth $5 billion.", published="2024-06-12")
+    assert [type(e).__name__ for e in evs] == ["Agreement"] and evs[0].status == "agreed"
+    evs = events(ex, "India and Russia agreed to raise bilateral trade to $100 billion by 2030.", published="2024-06-12")
+    assert [type(e) for e in evs] == [TradeTarget]

@@ -866,8 +866,9 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
         status = status_of(tok, "object")
         if status is None or status == "denied":
             continue
-        if find_money(ctx.text[comp.idx:e]):
-            continue  # a trade figure: a TradeTarget
+        if find_money(ctx.text[comp.idx:e]) and re.search(r"\b(?:trade|turnover|exports|imports|invest\w*|commerce)\b",
+                                                          ctx.text[comp.idx:e], re.I):
+            continue  # a trade figure: a TradeTarget (but "agreed to set up a $5 billion joint fund" is a deal)
         if any(c.dep_ == "prep" and c.lower_ in ("in", "under") and any(p.lower_ in ("it", "which") or p.lemma_ in
                DOC_NOUNS for p in c.children) for c in tok.children):
             continue  # "In it the two countries commit to ...": the terms of a document already told
