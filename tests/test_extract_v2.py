@@ -886,3 +886,9 @@ def test_a_joint_fund_with_a_figure_is_a_commitment_and_a_trade_figure_a_target(
     assert [type(e).__name__ for e in evs] == ["Agreement"] and evs[0].status == "agreed"
     evs = events(ex, "India and Russia agreed to raise bilateral trade to $100 billion by 2030.", published="2024-06-12")
     assert [type(e) for e in evs] == [TradeTarget]
+
+
+def test_an_orders_name_keeps_initials():
+    from kg.extract.awards import NAMED
+    assert NAMED.search("the Order of the Companions of O.R. Tambo at a ceremony").group(0) == \
+        "Order of the Companions of O.R. Tambo"

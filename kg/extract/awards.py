@@ -18,7 +18,8 @@ AWARD_NP = re.compile(r"((?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,5}?"
                       r"(order|medal|award|honou?r|decoration|prize|legion of merit|grand commander|cross|collar|knighthood|damehood)\b"
                       r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*)?", re.I)
 NAMED = re.compile(r"\b(?:(?:Honorary|Grand|Supreme|National|Royal)\s+)*(?:[A-Z][\w'-]+\s+)*(?:Order|Medal|Award|Legion|"
-                   r"Prize|Cross|Collar)\b(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w'-]*|St\.?)(?:\s+(?:of\s+(?:the\s+)?|the\s+)?[A-Z][\w'-]*)*)?")
+                   r"Prize|Cross|Collar)\b(?:\s+of\s+(?:the\s+)?(?:(?:[A-Z]\.)+\s?[A-Z][\w'-]*|[A-Z][\w'-]*|St\.?)"
+                   r"(?:\s+(?:of\s+(?:the\s+)?|the\s+)?(?:(?:[A-Z]\.)+\s?[A-Z][\w'-]*|[A-Z][\w'-]*))*)?")  # "... of O.R. Tambo"
 SKIP = re.compile(r"\b(number of|tally|only foreign|previously|earlier awards?|guard of honou?r|in honou?r of)\b", re.I)
 PLANNED = re.compile(r"\b(is to|are to|to present|will present on|due to)\b", re.I)
 ANNOUNCED = re.compile(r"\b(will|announced|to confer|to bestow|plans to)\b", re.I)
