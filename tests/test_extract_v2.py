@@ -892,3 +892,10 @@ def test_an_orders_name_keeps_initials():
     from kg.extract.awards import NAMED
     assert NAMED.search("the Order of the Companions of O.R. Tambo at a ceremony").group(0) == \
         "Order of the Companions of O.R. Tambo"
+
+
+def test_family_name_first_in_capitals_and_a_plural_relative_clause_over_both_conjuncts(ex):
+    text = ("On July 8, Ms. KAMIKAWA Yoko, Minister for Foreign Affairs, and Mr. KIHARA Minoru, Minister of Defense, "
+            "who are visiting Manila, the Philippines, held a meeting. Minister Kamikawa said ties were strong.")
+    vs = events(ex, text, published="2024-07-08", kind=Visit)
+    assert sorted(v.visitor for v in vs if v.place_country == "PHL") == ["Minoru Kihara", "Yoko Kamikawa"]

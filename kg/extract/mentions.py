@@ -342,9 +342,23 @@ def _respective_countries(text: str, raw: list, places) -> dict[tuple[int, int],
     return out
 
 
+# "Ms. KAMIKAWA Yoko, Minister for Foreign Affairs": Japan's government writes the family name first, in capitals
+_SURNAME_FIRST = re.compile(r"\b(?:Mr|Ms|Mrs|Dr)\.?\s+([A-Z]{3,})\s+([A-Z][a-z]+)\b")
+
+
+def _surname_first(text: str, raw: list) -> list:
+    """Names written family name first in capitals become "Given Family", the form the rest of the text
+    ("Minister Kamikawa") and the gold use; the parser's spans of them are replaced."""
+    for m in _SURNAME_FIRST.finditer(text):
+        a, b = m.start(1), m.end(2)
+        raw = [x for x in raw if x[1] <= a or x[0] >= b]
+        raw.append((a, b, f"{m.group(2)} {m.group(1).title()}"))
+    return raw
+
+
 def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], dateline: str | None) -> Context:
     places = _find_places(text, g)
-    raw = _raw_person_spans(text, doc, g)
+    raw = _surname_first(text, _raw_person_spans(text, doc, g))
     sent_starts = [s for s, _ in sents]
 
     def sent_start(pos):

@@ -267,7 +267,11 @@ def subject(tok):
             if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP") and c.lower_ not in ("that", "which"):
                 return c
             if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who",) and t.dep_ == "relcl":
-                return t.head
+                h = t.head
+                if any(a.lower_ in ("are", "were", "have") for a in t.children if a.dep_ in ("aux", "auxpass")):
+                    while h.dep_ == "conj" and h.head.i != h.i:
+                        h = h.head  # "A, ..., and B, ..., who are visiting Manila": both travel
+                return h
         if t.dep_ == "acl" and t.head.lemma_ in ("invitation", "invite") and t.head.head.lemma_ in ("accept", "take"):
             t = t.head.head  # "X accepted Y's invitation to visit Turkey": the guest is who accepted
             continue
