@@ -899,3 +899,11 @@ def test_family_name_first_in_capitals_and_a_plural_relative_clause_over_both_co
             "who are visiting Manila, the Philippines, held a meeting. Minister Kamikawa said ties were strong.")
     vs = events(ex, text, published="2024-07-08", kind=Visit)
     assert sorted(v.visitor for v in vs if v.place_country == "PHL") == ["Minoru Kihara", "Yoko Kamikawa"]
+
+
+def test_who_had_been_expected_in_a_city_is_a_called_off_trip(ex):
+    vs = visits(ex, "Indian Prime Minister Narendra Modi, who had been expected in Kuala Lumpur, said on Thursday "
+                    "that he would join the summit virtually.", published="2025-10-24")
+    assert vs[("IND", "MYS")].status == "cancelled"
+    vs = visits(ex, "Indian Prime Minister Narendra Modi is expected in Kuala Lumpur on Sunday.", published="2025-10-24")
+    assert vs[("IND", "MYS")].status == "planned"

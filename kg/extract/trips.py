@@ -408,8 +408,10 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
         if lem in ("take", "bring"):   # "his swing took him to Cairo": the trip noun is the subject
             sj = subject(tok)
             carried = sj is not None and sj.lemma_ in TRIP_NOUN
-        if (tok.pos_ == "VERB" and (lem in MOVE or carried)) or (tok.lower_ == "due" and tok.pos_ == "ADJ"):
-            f = _move_frame(m, tok, lem, span, venue, g)
+        expected_in = tok.lower_ == "expected" and tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children) \
+            and any(c.dep_ == "prep" and c.lower_ == "in" for c in tok.children)   # "X, who had been expected in Y"
+        if (tok.pos_ == "VERB" and (lem in MOVE or carried)) or (tok.lower_ == "due" and tok.pos_ == "ADJ") or expected_in:
+            f = _move_frame(m, tok, "due" if expected_in else lem, span, venue, g)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in TRIP_NOUN | {"visits", "stops", "trips"} and lem in TRIP_NOUN:
             f = _noun_frame(m, tok, span, venue, g)
         elif tok.pos_ == "VERB" and (lem in HOST | {"play"} or (lem in ("give", "extend", "accord") and any(

@@ -171,7 +171,8 @@ def _latest_day(iso: str) -> dt.date:
     return d
 
 
-CALLED_OFF = re.compile(r"\b(?:had been|was|were) (?:due|expected|scheduled|set|supposed) to\b|\bwas to have\b", re.I)
+CALLED_OFF = re.compile(r"\b(?:had been|was|were) (?:due|expected|scheduled|set|supposed) to\b|\bwas to have\b|"
+                        r"\bhad been (?:due|expected) in\b", re.I)
 PAST_ARRIVAL = re.compile(r"\b(arrived|landed|flew|paid|visited|was received|touched down|began|was welcomed)\b", re.I)
 PRESENT_MOVE = re.compile(r"\b(flies|travels|leaves|heads|goes|moves) (?:on )?(?:to|for)\b", re.I)
 TRIP_OVER = re.compile(r"\b(ended|left|concluded|wrapped up|departed|returned home|flew home|flew out|at the end of)\b", re.I)
