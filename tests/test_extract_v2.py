@@ -907,3 +907,10 @@ def test_who_had_been_expected_in_a_city_is_a_called_off_trip(ex):
     assert vs[("IND", "MYS")].status == "cancelled"
     vs = visits(ex, "Indian Prime Minister Narendra Modi is expected in Kuala Lumpur on Sunday.", published="2025-10-24")
     assert vs[("IND", "MYS")].status == "planned"
+
+
+def test_crossing_into_a_country_is_a_trip(ex):
+    vs = visits(ex, "Ukrainian President Volodymyr Zelensky crossed into Poland by train on Sunday.", published="2024-06-12")
+    assert ("UKR", "POL") in vs
+    assert visits(ex, "Ukrainian President Volodymyr Zelensky crossed the street to greet supporters.",
+                  published="2024-06-12") == {}

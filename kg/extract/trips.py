@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 
 MOVE = {"visit", "arrive", "fly", "travel", "land", "tour", "head", "leave", "come", "go", "jet", "journey",
         "reach", "stop", "drive", "return", "embark", "proceed", "move", "set", "spend", "due", "begin", "start",
-        "end", "conclude", "wrap", "finish", "touch"}
+        "end", "conclude", "wrap", "finish", "touch", "cross"}
 LEG_VERBS = {"begin", "start", "end", "conclude", "wrap", "finish"}   # "He began on Sunday in Dakar"
-MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return", "proceed", "reach", "journey",
+MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return", "proceed", "reach", "journey", "cross",
                  "take", "bring"}   # "his swing took him to Cairo"
 TRIP_NOUN = {"visit", "trip", "tour", "stop", "stopover", "swing", "journey", "leg", "arrival", "visits", "mission", "stay"}
 HOST = {"host", "receive", "welcome", "greet"}
