@@ -914,3 +914,10 @@ def test_crossing_into_a_country_is_a_trip(ex):
     assert ("UKR", "POL") in vs
     assert visits(ex, "Ukrainian President Volodymyr Zelensky crossed the street to greet supporters.",
                   published="2024-06-12") == {}
+
+
+def test_a_name_after_a_role_for_a_region_is_a_person(ex):
+    from kg.extract.mentions import build_context
+    text = "Earlier this month the minister for the Pacific, Zed Seselja, flew to Honiara."
+    ctx = build_context(text, ex.nlp(text), ex.gaz, [(0, len(text))], None)
+    assert "Zed Seselja" in {p.person.name for p in ctx.persons}

@@ -35,7 +35,7 @@ _OF_AFTER = re.compile(r"^(?:,\s*(?:the\s+)?[A-Za-z\- ]{0,40}?)?\s+of\s+(?:the\s
 # "the Chancellor of Austria, Karl Nehammer": a role of a country, then the name after one comma
 _ROLE_OF_BEFORE = re.compile(r"\b(?:" + "|".join(ROLE_WORDS) + r"|head of state|head of government)\s+of\s+(?:the\s+)?"
                              r"(?:State\s+of\s+|Kingdom\s+of\s+|Republic\s+of\s+)?$", re.I)
-_ROLE_OF_NAME = re.compile(r"\b(?i:" + "|".join(r.replace(" ", r"\s+") for r in ROLE_WORDS) + r")\s+of\s+(?:the\s+)?"
+_ROLE_OF_NAME = re.compile(r"\b(?i:" + "|".join(r.replace(" ", r"\s+") for r in ROLE_WORDS) + r")\s+(?:of|for)\s+(?:the\s+)?"   # "the minister for the Pacific, Zed Seselja"
                            r"(?:[A-Z][\w\-]+\s+){0,3}?[A-Z][\w\-]+,\s+((?:" + r"(?:[A-Z]\.|[A-Z][\w'’\-]*|bin|al-\w+|Al-\w+|de|da|von|der|van)"
                            r"\s+){1,4}[A-Z][\w'’\-]+)")
 _OF_COUNTRY_COMMA = re.compile(r"\s+of\s+(?:the\s+)?(?:[A-Z][\w\-]+\s+){0,3}?[A-Z][\w\-]+,\s+")
