@@ -921,3 +921,11 @@ def test_a_name_after_a_role_for_a_region_is_a_person(ex):
     text = "Earlier this month the minister for the Pacific, Zed Seselja, flew to Honiara."
     ctx = build_context(text, ex.nlp(text), ex.gaz, [(0, len(text))], None)
     assert "Zed Seselja" in {p.person.name for p in ctx.persons}
+
+
+def test_a_commitment_told_as_a_deals_terms_is_the_signed_document_named_later(ex):
+    text = ("BEIJING, March 10 (Wire) - Saudi Arabia and Iran agreed on Friday to re-establish diplomatic relations "
+            "within two months, in a deal brokered by China.\n\nA joint trilateral statement issued in Beijing was "
+            "signed by officials of Saudi Arabia, Iran and China.")
+    ags = events(ex, text, published="2023-03-10", kind=Agreement)
+    assert [a.status for a in ags] == ["signed"] and {"SAU", "IRN"} <= set(ags[0].parties)

@@ -369,6 +369,11 @@ def _own_act(a, b) -> bool:
         and a._pred != b._pred
 
 
+# "agreed on Friday to re-establish relations ... in a deal brokered by China": the terms of a deal, which
+# the article may then name as a signed document
+_IN_DEAL = re.compile(r"\b(?:in|under|as part of)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:deal|agreement|accord|pact)\b", re.I)
+
+
 def _names_apart(ctx, a, b) -> bool:
     """"Alongside the treaty ..., the three leaders signed the Khujand Declaration": the named document's
     sentence also names the lead's document by its own noun, so the two are different documents."""
@@ -427,6 +432,9 @@ def _drop_generic_twins(ctx, found):
         twin = any(b is not a and not bare(b) and described_by(a, b) and sorted(b.parties) == sorted(a.parties)
                    and b.date == a.date and b.status == a.status and getattr(b, "_head", None) == getattr(a, "_head", None)
                    for b in found)
+        twin = twin or (a.status == "agreed" and _IN_DEAL.search(a.evidence or "") and any(
+            b is not a and b.status == "signed" and set(a.parties) <= set(b.parties)
+            and getattr(b, "_si", -1) > getattr(a, "_si", 10**6) for b in found))
         twin = twin or any(b is not a and sorted(b.parties) == sorted(a.parties) and (
             (lead_of(a, b) and b.date == a.date and b.status == a.status) or raised_by(a, b)) for b in found)
         if not twin:
@@ -888,6 +896,7 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
         ag = Agreement(parties=parties, title=title, topics=[], date=_date_for(ctx, si, pub),
                        status="planned" if status == "planned" else "agreed", **evidence_fields(ctx, (s, e), original))
         ag.confidence = 0.6
+        ag._si = si  # type: ignore[attr-defined]
         out.append(ag)
         found.append(ag)
     return out
