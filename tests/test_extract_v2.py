@@ -929,3 +929,10 @@ def test_a_commitment_told_as_a_deals_terms_is_the_signed_document_named_later(e
             "signed by officials of Saudi Arabia, Iran and China.")
     ags = events(ex, text, published="2023-03-10", kind=Agreement)
     assert [a.status for a in ags] == ["signed"] and {"SAU", "IRN"} <= set(ags[0].parties)
+
+
+def test_the_signers_of_a_statement_issued_in_a_city_are_there(ex):
+    text = ("A joint trilateral statement issued in Beijing was signed by Iran's top security official, Ali "
+            "Shamkhani, Saudi national security adviser Musaed bin Mohammed Al-Aiban and China's top diplomat, Wang Yi.")
+    vs = visits(ex, text, published="2023-03-10")
+    assert {("IRN", "CHN"), ("SAU", "CHN")} <= set(vs) and ("CHN", "CHN") not in vs

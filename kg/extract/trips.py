@@ -215,16 +215,6 @@ def presence(ctx, doc, sent_span, venue, g) -> list[Frame]:
                 not any(c.dep_ == "aux" and c.lower_ in ("will", "would", "could", "may", "might", "should") for c in tok.children):
             toks = [c for c in tok.children if c.dep_ in ("nsubj",)]
             toks += [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-        signed_in = None
-        if not summit and tok.pos_ == "VERB" and tok.lemma_ in ("sign", "ink") and tok.tag_ in ("VBD", "VBN"):
-            # "X and Y today signed in Cairo a Joint Declaration": who signs in a city is there
-            cities = [d for prep, pobj in _dest_tokens(tok) if prep == "in" for d in _place_of(m, pobj, g) if d[1]]
-            subj = [c for c in tok.children if c.dep_ == "nsubj"]
-            if cities and subj:
-                signed_in = cities[0]
-                # every official named in the subject ("President of the European Commission X and President
-                # of Egypt Y"): the parser often buries the first inside the second's "of" phrase
-                listed_subj = [p for p in ctx.persons_in(subj[0].left_edge.idx, tok.idx) if p.kind == "name"]
         listed = []
         if tok.lower_ == "presence" and tok.head.lower_ == "in" and not toks:
             toks = [p for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
@@ -233,21 +223,49 @@ def presence(ctx, doc, sent_span, venue, g) -> list[Frame]:
             cut = re.search(r";|\s(?:who|which|where|when)\s", ctx.text[tok.idx:e])
             listed = [p for p in ctx.persons_in(tok.idx, tok.idx + cut.start() if cut else e) if p.kind == "name"]
         people = [p for t in toks for p in _people(m, t)]
-        if signed_in is not None:
-            listed = listed_subj
         people += [p for p in listed if all(p is not q for q in people)]
         people = [p for p in people if p.kind == "name" and (
             (p.person.code and p.person.code != venue[0] and (p.person.roles or p.person.name in g.leaders))
             # an organisation's head away from its seat ("the President of the European Commission" in Cairo)
             or (not p.person.code and getattr(p.person, "org", None) and venue[1]
                 and venue[1] not in ORG_SEATS.get(p.person.org, (venue[1],))))]
-        if signed_in is not None:
-            people = [p for p in people if p.person.code != signed_in[0] and not p.person.roles & ENVOYS]
-            if people:
-                out.append(Frame("presence", tok, people, [signed_in[:2]]))
-            continue
         if people:
             out.append(Frame("presence", tok, people, [venue], here=True))
+    return out
+
+
+def signers_present(ctx, doc, sent_span, g) -> list[Frame]:
+    """Who signs in a named city is there: "X and Y today signed in Cairo a Joint Declaration", "A joint
+    statement issued in Beijing was signed by X, Y and Z" (resident envoys and an organisation's head at its
+    own seat excepted). Summit articles are left to :func:`presence`."""
+    if summit_article(ctx):
+        return []
+    m = Mentions(ctx)
+    s, e = sent_span
+    span = doc.char_span(s, e, alignment_mode="expand")
+    out = []
+    for tok in span or []:
+        if tok.pos_ != "VERB" or tok.lemma_ not in ("sign", "ink") or tok.tag_ not in ("VBD", "VBN"):
+            continue
+        cities = [d for prep, pobj in _dest_tokens(tok) if prep == "in" for d in _place_of(m, pobj, g) if d[1]]
+        subj = [c for c in tok.children if c.dep_ == "nsubj"]
+        agent = [c for c in tok.children if c.dep_ == "agent"]
+        if not cities and agent:   # the document's own place: "a statement issued in Beijing was signed by"
+            cities = [d for c in tok.children if c.dep_ == "nsubjpass" for t in c.subtree
+                      if t.dep_ == "prep" and t.lower_ == "in" for pobj in t.children if pobj.dep_ == "pobj"
+                      for d in _place_of(m, pobj, g) if d[1]]
+        if not cities or not (subj or agent):
+            continue
+        code, city = cities[0][0], cities[0][1]
+        # every official named in the subject (the parser often buries "President of the European Commission
+        # X" inside the next official's "of" phrase) or in the agent
+        a0, b0 = (subj[0].left_edge.idx, tok.idx) if subj else \
+            (agent[0].idx, agent[0].right_edge.idx + len(agent[0].right_edge.text))
+        people = [p for p in ctx.persons_in(a0, b0) if p.kind == "name" and not p.person.roles & ENVOYS and (
+            (p.person.code and p.person.code != code)
+            or (not p.person.code and getattr(p.person, "org", None) and city not in ORG_SEATS.get(p.person.org, (city,))))]
+        if people:
+            out.append(Frame("presence", tok, people, [(code, city)]))
     return out
 
 

@@ -38,7 +38,7 @@ visitor known only by a pronoun or a role 0.1 (kg eval prints precision at sever
 
 def _frame_visits(ctx, original, found):
     """Visits from the parse-based trip frames of :mod:`kg.extract.trips`."""
-    from .trips import Frame, article_venue, frames, presence
+    from .trips import Frame, article_venue, frames, presence, signers_present
     g = ctx.gaz
     venue = article_venue(ctx, g)
     leg_of = None   # the movement frame a ';'-separated list of legs continues
@@ -47,7 +47,8 @@ def _frame_visits(ctx, original, found):
         if not sent.strip() or (INVITED.search(sent) and not re.search(r"\baccept", sent)):
             leg_of = None
             continue
-        fs = frames(ctx, ctx.doc, (s, e), venue, g) + presence(ctx, ctx.doc, (s, e), venue, g)
+        fs = frames(ctx, ctx.doc, (s, e), venue, g) + presence(ctx, ctx.doc, (s, e), venue, g) + \
+            signers_present(ctx, ctx.doc, (s, e), g)
         cont = CONTINUED_LEG.match(sent)
         if cont and leg_of is not None and not any(f.kind == "move" for f in fs):
             # "His swing took him to Cairo, ...; to Oyo, ...; and finally to Addis Ababa": one leg per item
