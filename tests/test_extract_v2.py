@@ -936,3 +936,11 @@ def test_the_signers_of_a_statement_issued_in_a_city_are_there(ex):
             "Shamkhani, Saudi national security adviser Musaed bin Mohammed Al-Aiban and China's top diplomat, Wang Yi.")
     vs = visits(ex, text, published="2023-03-10")
     assert {("IRN", "CHN"), ("SAU", "CHN")} <= set(vs) and ("CHN", "CHN") not in vs
+
+
+def test_one_sides_plan_approved_under_a_control_verb_is_no_agreement(ex):
+    assert events(ex, "Israel's Cabinet met Sunday and decided to approve a plan that will not allow candidates from "
+                      "the militant group Hamas on the ballots there.", published="2024-06-12", kind=Agreement) == []
+    ags = events(ex, "Kenya and Ethiopia met on Sunday and decided to adopt a joint plan on border security.",
+                 published="2024-06-12", kind=Agreement)
+    assert [sorted(a.parties) for a in ags] == [["ETH", "KEN"]]

@@ -246,7 +246,14 @@ def actor_tokens(pred, rel, head):
                             and not any(a.dep_ in ("relcl", "acl", "prep") for a in t.ancestors if a.i > p.i and a.i < t.i)]
         if c.dep_ == "prep" and c.lower_ in ("with", "between"):
             out += [p for p in c.children if p.dep_ == "pobj"]
-    if not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children):
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children) and verb.dep_ == "xcomp" \
+            and verb.head.pos_ in ("VERB", "AUX"):
+        # control: "the Cabinet (met and) decided to approve a plan": the subject of the verb above
+        up = verb.head
+        while not any(c.dep_ == "nsubj" for c in up.children) and up.dep_ == "conj" and up.head.i != up.i:
+            up = up.head
+        out += [c for c in up.children if c.dep_ == "nsubj" and c.tag_ not in ("WDT", "WP")]
+    elif not any(c.dep_ in ("nsubj", "nsubjpass", "agent") for c in verb.children):
         # conjoined verbs share a subject: "X held talks and signed ..."
         up = verb
         while up.dep_ == "conj" and up.head.i != up.i:
