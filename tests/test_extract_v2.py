@@ -944,3 +944,11 @@ def test_one_sides_plan_approved_under_a_control_verb_is_no_agreement(ex):
     ags = events(ex, "Kenya and Ethiopia met on Sunday and decided to adopt a joint plan on border security.",
                  published="2024-06-12", kind=Agreement)
     assert [sorted(a.parties) for a in ags] == [["ETH", "KEN"]]
+
+
+def test_departing_for_a_city_is_a_planned_trip_there(ex):
+    vs = visits(ex, "Kenyan President William Ruto will depart this evening for Tianjin, China, where he will attend "
+                    "the summit.", published="2025-08-30")
+    assert vs[("KEN", "CHN")].status == "planned"
+    assert ("KEN", "JPN") not in visits(ex, "Kenyan President William Ruto departed from Tokyo on Saturday.",
+                                        published="2025-08-30")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 MOVE = {"visit", "arrive", "fly", "travel", "land", "tour", "head", "leave", "come", "go", "jet", "journey",
         "reach", "stop", "drive", "return", "embark", "proceed", "move", "set", "spend", "due", "begin", "start",
-        "end", "conclude", "wrap", "finish", "touch", "cross"}
+        "end", "conclude", "wrap", "finish", "touch", "cross", "depart"}
 LEG_VERBS = {"begin", "start", "end", "conclude", "wrap", "finish"}   # "He began on Sunday in Dakar"
 MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return", "proceed", "reach", "journey", "cross",
                  "take", "bring"}   # "his swing took him to Cairo"
@@ -495,7 +495,7 @@ def _move_frame(m, tok, lem, sent, venue, g):
             if c.dep_ in ("dobj", "attr"):
                 dests += list(_place_of(m, c, g))
     for prep, p in _dest_tokens(tok):
-        if lem == "leave" and prep != "for":
+        if lem in ("leave", "depart") and prep != "for":
             continue
         if prep in ("at",) and lem not in ("arrive", "land", "touch"):
             continue
