@@ -58,14 +58,14 @@ def test_round_trip_same_dataset(source, tmp_path, name):
     r = kg("--store", target, "restore", f)
     assert "restored" in r.stderr
     a, b = dataset(source), dataset(target)
-    assert set(a) == set(b) and len(a) == 101          # 100 article graphs + actors
+    assert set(a) == set(b) and len(a) == 102          # 100 article graphs + actors + canonical events
     for g in a:
         assert a[g] == b[g], f"graph {g} differs"
     assert kg("--store", target, "stats", "--json").stdout == kg("--store", source, "stats", "--json").stdout
     assert "conform" in kg("--store", target, "validate").stderr
     # the restored store takes writes like any other
     kg("--store", target, "delete", "bk-000001")
-    assert len(dataset(target)) == 100
+    assert len(dataset(target)) == 101
 
 
 def test_non_empty_target_refused_and_replace(source, tmp_path):
