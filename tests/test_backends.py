@@ -502,7 +502,7 @@ def test_many_articles_page_past_row_limits(store, monkeypatch):
 
 # --- remote only ------------------------------------------------------------------------------------
 
-def _kill_mid_batch(engine, restart, tmp_path):
+def _kill_mid_batch(engine, restart, tmp_path, canonical_atomic=True):
     arts = synthetic_articles(3000, tag="crash")
     store = open_store(engine.url, **engine.store_options())
     errors = []
@@ -565,6 +565,12 @@ def _kill_mid_batch(engine, restart, tmp_path):
     # the canonical events were written in the same requests: they equal a resolution of what is there
     from kg.store.resolution import check_resolution
     ok, message = check_resolution(store)
+    if not canonical_atomic and not ok:
+        # Virtuoso applies the operations of one request one by one: the kill can fall between a batch's
+        # articles and its canonical events. The check says so; a rebuild (kg resolve) repairs it
+        assert "run 'kg resolve'" in message
+        store.resolve_events()
+        ok, message = check_resolution(store)
     assert ok, message
     return len(present)
 
@@ -584,7 +590,7 @@ def test_virtuoso_killed_mid_batch_leaves_only_whole_articles(fresh_virtuoso, tm
     def restart():
         eng.stop()
         eng.start()
-    _kill_mid_batch(eng, restart, tmp_path)
+    _kill_mid_batch(eng, restart, tmp_path, canonical_atomic=False)
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "virtuoso"])

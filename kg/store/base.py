@@ -19,7 +19,7 @@ from rdflib.namespace import OWL, SKOS
 
 from ..rdf import ACTORS_GRAPH, GEO, PREFIXES, settle_labels
 from ..resolve import EVENTS_GRAPH
-from .resolution import rebuild_update, resolution_update
+from .resolution import rebuild_updates, resolution_update
 from .terms import iri, to_ox, triple_lines
 
 
@@ -201,8 +201,15 @@ class Store(abc.ABC):
         Writes take care of the canonical graph themselves; this is for a store written before it existed,
         or after a SPARQL Update or Graph Store write to article graphs, which the resolution cannot follow."""
         with self.writing():
-            self.update(rebuild_update(self))
+            # in requests of a few thousand triples: engines refuse one large update (the embedded store
+            # overrides this with one transaction); a rebuild cut short is found by `kg resolve --check`
+            for u in rebuild_updates(self):
+                self.update(self.bulk_pragma() + u)
         return self.canonical_count()
+
+    def bulk_pragma(self) -> str:
+        """What an engine needs before a large INSERT DATA (nothing, except on Virtuoso)."""
+        return ""
 
     def canonical_count(self) -> int:
         rows = self.select(f"SELECT (COUNT(?c) AS ?n) WHERE {{ GRAPH <{EVENTS_GRAPH}> {{ ?c a dip:CanonicalEvent }} }}")

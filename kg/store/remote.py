@@ -271,6 +271,10 @@ class RemoteStore(Store):
         return with_resolution("define sql:big-data-const 1\n" + " ;\n".join(drops + prepare_updates(chosen, all_actors))
                                + (" ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""), resolution)
 
+    def bulk_pragma(self) -> str:
+        """Virtuoso passes a large INSERT DATA's constants as parameters only with this pragma (see above)."""
+        return "define sql:big-data-const 1\n" if self.engine == "virtuoso" and self._confirm_virtuoso() else ""
+
     def _confirm_virtuoso(self) -> bool:
         """Is a '/sparql' endpoint really Virtuoso (others share the path)? Asked once, from the Server header."""
         if not self._engine_confirmed:
@@ -423,17 +427,40 @@ class RemoteStore(Store):
                 for s in sols:
                     yield ox.Quad(s["s"], s["p"], s["o"], s["g"])
                 continue
-            g = ox.NamedNode(chunk[0])
-            offset = 0
-            while True:
-                order = " ORDER BY ?s ?p ?o"
-                sols = list(self._solutions(f"SELECT ?s ?p ?o WHERE {{ GRAPH {values} {{ ?s ?p ?o }} }}"
-                                            f"{order} LIMIT {PAGE_ROWS} OFFSET {offset}"))
-                for s in sols:
-                    yield ox.Quad(s["s"], s["p"], s["o"], g)
-                if len(sols) < PAGE_ROWS:
-                    break
-                offset += PAGE_ROWS
+            yield from self._big_graph_quads(chunk[0])
+
+    SUBJECT_PAGE = 500
+
+    def _big_graph_quads(self, graph_iri: str):
+        """One large graph (the actors, the canonical events) read subject by subject: pages of subject IRIs
+        after the last one seen (keyset, not OFFSET: Virtuoso refuses to sort more than 10,000 rows, so
+        ``ORDER BY ... OFFSET 9000`` fails past the first page), then those subjects' triples; subjects
+        that are blank nodes, rare here, are read in OFFSET pages."""
+        g = ox.NamedNode(graph_iri)
+        last = None
+        while True:
+            after = f"FILTER(isIRI(?s) && STR(?s) > {ox.Literal(last)})" if last else "FILTER(isIRI(?s))"
+            subjects = [r["s"] for r in self._solutions(
+                f"SELECT DISTINCT ?s WHERE {{ GRAPH {iri(graph_iri)} {{ ?s ?p ?o }} {after} }} "
+                f"ORDER BY STR(?s) LIMIT {self.SUBJECT_PAGE}")]
+            if not subjects:
+                break
+            values = " ".join(str(x) for x in subjects)
+            for sol in self._solutions(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
+                                       f"GRAPH {iri(graph_iri)} {{ ?s ?p ?o }} }}"):
+                yield ox.Quad(sol["s"], sol["p"], sol["o"], g)
+            if len(subjects) < self.SUBJECT_PAGE:
+                break
+            last = subjects[-1].value
+        offset = 0
+        while True:
+            sols = list(self._solutions(f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri(graph_iri)} {{ ?s ?p ?o }} "
+                                        f"FILTER(isBlank(?s)) }} ORDER BY ?s ?p ?o LIMIT {PAGE_ROWS} OFFSET {offset}"))
+            for sol in sols:
+                yield ox.Quad(sol["s"], sol["p"], sol["o"], g)
+            if len(sols) < PAGE_ROWS:
+                break
+            offset += PAGE_ROWS
 
     def export(self, out: BinaryIO, fmt: str, graphs: list[str] | None = None) -> None:
         if fmt not in _OX_RDF:

@@ -123,23 +123,45 @@ def resolution_update(store, old_articles: Iterable[str], items: list[tuple[str,
     return _replace_canonical(sorted(set(was) - same), changed)
 
 
+BLOCK_LINES = 1000   # triples per GRAPH block of the INSERT DATA (Virtuoso's parser gives up on ~5,000)
+
+
 def _replace_canonical(old_canonical: list[str], clusters: list[list[Mention]]) -> str | None:
+    # One DELETE WHERE per canonical event, with the event as a constant, rather than one DELETE ... WHERE
+    # with a VALUES list: Virtuoso refuses the latter under the ``define sql:big-data-const 1`` pragma its
+    # article writes need (SP031, "cannot be translated to an accurate SQL text"), and the two are the
+    # same update. A write touches few canonical events, so the request stays small.
     parts = []
-    for part in _chunks(old_canonical):
-        nodes = part + [f"{c}/amount" for c in part]
-        parts.append(f"DELETE {{ GRAPH {_E} {{ ?c ?p ?o }} }} WHERE {{ {_values('c', nodes)} GRAPH {_E} {{ ?c ?p ?o }} }}")
-        parts.append(f"DELETE {{ GRAPH {_E} {{ ?m {_SAME} ?c }} }} WHERE {{ {_values('c', part)} "
-                     f"GRAPH {_E} {{ ?m {_SAME} ?c }} }}")
-    lines = _canonical_lines(clusters)
+    for c in old_canonical:
+        for node in (c, f"{c}/amount"):
+            parts.append(f"DELETE WHERE {{ GRAPH {_E} {{ <{node}> ?p ?o }} }}")
+        parts.append(f"DELETE WHERE {{ GRAPH {_E} {{ ?m {_SAME} <{c}> }} }}")
+    lines = _canonical_lines(clusters).splitlines()
     if lines:
-        parts.append(f"INSERT DATA {{ GRAPH {_E} {{\n{lines}\n }} }}")
+        blocks = ["GRAPH " + _E + " {\n" + "\n".join(lines[i:i + BLOCK_LINES]) + "\n }"
+                  for i in range(0, len(lines), BLOCK_LINES)]
+        parts.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
     return " ;\n".join(parts) if parts else None
 
 
 def rebuild_update(store) -> str:
     """Resolve every mention of the store from scratch: the canonical graph dropped and written anew."""
-    lines = _canonical_lines(resolve(stored_mentions(store)))
-    return f"DROP SILENT GRAPH {_E}" + (f" ;\nINSERT DATA {{ GRAPH {_E} {{\n{lines}\n }} }}" if lines else "")
+    return " ;\n".join(rebuild_updates(store, per_request=None))
+
+
+def rebuild_updates(store, per_request: int | None = 2 * BLOCK_LINES) -> list[str]:
+    """:func:`rebuild_update` as a DROP and INSERT DATA requests of at most ``per_request`` triples (all in
+    one when None), in GRAPH blocks of :data:`BLOCK_LINES`: a remote engine's parser gives up on a large
+    update (Virtuoso: "SP030 memory exhausted" on one block of ~5,000 triples)."""
+    lines = _canonical_lines(resolve(stored_mentions(store))).splitlines()
+    step = per_request or max(len(lines), 1)
+    out = [f"DROP SILENT GRAPH {_E}"]
+    for i in range(0, len(lines), step):
+        chunk = lines[i:i + step]
+        blocks = ["GRAPH " + _E + " {\n" + "\n".join(chunk[j:j + BLOCK_LINES]) + "\n }"
+                  for j in range(0, len(chunk), BLOCK_LINES)]
+        out.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    return out
 
 
 def expected_lines(store) -> set[str]:
