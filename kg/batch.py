@@ -8,13 +8,15 @@ takes one writer anyway.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing as mp
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
 from .extract import default_extractor
 from .ingest import (DEFAULT_MIN_CONFIDENCE, ArticleGraphs, Outcome, Summary, confident_events, prepare,
-                     store_prepared)
+                     prepare_item, store_prepared)
 from .records import Article
 from .store import Store
 
@@ -30,17 +32,20 @@ def _init_worker(resources: tuple[str | None, str | None] = (None, None)) -> Non
     _worker_extractor.nlp  # load the model once per worker, before the first article  # noqa: B018
 
 
-def extract_and_prepare(article: Article, extractor=None, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE
-                        ) -> tuple[ArticleGraphs | None, Outcome]:
+def extract_and_prepare(article: Article, extractor=None, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+                        doc=None) -> tuple[ArticleGraphs | None, Outcome]:
     """Extract one article's events, then build and validate its graphs (no store involved).
 
     Events scored below ``min_confidence`` are left out before validation, and events SHACL
     rejects are dropped with a warning (``Outcome.dropped``) rather than costing the whole article:
-    these are the extractor's guesses, not a curator's claims.
+    these are the extractor's guesses, not a curator's claims. ``doc``: the article's spaCy Doc when
+    the caller parsed it already (:func:`extract_and_prepare_many`), else the extractor parses it.
     """
     ex = extractor or _worker_extractor or default_extractor()
     try:
-        if hasattr(ex, "analyse"):
+        if doc is not None:
+            article.events, article.people = ex._from_doc(article, doc)
+        elif hasattr(ex, "analyse"):
             article.events, article.people = ex.analyse(article)
         else:
             article.events = ex.extract(article)
@@ -52,6 +57,38 @@ def extract_and_prepare(article: Article, extractor=None, *, min_confidence: flo
     graphs, outcome = prepare(article, extractor=ex.name, drop_invalid_events=True)
     outcome.below_confidence = extracted - len(article.events)
     return graphs, outcome
+
+
+# Articles a worker parses with one nlp.pipe call. spaCy's per-call cost (one Doc through every pipe
+# component at a time) is what bare nlp.pipe(batch_size=32) does not pay; a worker that parses its articles
+# one by one ran at 0.71x of it. Small, so that the parent's writes keep pace and the order is kept cheaply.
+PIPE_BATCH = 8
+
+
+def extract_and_prepare_many(articles: list[Article], extractor=None, *,
+                             min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[tuple[ArticleGraphs | None, Outcome]]:
+    """:func:`extract_and_prepare` for a few articles, parsed by one ``nlp.pipe`` call (same Docs as
+    ``nlp(text)``: tests/test_batch_pipe.py). If the batch cannot be parsed, each article is taken alone,
+    so one bad article still fails alone."""
+    ex = extractor or _worker_extractor or default_extractor()
+    if not hasattr(ex, "_from_doc") or len(articles) < 2:
+        return [extract_and_prepare(a, ex, min_confidence=min_confidence) for a in articles]
+    try:
+        docs = list(ex.nlp.pipe([ex.prepare(a) for a in articles], batch_size=len(articles)))
+    except Exception:  # noqa: BLE001  (any parse failure: retried article by article, which reports it)
+        return [extract_and_prepare(a, ex, min_confidence=min_confidence) for a in articles]
+    return [extract_and_prepare(a, ex, min_confidence=min_confidence, doc=d) for a, d in zip(articles, docs)]
+
+
+def _batches(items: Iterable, n: int) -> Iterator[list]:
+    batch = []
+    for it in items:
+        batch.append(it)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _prepared(articles: Iterable[Article], processes: int, min_confidence: float
@@ -66,7 +103,9 @@ def _prepared(articles: Iterable[Article], processes: int, min_confidence: float
     ctx = mp.get_context("forkserver")
     from .validate import configured
     with ctx.Pool(processes, initializer=_init_worker, initargs=(configured(),)) as pool:
-        yield from pool.imap(partial(extract_and_prepare, min_confidence=min_confidence), articles, chunksize=4)
+        for results in pool.imap(partial(extract_and_prepare_many, min_confidence=min_confidence),
+                                 _batches(articles, PIPE_BATCH)):
+            yield from results
 
 
 def ingest_articles(store: Store, articles: Iterable[Article], *, processes: int = 1, chunk: int = 50,
@@ -78,3 +117,69 @@ def ingest_articles(store: Store, articles: Iterable[Article], *, processes: int
     """
     return store_prepared(store, _prepared(articles, processes, min_confidence), chunk=chunk,
                           on_outcome=on_outcome)
+
+
+# --------------------------------------------------------------------------- curated import on every core
+
+# Articles per transaction for an import (kg import): a write re-resolves every mention of the resolution keys
+# it touches (kg/store/resolution.py), so its cost grows with the reports those keys already have, not with
+# the batch. Fewer, larger transactions pay that cost fewer times (bench/bench_import.py); each article is
+# still whole or absent, and the stored quads do not depend on the chunking (labels and canonical events are
+# functions of the set of articles, docs/resolution.md).
+IMPORT_CHUNK = 500
+# Below this many articles a worker pool costs more to start (~1-2 s: rdflib, pyshacl, the shapes) than it saves.
+PARALLEL_FROM = 200
+
+
+def _init_validator(resources: tuple[str | None, str | None] = (None, None)) -> None:
+    """A validation worker: the parent's shapes and ontology (kg.validate.configure), parsed before the first article."""
+    from . import validate
+    validate.configure(*resources)
+    validate._load()
+
+
+def _prepare_curated(item, extractor: str | None):
+    return prepare_item(item, extractor=extractor)
+
+
+def prepared_curated(items: list, processes: int, extractor: str | None = None
+                     ) -> Iterator[tuple[ArticleGraphs | None, Outcome]]:
+    """kg.ingest.prepare_item for each item (build + SHACL), in ``processes`` workers, results in input order.
+
+    The parent then only resolves and writes (one RocksDB writer anyway), so on 2 cores the
+    validation of the next chunk runs while the previous one is written.
+    """
+    if processes <= 1 or len(items) < PARALLEL_FROM:
+        for it in items:
+            yield prepare_item(it, extractor=extractor)
+        return
+    ctx = mp.get_context("forkserver")   # as _prepared: a clean interpreter, no store handles copied
+    from .validate import configured
+    with ctx.Pool(processes, initializer=_init_validator, initargs=(configured(),)) as pool:
+        yield from pool.imap(partial(_prepare_curated, extractor=extractor), items, chunksize=8)
+
+
+@contextlib.contextmanager
+def frozen_heap():
+    """The objects alive now (the whole input of an import, read into memory) left out of the garbage
+    collector's full passes until the block ends.
+
+    Profiled on bench/bench_import.py: with 10,000 articles in memory, each full collection walks all of
+    them, and the allocations of resolution and writing trigger many, which showed up as time in whatever
+    allocated (mentions_from_rows: 28% of the parent's CPU). Nothing here is garbage, so freezing is safe:
+    the objects are unfrozen, and collected as usual, afterwards.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def import_curated(store: Store, items: list, *, processes: int = 2, extractor: str | None = "curated",
+                   chunk: int = IMPORT_CHUNK, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+    """kg.ingest.ingest_many for a list of curated items (what ``kg import`` reads), validated on every core
+    and written ``chunk`` articles per transaction; outcomes in input order, the same stored quads."""
+    with frozen_heap():
+        return store_prepared(store, prepared_curated(items, processes, extractor), chunk=chunk,
+                              on_outcome=on_outcome)

@@ -152,18 +152,23 @@ def _on_outcome(bar):
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--processes", "-j", default=None, type=int,
+              help="Validation processes (default: 2 for imports of 200 or more articles, else 1).")
 @click.pass_obj
-def import_(obj: Context, files):
+def import_(obj: Context, files, processes):
     """Import curated articles (annotation JSON, one article per file, or JSONL).
 
     Each article is validated against the SHACL shapes and stored whole, or
     rejected with a report; re-importing an article id replaces it.
     """
-    from . import ingest_many, read_annotated
+    from . import read_annotated
+    from .batch import import_curated
+    if processes is not None and processes < 1:
+        _fail("--processes must be at least 1", 2)
     store = obj.store()
     items = list(read_annotated(files))  # JSONL files hold many articles: count them for the progress bar
     with click.progressbar(length=len(items), label="importing", file=sys.stderr) as bar:
-        summary = ingest_many(store, items, extractor="curated", on_outcome=_on_outcome(bar))
+        summary = import_curated(store, items, processes=processes or 2, on_outcome=_on_outcome(bar))
     _optimize_after(store, summary)
     _report_batch(summary, "article")
 

@@ -31,6 +31,7 @@ share no word), two targets of different amounts (different keys).
 from __future__ import annotations
 
 import calendar
+import functools
 import hashlib
 import itertools
 import re
@@ -215,6 +216,13 @@ def _when(m: Mention) -> Span | None:
 
 def _words(texts: Iterable[str]) -> frozenset[str]:
     """Content words of titles, topics, award names: lower-case ASCII, no stop words, plural 's' dropped."""
+    return _words_of(tuple(texts))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _words_of(texts: tuple[str, ...]) -> frozenset[str]:
+    """:func:`_words`, computed once per text: clustering compares a mention's words with every other report
+    of its key, so a key with hundreds of reports re-ran the regex hundreds of times per mention."""
     out = set()
     for t in texts:
         ascii_ = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower()
@@ -236,9 +244,32 @@ def _report_span(m: Mention) -> Span | None:
 @dataclass
 class _Group:
     members: list[Mention] = field(default_factory=list)
+    # What :func:`_joins` asks of the members (their articles, their distinct document words), kept up to date
+    # as members are appended: clustering asks it of every group for every mention, which recomputed was
+    # quadratic in the reports of a key. Members are only ever appended, never removed or replaced.
+    _seen: int = field(default=0, compare=False, repr=False)
+    _articles: set = field(default_factory=set, compare=False, repr=False)
+    _words: set = field(default_factory=set, compare=False, repr=False)
 
     def spans(self) -> list[Span]:
         return [m.when for m in self.members if m.when]
+
+    def _catch_up(self) -> None:
+        if self._seen != len(self.members):
+            for m in self.members[self._seen:]:
+                self._articles.add(m.article)
+                if m.type == "Agreement":
+                    self._words.add(_doc_words(m))
+            self._seen = len(self.members)
+
+    def articles(self) -> set[str]:
+        self._catch_up()
+        return self._articles
+
+    def doc_words(self) -> set[frozenset]:
+        """The distinct document words of the members (agreements only)."""
+        self._catch_up()
+        return self._words
 
 
 def _exact_groups(ms: list[Mention], same_thing) -> list[_Group]:
@@ -250,17 +281,39 @@ def _exact_groups(ms: list[Mention], same_thing) -> list[_Group]:
     groups: list[_Group] = []
     for m in sorted(ms, key=lambda m: (m.when.lo, m.when.hi, m.iri)):
         near = [g for g in groups if any(_distance(m.when, s) <= EXACT_GAP_DAYS for s in g.spans())
-                and all(same_thing(m, o) for o in g.members)]
+                and _joins(m, g, same_thing)]
         if not near:
             groups.append(_Group([m]))
             continue
         keep = near[0]
         keep.members.append(m)
         for g in near[1:]:   # m links them: one group, unless two of their members may not be together
-            if all(same_thing(a, b) for a in keep.members for b in g.members):
+            if _compatible(keep, g, same_thing):
                 keep.members += g.members
                 groups.remove(g)
     return groups
+
+
+def _joins(m: Mention, g: _Group, same_thing) -> bool:
+    """``all(same_thing(m, o) for o in g.members)``, asked of the group's articles and distinct document words
+    for the two relations clustering uses (both are "another article, and related words"): a key with
+    hundreds of reports made the pairwise form quadratic in them."""
+    if same_thing is _other_article:
+        return m.article not in g.articles()
+    if same_thing is _same_document:
+        w = _doc_words(m)
+        return m.article not in g.articles() and all(_related_words(w, o) for o in g.doc_words())
+    return all(same_thing(m, o) for o in g.members)
+
+
+def _compatible(a: _Group, b: _Group, same_thing) -> bool:
+    """``all(same_thing(x, y) for x in a.members for y in b.members)``, as :func:`_joins` asks it."""
+    if same_thing is _other_article:
+        return not (a.articles() & b.articles())
+    if same_thing is _same_document:
+        return not (a.articles() & b.articles()) and all(
+            _related_words(x, y) for x in a.doc_words() for y in b.doc_words())
+    return all(same_thing(x, y) for x in a.members for y in b.members)
 
 
 def _fits(m: Mention, g: _Group) -> bool:
@@ -308,9 +361,11 @@ def _same_document(a: Mention, b: Mention) -> bool:
     """Two agreements are one document when their descriptions (title and topics) share two content words or
     half the words of the shorter one, or either has none; one word in common ('mutual' in 'mutual legal
     assistance' and 'mutual protection of classified information') is not enough."""
-    if a.article == b.article:
-        return False
-    wa, wb = _doc_words(a), _doc_words(b)
+    return a.article != b.article and _related_words(_doc_words(a), _doc_words(b))
+
+
+def _related_words(wa: frozenset[str], wb: frozenset[str]) -> bool:
+    """The word test of :func:`_same_document` (symmetric)."""
     shared = len(wa & wb)
     return not wa or not wb or shared >= 2 or 2 * shared >= min(len(wa), len(wb))
 
@@ -336,13 +391,14 @@ def _cluster_key(ms: list[Mention]) -> list[list[Mention]]:
     if kind == "Agreement":
         # an agreement without title or topics is vague too: it must not glue two named documents together
         named = [m for m in exact if _doc_words(m)]
-        rest = [m for m in ms if m not in named]
     else:
-        named, rest = exact, [m for m in ms if m not in exact]
+        named = exact
+    taken = {id(m) for m in named}   # mention IRIs are unique: identity is equality, without comparing fields
+    rest = [m for m in ms if id(m) not in taken]
     groups = _exact_groups(named, same)
     left = []
     for m in rest:
-        fits = [g for g in groups if _fits(m, g) and all(same(m, o) for o in g.members)]
+        fits = [g for g in groups if _fits(m, g) and _joins(m, g, same)]
         if len(fits) == 1:
             fits[0].members.append(m)
         else:
@@ -357,7 +413,7 @@ def _vague_agreements(ms: list[Mention]) -> list[_Group]:
     for g in _vague_groups(ms):
         parts: list[_Group] = []
         for m in sorted(g.members, key=lambda m: m.iri):
-            home = next((p for p in parts if all(_same_document(m, o) for o in p.members)), None)
+            home = next((p for p in parts if _joins(m, p, _same_document)), None)
             if home is None:
                 parts.append(_Group([m]))
             else:
@@ -435,12 +491,15 @@ def _one_per_article(cluster: list[Mention]) -> list[list[Mention]]:
     """Split a cluster so that no article reports it twice (a vague mention grouped by date alone may share
     its article with another): each member, in IRI order, joins the first part without its article."""
     parts: list[list[Mention]] = []
+    seen: list[set[str]] = []    # the articles of each part
     for m in cluster:
-        home = next((p for p in parts if all(o.article != m.article for o in p)), None)
+        home = next((i for i, arts in enumerate(seen) if m.article not in arts), None)
         if home is None:
             parts.append([m])
+            seen.append({m.article})
         else:
-            home.append(m)
+            parts[home].append(m)
+            seen[home].add(m.article)
     return parts
 
 
@@ -481,6 +540,12 @@ def _all(cluster: list[Mention], name: str) -> list[str]:
     return [v for m in cluster for v in m.props.get(name, [])]
 
 
+# Looked up once: rdflib's PROV is a DefinedNamespace, whose attribute lookup took ~200 us, once per member
+# of every cluster written (42% of canonical_triples on a key with hundreds of reports).
+_WAS_DERIVED_FROM = PROV.wasDerivedFrom
+_SAME_EVENT_AS = DIP.sameEventAs
+
+
 def canonical_triples(cluster: list[Mention]) -> list[tuple]:
     """The canonical event of one cluster and the dip:sameEventAs link of each member, as rdflib triples.
 
@@ -502,9 +567,9 @@ def canonical_triples(cluster: list[Mention]) -> list[tuple]:
         t += [(c, DIP.firstReported, Literal(reports[0], datatype=XSD.date)),
               (c, DIP.lastReported, Literal(reports[-1], datatype=XSD.date))]
     for a in sorted({m.article for m in cluster}):
-        t.append((c, PROV.wasDerivedFrom, URIRef(a)))
+        t.append((c, _WAS_DERIVED_FROM, URIRef(a)))
     for m in cluster:
-        t.append((URIRef(m.iri), DIP.sameEventAs, c))
+        t.append((URIRef(m.iri), _SAME_EVENT_AS, c))
     for name in ("evidence", "cameoCode", "hostCameoCode", "ploverCategory", "ploverMode", "ploverContext"):
         v = rep.first(name)
         if v is not None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import rdflib
 from rdflib import BNode, Literal, URIRef
 import pyshacl.shape
+import pyshacl.shapes_graph
 from pyshacl import Validator
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.constraints.constraint_component import ConstraintComponent
@@ -213,6 +214,7 @@ def reload() -> None:
         _local.__dict__.clear()
         _compiled_graphs.clear()
         _components.clear()
+        _sg_memo.clear()
 
 
 _prepared: dict[str, object] = {}  # SPARQL text -> prepared query (shared by threads)
@@ -292,12 +294,59 @@ def _no_description(self, *args, **kwargs) -> str:
     return _describe(self, *args, **kwargs)
 
 
+# Profiled again (issue 12, second round): on every run, each of the ~235 shape evaluations per article reads
+# the shape's own triples from the shapes graph (``sg.predicate_objects(shape)`` to find its constraint
+# parameters, ``sg.objects`` for its messages and paths: 16% of the CPU, through rdflib's Python-level
+# indexes) and formats the shape's name for debug logs that are off (``str(shape)``, 5%). Neither depends on
+# the data, and our shapes graphs are not changed after they are loaded, so for them both are read once.
+_sg_memo: dict[tuple, tuple] = {}   # (id(shapes graph), method, args) -> its answer, for our shapes graphs
+_sg_predicate_objects = pyshacl.shapes_graph.ShapesGraph.predicate_objects
+_sg_objects = pyshacl.shapes_graph.ShapesGraph.objects
+_shape_str = pyshacl.shape.Shape.__str__
+
+
+def _memo_predicate_objects(self, s):
+    """ShapesGraph.predicate_objects, read once per node of our shapes graphs."""
+    if id(self) not in _compiled_graphs or s is None:
+        return _sg_predicate_objects(self, s)
+    key = (id(self), 0, s)
+    hit = _sg_memo.get(key)
+    if hit is None:
+        hit = _sg_memo[key] = tuple(_sg_predicate_objects(self, s))
+    return iter(hit)
+
+
+def _memo_objects(self, s, p):
+    """ShapesGraph.objects, read once per (node, predicate) of our shapes graphs."""
+    if id(self) not in _compiled_graphs or s is None or p is None:
+        return _sg_objects(self, s, p)
+    key = (id(self), 1, s, p)
+    hit = _sg_memo.get(key)
+    if hit is None:
+        hit = _sg_memo[key] = tuple(_sg_objects(self, s, p))
+    return iter(hit)
+
+
+def _memo_str(self) -> str:
+    """Shape.__str__ (only ever formatted into debug messages), once per shape of ours."""
+    if id(self.sg) not in _compiled_graphs:
+        return _shape_str(self)
+    key = (id(self.sg), 2, id(self))
+    hit = _sg_memo.get(key)
+    if hit is None:   # Shape has __slots__: kept here, with the shape itself to pin its id
+        hit = _sg_memo[key] = (self, _shape_str(self))
+    return hit[1]
+
+
 def _install_compiled_constraints() -> None:
     """Point pyshacl.shape at the reusing constraint map (the lazy module attribute it reads on every run),
-    and skip result texts for our shapes."""
+    skip result texts for our shapes, and read their shapes graphs once."""
     params = _ParameterList(ALL_CONSTRAINT_PARAMETERS)
     pyshacl.shape.CONSTRAINT_PARAMS = (params, {p: _reusing(c) for p, c in CONSTRAINT_PARAMETERS_MAP.items()})
     ConstraintComponent.make_v_result_description = _no_description
+    pyshacl.shapes_graph.ShapesGraph.predicate_objects = _memo_predicate_objects
+    pyshacl.shapes_graph.ShapesGraph.objects = _memo_objects
+    pyshacl.shape.Shape.__str__ = _memo_str
 
 
 _install_compiled_constraints()

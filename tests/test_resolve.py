@@ -272,3 +272,36 @@ def test_export_and_stats_count_real_world_events_with_their_reports(tmp_path, s
         assert st["reports"] == sum(by_c[e["iri"]] for e in evs) == sum(e["canonical"]["sourceCount"] for e in evs)
     assert get("/api/stats", canonical="true", type="Visit").json()["reports"] == 8
 
+
+def test_quad_pattern_reads_equal_the_selects(store, monkeypatch):
+    """The embedded store reads mentions, keys and canonical triples with quad patterns
+    (kg/store/resolution_local.py); each read gives what the SPARQL of kg/store/resolution.py gives."""
+    from kg.store import resolution as res
+    from kg.store import resolution_local as local
+    pattern = store.pattern_quads
+    all_keys = sorted(r["k"] for r in store.select(
+        f"SELECT DISTINCT ?k WHERE {{ GRAPH <{EVENTS_GRAPH}> {{ ?c dip:resolutionKey ?k }} }}"))
+    members = sorted({m for ms in local.members_of_keys(pattern, all_keys).values() for m in ms})
+    assert len(members) >= 20
+    articles = store.article_iris()
+    fast = res.stored_mentions(store, members)
+    keys_fast = res._keys_of_articles(store, pattern, articles)
+    was_fast = local.members_of_keys(pattern, sorted(keys_fast))
+    canonical = sorted(was_fast)
+    old_fast = local.canonical_quads(pattern, canonical)
+    monkeypatch.setattr(res, "_pattern", lambda s: None)
+    slow = res.stored_mentions(store, members)
+    assert [(m.iri, m.article, m.type, m.props, m.reported, m.key) for m in fast] == \
+        [(m.iri, m.article, m.type, m.props, m.reported, m.key) for m in slow]
+    assert keys_fast == res._keys_of_articles(store, None, articles)
+    assert was_fast == res._members_of_keys(store, sorted(keys_fast))
+    assert {f"{s} {p} {o} ." for s, p, o in old_fast} == res.stored_lines(store)
+
+
+@pytest.mark.parametrize("seed", [4])
+def test_incremental_resolution_through_selects_equals_from_scratch(tmp_path, seed, monkeypatch):
+    """The same random sequence with the SELECT reads and the drop-and-rewrite of the canonical events
+    (what a remote store runs): the quad-pattern path and this one agree with a resolution from scratch."""
+    from kg.store import resolution as res
+    monkeypatch.setattr(res, "_pattern", lambda s: None)
+    test_incremental_resolution_equals_from_scratch(tmp_path, seed)

@@ -522,6 +522,11 @@ class EmbeddedStore(Store):
             kwargs["use_default_graph_as_union"] = True
         return self._handle().query(sparql, base_iri=base_iri, prefixes=prefixes, **kwargs)
 
+    def pattern_quads(self, subject=None, predicate=None, obj=None, graph=None) -> list[ox.Quad]:
+        """``quads_for_pattern`` on the handle reads use (the writer inside a write block): how
+        kg/store/resolution_local.py reads mentions without serialising SELECT results."""
+        return self._retrying(lambda h: list(h.quads_for_pattern(subject, predicate, obj, graph)))
+
     def has_graph(self, graph_iri: str) -> bool:
         return self._retrying(lambda h: h.contains_named_graph(ox.NamedNode(graph_iri)))
 
