@@ -190,25 +190,18 @@ def event_patterns(f: EventFilter, key: bool = True) -> str:
     if f.canonical:
         # canonical events: one per real-world event, in graph/events; their key falls back on the first report
         out.append(f"{{ SELECT ?e ?type WHERE {{ GRAPH <{EVENTS_GRAPH}> {{ {_canonical_types(types)} ?e a ?ctype }} }} }}")
-        if f.statuses:
-            out.append(_scan("?e ?st", f"{values('st', [f'dip:{s}' for s in f.statuses])} ?e dip:status ?st"))
-        if key or f.date_from or f.date_to:
-            out += [
-                "OPTIONAL " + _scan("?e ?sd", "?e dip:startDate ?sd"),
-                "OPTIONAL " + _scan("?e ?dd", "?e dip:date ?dd"),
-                "OPTIONAL " + _scan("?e ?iss", "?e dip:firstReported ?iss"),
-                'BIND(COALESCE(STR(?sd), STR(?dd), STR(?iss), "") AS ?key)',
-            ]
-        return "\n  ".join(out + _date_filters(f))
-    out.append(_scan("?e ?type", f"{type_values} ?e a ?type"))
-    out.append(_scan("?e ?a", "?e prov:wasDerivedFrom ?a"))
+        issued = _scan("?e ?iss", "?e dip:firstReported ?iss")
+    else:
+        out.append(_scan("?e ?type", f"{type_values} ?e a ?type"))
+        out.append(_scan("?e ?a", "?e prov:wasDerivedFrom ?a"))
+        issued = _scan("?a ?iss", "?a dcterms:issued ?iss")
     if f.statuses:
         out.append(_scan("?e ?st", f"{values('st', [f'dip:{s}' for s in f.statuses])} ?e dip:status ?st"))
     if key or f.date_from or f.date_to:
         out += [
             "OPTIONAL " + _scan("?e ?sd", "?e dip:startDate ?sd"),
             "OPTIONAL " + _scan("?e ?dd", "?e dip:date ?dd"),
-            "OPTIONAL " + _scan("?a ?iss", "?a dcterms:issued ?iss"),
+            "OPTIONAL " + issued,
             'BIND(COALESCE(STR(?sd), STR(?dd), STR(?iss), "") AS ?key)',
         ]
     return "\n  ".join(out + _date_filters(f))
