@@ -952,3 +952,32 @@ def test_departing_for_a_city_is_a_planned_trip_there(ex):
     assert vs[("KEN", "CHN")].status == "planned"
     assert ("KEN", "JPN") not in visits(ex, "Kenyan President William Ruto departed from Tokyo on Saturday.",
                                         published="2025-08-30")
+
+
+def test_a_firms_chief_executive_signs_for_the_firm(ex):
+    (a,) = events(ex, "The two leaders then watched Kenya Airways chief executive Allan Kilavuka and Embraer's "
+                      "Francisco Gomes Neto sign an order for ten E195 jets.", published="2024-05-14", kind=Agreement)
+    assert sorted(a.parties) == ["Embraer", "Kenya Airways"]
+
+
+def test_the_documents_own_abbreviation_is_no_party(ex):
+    ags = events(ex, "With the signing of a Memorandum of Understanding (MOU) on Cessation of Hostilities, the Sudanese "
+                     "government and the SPLM have agreed to allow humanitarian access.", published="2024-05-14",
+                 kind=Agreement)
+    assert ags and all("MOU" not in a.parties for a in ags) and "SDN" in ags[0].parties
+
+
+def test_a_stand_in_names_the_state_of_its_own_sentence(ex):
+    text = ("Kenyan President William Ruto flew to Doha on Monday for talks with the Emir of Qatar.\n\n"
+            "Qatar pledged support. Qatar and Kenya discussed energy. In Riyadh, where he arrived on Tuesday, Ruto "
+            "signed a defence cooperation agreement with the kingdom.")
+    ags = events(ex, text, published="2024-05-16", kind=Agreement)
+    assert [sorted(a.parties) for a in ags] == [["KEN", "SAU"]]
+
+
+def test_a_signing_days_before_new_year_is_no_background(ex):
+    (a,) = events(ex, "Kenya and Uganda signed an agreement on trade on 28 December 2023.", published="2024-01-02",
+                  kind=Agreement)
+    assert a.date == "2023-12-28" and a.title == "agreement on trade"
+    assert events(ex, "The crisis began on January 1, when Kenya signed a memorandum of understanding with Uganda.",
+                  published="2024-12-12", kind=Agreement) == []

@@ -22,7 +22,7 @@ from kg.records import Agreement
 HEAD = re.compile(
     r"(?i:\b(memorand(?:um|a|ums) of understanding|MoUs?|memorand(?:um|a|ums)|agreements?|accords?|treat(?:y|ies)|"
     r"joint (?:[a-z-]+ ){0,2}(?:statements?|declarations?|communiqu[eé]s?)|communiqu[eé]s?|declarations?|contracts?|pacts?|deals?|arrangements?|"
-    r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= (?:by [^.,;]{0,60}? )?for \d)|"
+    r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= (?:by [^.,;]{0,60}? )?for (?:up to |as many as |more than |about )?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundreds|dozens|several)\b))|"
     r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced|economic) )*(?:comprehensive|strategic|global|special|privileged|enhanced) (?:(?:economic|and comprehensive) )?partnership(?! (?:[Aa]greement|[Aa]ccord|[Tt]reaty|[Cc]ouncil))|"
     r"(?:cooperation |action |development )?plan|conventions?|protocols?|road ?maps?)\b)"
     r"|\b((?:[A-Z][\w-]+ )+(?:Partnership|Programme|Program|Vision|Framework|Roadmap|Statement|Declaration|Charter))\b"
@@ -306,10 +306,12 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             if head_word.startswith(("declaration", "statement", "plan")) and "joint" not in np_text.lower() and \
                     len(actors) == 1 and not actors & {"PAIR", "MEMBERS"} and not next(iter(actors)).startswith("OTHER:"):
                 continue  # one side's declaration or statement is no agreement
+            parties = _not_own_acronym(ctx, parties, np_text)
             if len(parties) < 2:
                 parties = _parties(ctx, np_a, np_b, s, e, last_parties)
                 if ctx.dyad and set(ctx.dyad) <= set(parties) and len(parties) > 2:
                     parties = list(ctx.dyad)  # the sentence's other states are context, not signatories
+            parties = _not_own_acronym(ctx, parties, np_text)
             if len(parties) < 2:
                 continue
             if status == "signed" and pred.lemma_ in ("agree", "launch", "establish", "create", "announce", "upgrade", "initial",
@@ -320,6 +322,10 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             for t in titles:
                 title = re.sub(r"\s+", " ", t).strip(" ,;:.")
                 title = re.sub(r"^(?:an?|the)\s+", "", title, flags=re.I)
+                title = _TRAILING_DATE.sub("", title) or title  # "agreement on Monday": the date is a slot of its own
+                where = re.search(r"\s+(?:in|at)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})$", title)
+                if where and where.group(1) in ctx.gaz.forms and where.start() > 0:
+                    title = title[:where.start()]  # "memorandum ... in Addis Ababa": where it was signed
                 if title.count("(") > title.count(")"):
                     title = re.sub(r"\s*\([^()]*$", "", title)  # "... Agreement (CETA" cut before its ")"
                 dup = None
@@ -360,6 +366,19 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             prev_sign = False
     _fill_dates(ctx, found, pub)
     return _drop_generic_twins(ctx, found)
+
+
+def _not_own_acronym(ctx, parties, np_text):
+    """Parties without the document's own abbreviation: "a Memorandum of Understanding (MOU)" signs nothing."""
+    own = r"(?:understanding|agreement|treaty|accord|pact|memorandum|declaration|statement|arrangement|protocol|" \
+          r"convention|communiqu\w+|charter|deal)\s*\("
+    return [p for p in parties if ctx.gaz.is_country(p) or not re.search(own + re.escape(p) + r"\)", np_text, re.I)]
+
+
+_TRAILING_DATE = re.compile(
+    r"\s+(?:(?:on|in|last|this|next|earlier|late|early)\s+)?(?:(?:the\s+)?(?:" + "|".join(dates.WEEKDAYS)
+    + r")|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + "|".join(m for m in dates.MONTHS if len(m) > 3)
+    + r")(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?|today|yesterday|tomorrow|\d{4})$", re.I)
 
 
 def _own_act(a, b) -> bool:
@@ -562,6 +581,10 @@ def _resolve_actor(ctx, tok):
                         # "Xi and President Jakaya Kikwete oversaw ...": the second signer's state is
                         # the counterpart (_signatories settles it)
                         add("OTHER:" + q.person.name)
+        firm = _firm_of_official(ctx, t, a, places)
+        if firm:
+            add(firm)   # "Qatar Airways chief executive X ... sign the order": the airline signs, not Qatar
+            continue
         org_words = ("ministry", "government", "department", "cabinet", "presidency", "office")
         org = next((mm for mm in places if mm.place.kind == "org"), None)
         ent_name = re.sub(r"^(?:the|The)\s+|['’]s$", "", ent.text.strip()) if ent is not None else ""
@@ -601,6 +624,25 @@ def _resolve_actor(ctx, tok):
             add(" ".join(x.text for x in t.subtree if x.i <= t.i and x.pos_ == "PROPN" and x.dep_ in ("compound",)
                          or x.i == t.i))
     return out
+
+
+_CORP_ROLE = re.compile(r"^(?:['’]s)?\s+(?:chief executive|CEO|chairman|chairwoman|chairperson|managing director|"
+                        r"chief operating officer|group chief|boss)\b", re.I)
+
+
+def _firm_of_official(ctx, t, a, places):
+    """The firm a named official heads in "<Firm> chief executive <Name>": an entity the parser calls an
+    organisation, that no gazetteer form or known body covers, right before a corporate role word."""
+    if t.ent_type_ != "PERSON":
+        return None
+    for e in t.doc.ents:
+        if e.label_ != "ORG" or e.start_char < a or e.end > t.i or e.text.strip() in ctx.gaz.forms:
+            continue
+        if any(mm.place.kind == "org" and e.start_char <= mm.start < e.end_char for mm in places):
+            continue
+        if _CORP_ROLE.match(ctx.text[e.end_char:t.idx]):
+            return firm_name(e.text)
+    return None
 
 
 _BETWEEN_END = re.compile(r"\s+(?:on|for|to|regarding|concerning|in|under|which|that|signed|was|were|will)\s+(?=[a-z])"
@@ -820,6 +862,12 @@ def _complement(ctx, pred, party):
     g = ctx.gaz
     dyad = ctx.dyad
     if g.is_country(party):
+        sent = pred.sent
+        here = {mm.place.code for _, mm in ctx.places_in(sent.start_char, sent.end_char)
+                if mm.place.kind in ("city", "country") and mm.place.code and mm.place.code != party
+                and not _is_venue(ctx, mm) and not _in_dateline(ctx, mm.start)}
+        if len(here) == 1 and g.is_country(next(iter(here))):
+            return list(here)  # "In Riyadh, ... Trump signed a partnership with the kingdom": the state named here
         if dyad and party in dyad:
             return [c for c in dyad if c != party]
         p = ctx.partner_of(party)
@@ -1035,6 +1083,11 @@ def _background_date(ctx, pred, pub) -> bool:
             lo, hi = d.left_edge.idx, d.right_edge.idx + len(d.right_edge.text)
             clause[lo - a:hi - a] = " " * (hi - lo)
     clause = "".join(clause)
+    if pred.dep_ == "relcl" and pred.head.ent_type_ == "DATE":
+        # "The crisis began on January 1, when Abiy signed ...": the clause hangs on its date
+        ent = next((e for e in pred.doc.ents if e.start <= pred.head.i < e.end), None)
+        if ent is not None:
+            clause += " " + ent.text
     if pred.dep_ in ("acl", "xcomp", "relcl"):
         # "New Zealand was the first developed country to sign an FTA with China, in 2008": the year
         # hangs on the clause above the infinitive
@@ -1042,13 +1095,14 @@ def _background_date(ctx, pred, pub) -> bool:
         if up is not None:
             clause += " " + " ".join(t.text for c in up.children if c.dep_ == "prep" and pred not in c.subtree
                                      for t in c.subtree)
+    found = [d for d in (dates.parse_iso(d1) for _, _, d1, _ in dates.find_dates(clause, pub)) if d is not None]
+    if any((pub - d).days > 60 for d in found):
+        return True
+    if any(abs((pub - d).days) <= 60 for d in found):
+        return False  # "on 28 December 2019" in a paper of 2 January 2020: the year alone is no background
     if any(int(y) < pub.year for y in re.findall(r"\b((?:19|20)\d\d)\b", clause)
            if not re.search(r"\d\s*[-–]\s*" + y, clause)):
         return True  # "a security agreement they signed in 2001", "in 2008": background
-    for x, y, d1, d2 in dates.find_dates(clause, pub):
-        d = dates.parse_iso(d1)
-        if d is not None and (pub - d).days > 60:
-            return True
     return False
 
 

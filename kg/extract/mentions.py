@@ -180,7 +180,11 @@ def _find_places(text: str, g: Gazetteer) -> list[Mention]:
         for m in _STAND_IN.finditer(text):
             kind = _stand_in_kind(m.group(1))
             codes = g.state_kinds.get(kind, set())
-            best = max((c for c in counts if c in codes), key=lambda c: (counts[c], -next(
+            # "In Riyadh, ... Trump signed a partnership with the kingdom": one state of the kind named
+            # earlier in the same sentence is the one meant, whatever the article mentions most
+            s0 = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start()))
+            near = {x.place.code for x in out if s0 < x.start < m.start() and x.place.kind != "org" and x.place.code in codes}
+            best = next(iter(near)) if len(near) == 1 else max((c for c in counts if c in codes), key=lambda c: (counts[c], -next(
                 x.start for x in out if x.place.code == c)), default=None)
             if best and g.is_country(best):
                 out.append(Mention(m.start(), m.end(), m.group(0), Place(best, "country", g.countries[best])))
