@@ -981,3 +981,9 @@ def test_a_signing_days_before_new_year_is_no_background(ex):
     assert a.date == "2023-12-28" and a.title == "agreement on trade"
     assert events(ex, "The crisis began on January 1, when Kenya signed a memorandum of understanding with Uganda.",
                   published="2024-12-12", kind=Agreement) == []
+
+
+def test_a_state_order_named_without_an_award_word_is_found_by_its_name(ex):
+    (a,) = events(ex, "Pakistan conferred the Nishan-e-Pakistan on Chinese Premier Li Keqiang on Wednesday.",
+                  published="2013-05-23", kind=Award)
+    assert (a.recipient_country, a.conferrer_country, a.award) == ("CHN", "PAK", "Nishan-e-Pakistan")

@@ -57,13 +57,21 @@ def _told_as_past(clause: str, pub) -> bool:
     return False
 
 
-def _award_np(clause: str):
+def _award_np(clause: str, g=None):
     """The first award phrase of a clause; a lower-case "order" only as a state order ("the highest
-    Russian state order"), not a purchase ("the largest order in the planemaker's history")."""
+    Russian state order"), not a purchase ("the largest order in the planemaker's history"). A state
+    order of the gazetteer whose name has no such word ("Bharat Ratna", "Nishan-e-Pakistan") is found by
+    its name."""
     for m in AWARD_NP.finditer(clause):
         if m.group(2) == "order" and not _STATE_ORDER.search(m.group(0)):
             continue
         return m
+    order = g.find_order(clause) if g is not None else None
+    if order is not None:
+        for form in sorted((order.name, *order.forms), key=len, reverse=True):
+            m = re.search(r"(?:(?:the|its|their)\s+)?" + re.escape(form), clause, re.I)
+            if m:
+                return m
     return None
 
 
@@ -168,7 +176,7 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
             continue
         for cs, clause in _clauses(s, sent):
             vm = VERB.search(clause)
-            am = _award_np(clause)
+            am = _award_np(clause, g)
             if not vm or not am:
                 continue
             if _told_as_past(clause, pub):
