@@ -987,3 +987,29 @@ def test_a_state_order_named_without_an_award_word_is_found_by_its_name(ex):
     (a,) = events(ex, "Pakistan conferred the Nishan-e-Pakistan on Chinese Premier Li Keqiang on Wednesday.",
                   published="2013-05-23", kind=Award)
     assert (a.recipient_country, a.conferrer_country, a.award) == ("CHN", "PAK", "Nishan-e-Pakistan")
+
+
+def test_the_last_day_of_a_trip_from_departure_cues(ex):
+    text = ("NAIROBI, June 6 (Wire) - Ghanaian President Nana Akufo-Addo arrived in Nairobi on Thursday for talks "
+            "with President William Ruto. Akufo-Addo is due to address Kenya's parliament before flying home on "
+            "Saturday.")
+    (v,) = visits(ex, text, published="2024-06-06").values()
+    assert (v.start, v.end) == ("2024-06-06", "2024-06-08")
+    text = ("Ghanaian President Nana Akufo-Addo left Kenya on Friday at the end of a three-day visit, after talks "
+            "with President William Ruto in Nairobi.")
+    (v,) = visits(ex, text, published="2024-06-07").values()
+    assert (v.start, v.end) == ("2024-06-05", "2024-06-07")
+
+
+def test_a_weekday_in_no_tense_is_the_nearer_one(ex):
+    from kg.extract import dates
+    import datetime as dt
+    friday = dt.date(2013, 3, 22)
+    assert dates.find_dates("He tours Petra on Saturday", friday)[0][2] == "2013-03-23"
+    assert dates.find_dates("He tours Petra on Thursday", friday)[0][2] == "2013-03-21"
+
+
+def test_a_place_that_runs_into_a_name_is_not_part_of_it(ex):
+    text = ("U.S. President Barack Obama met Prime Minister Benjamin Netanyahu in Jerusalem on Wednesday. "
+            "From Israel Obama flew to Amman, where King Abdullah II is hosting him.")
+    assert all(v.visitor == "Barack Obama" for v in visits(ex, text, published="2013-03-22").values())

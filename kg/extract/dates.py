@@ -121,6 +121,10 @@ def find_dates(text: str, pub: dt.date | None, future: bool | None = None) -> li
             fut = True
         else:
             fut = future
+        if fut is None:
+            # no tense either way ("He visits Petra on Saturday"): the nearer of the two, the past on a tie
+            ahead, back = weekday_date(m.group(1), pub, True), weekday_date(m.group(1), pub, False)
+            fut = (ahead - pub) < (pub - back)
         add(m.start(), m.end(), weekday_date(m.group(1), pub, fut).isoformat())
     for m in _REL.finditer(text):
         w = m.group(1).lower()

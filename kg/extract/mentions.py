@@ -216,6 +216,10 @@ def _raw_person_spans(text: str, doc, g: Gazetteer) -> list[tuple[int, int, str]
         if last in g.forms and g.forms[last].kind == "country" and name not in g.leaders and (
                 len(name.split()) >= 3 or name.split()[0] in _BODY_WORDS):
             continue  # "Televisi Republik Indonesia", "Bank Indonesia": a body named after its state
+        first, _, rest = name.partition(" ")
+        if rest and first in g.forms and g.forms[first].kind in ("country", "city") and name not in g.leaders \
+                and re.search(r"\b" + re.escape(rest) + r"\b", text[:a] + " " + text[b:]):
+            name = rest  # "From Israel Obama flew to Amman": the place ran into a name told elsewhere
         off = s.find(name.split()[0])
         a2 = a + max(off, 0)
         out.append((a2, a2 + len(name), name))

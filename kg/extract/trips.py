@@ -28,6 +28,8 @@ MOVE = {"visit", "arrive", "fly", "travel", "land", "tour", "head", "leave", "co
         "reach", "stop", "drive", "return", "embark", "proceed", "move", "set", "spend", "due", "begin", "start",
         "end", "conclude", "wrap", "finish", "touch", "cross", "depart"}
 LEG_VERBS = {"begin", "start", "end", "conclude", "wrap", "finish"}   # "He began on Sunday in Dakar"
+_END_OF_STAY = re.compile(r"\b(?:at the end of|after|concluding|wrapping up|ending|capping)\s+(?:a|an|his|her|their|the)\s+"
+                          r"(?:[\w-]+\s+){0,3}(?:visit|trip|stay|tour)\b", re.I)
 MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return", "proceed", "reach", "journey", "cross",
                  "take", "bring"}   # "his swing took him to Cairo"
 TRIP_NOUN = {"visit", "trip", "tour", "stop", "stopover", "swing", "journey", "leg", "arrival", "visits", "mission", "stay"}
@@ -504,6 +506,11 @@ def _move_frame(m, tok, lem, sent, venue, g):
         if lem in LEG_VERBS and prep != "in":
             continue
         dests += list(_place_of(m, p, g))
+    if not dests and lem in ("leave", "depart") and _END_OF_STAY.search(sent.text):
+        # "X left Israel on Friday at the end of a three-day visit": the place left is the one visited
+        for c in tok.children:
+            if c.dep_ == "dobj":
+                dests += list(_place_of(m, c, g))
     if not dests and lem in {"leave"} | LEG_VERBS:
         return None
     if lem in LEG_VERBS and (not visitors or any(c.dep_ == "dobj" and c.lemma_ not in TRIP_NOUN for c in tok.children)):

@@ -26,7 +26,8 @@ SKIP = re.compile(r"\b(virtual|video link|would be invited|near future|intend(?:
 INVITED = re.compile(r"\binvit(?:ed|es|ation)\b(?!\s+of\b)", re.I)
 START_CUE = re.compile(r"\b(arriv\w*|landed|lands|flew|began|begins|received|welcomed|from)\b", re.I)
 END_CUE = re.compile(r"\b(ended|ends|left|leaves|leave|until|concluded|wrapped up|wraps up|at the end of|departed|"
-                     r"returns? (?:home|to)|flew home|flies home)\b", re.I)
+                     r"returns? (?:home|to)|flew home|flies home|fl(?:y|ying) (?:home|back))\b", re.I)
+_DEPART = re.compile(r"(?:leaving|departing|flying|heading|returning)(?:\s+(?:home|back|for|to|on|out|off))*\s*$", re.I)
 TRIP_NP = re.compile(r"\b(?:the|his|her|this|their)\s+(?:\w+-day\s+|state\s+|official\s+|working\s+)*(?:visit|trip|stop|tour)\b",
                      re.I)
 
@@ -201,7 +202,7 @@ def _status(v, texts, own_texts, pub, kinds) -> str:
             not (p and v.start and len(v.start) == 10 and v.start < p):
         return "planned"  # "flies to Hangzhou on Saturday night"
     if p and v.end and len(v.end) == 10:
-        if v.end == p and re.search(r"\b(paid|visited|concluded|ended|wrapped up)\b", own):
+        if v.end == p and re.search(r"\b(paid|visited|concluded|ended|wrapped up|left|departed)\b", own):
             return "occurred"  # a readout issued on the last day of the visit it reports
         return "ongoing" if v.end >= p else "occurred"
     if PRESENT.search(alltext):
@@ -260,6 +261,11 @@ def _finish(ctx, v: Visit, pub):
         if about and not others and not CANCEL.search(sent):
             extra.add(si)
     own_texts = [ctx.text[a:b] for a, b in (ctx.sents[i] for i in sorted(own))]
+
+    def about_visitor(si):
+        a, b = ctx.sents[si]
+        return any(p.person.name == v.visitor for p in ctx.persons_in(a, b))
+
     for si in sorted(own | extra):
         s, e = ctx.sents[si]
         sent = ctx.text[s:e]
@@ -273,8 +279,17 @@ def _finish(ctx, v: Visit, pub):
         for a, b, d1, d2 in found_dates:
             pre = sent[max(0, a - 60):a]
             other = re.search(r"\b(since|after|before|until)\s+((?:\w+\s+){0,4})$", pre[-40:])
+            if other and (other.group(1) == "until" and not other.group(2)
+                          or other.group(1) == "before" and _DEPART.match(other.group(2))):
+                ends.append(d1)  # "stays until Sunday", "before flying home on Saturday": the last day
+                continue
             if other and not re.search(r"\b(arriv\w*|landed|flew|began|visit\w*)\b", other.group(2)):
                 continue  # "since the February 8 elections", "since taking office in July": another event's date
+            leaving = re.match(r"\s*,?\s*(?:before|ahead of)\s+(?:leaving|flying|departing|heading)\b", sent[b:b + 30])
+            if not d2 and leaving and not START_CUE.search(pre[-30:]) and (si in own or about_visitor(si)) and not any(
+                    m.place.code == v.place_country for _, m in ctx.places_in(s + b + leaving.end(), s + b + leaving.end() + 40)):
+                ends.append(d1)  # "a speech in the city on Monday, before leaving for South Africa"
+                continue
             if si not in own and not (END_CUE.search(pre[-40:]) or re.search(r"\b(began|begins|started|arriv\w+)\b", pre)
                                       or re.search(r"\blast day\b", sent[max(0, a - 30):b + 40])):
                 continue
@@ -293,6 +308,10 @@ def _finish(ctx, v: Visit, pub):
             elif START_CUE.search(pre) or not starts:
                 starts.append(d1)
         dm = re.search(r"\b(two|three|four|five)-day\b", sent)
+        if dm and ends and not starts and len(ends[-1]) == 10 and END_CUE.search(sent):
+            # "left Israel on Friday at the end of a three-day visit": it began two days before
+            n = NUMBER_WORDS[dm.group(1)]
+            starts.append((dates.parse_iso(ends[-1]) - dt.timedelta(days=n - 1)).isoformat())
         if dm and starts and not ends and len(starts[0]) == 10:
             n = NUMBER_WORDS[dm.group(1)]
             d0 = dates.parse_iso(starts[0])
