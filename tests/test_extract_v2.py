@@ -1013,3 +1013,17 @@ def test_a_place_that_runs_into_a_name_is_not_part_of_it(ex):
     text = ("U.S. President Barack Obama met Prime Minister Benjamin Netanyahu in Jerusalem on Wednesday. "
             "From Israel Obama flew to Amman, where King Abdullah II is hosting him.")
     assert all(v.visitor == "Barack Obama" for v in visits(ex, text, published="2013-03-22").values())
+
+
+def test_rolling_out_the_red_carpet_hosts_a_visit(ex):
+    vs = visits(ex, "Ghanaian President John Mahama rolled out the red carpet for Kenyan President William Ruto in "
+                    "Accra on Thursday.", published="2024-06-07")
+    assert vs[("KEN", "GHA")].host == "John Mahama"
+
+
+def test_a_foreign_leader_acting_here_is_in_the_dateline_city(ex):
+    vs = visits(ex, "ACCRA, June 7 (Wire) - Kenyan President William Ruto said here on Friday that Africa must "
+                    "trade more with itself.", published="2024-06-07")
+    assert vs[("KEN", "GHA")].place == "Accra"
+    assert visits(ex, "ACCRA, June 7 (Wire) - Kenya's ambassador to Ghana, John Kamau, said here on Friday that "
+                      "trade must grow.", published="2024-06-07") == {}

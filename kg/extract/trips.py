@@ -434,8 +434,8 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
             f = _move_frame(m, tok, "due" if expected_in else lem, span, venue, g)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in TRIP_NOUN | {"visits", "stops", "trips"} and lem in TRIP_NOUN:
             f = _noun_frame(m, tok, span, venue, g)
-        elif tok.pos_ == "VERB" and (lem in HOST | {"play"} or (lem in ("give", "extend", "accord") and any(
-                c.dep_ == "dobj" and c.lemma_ in ("welcome", "reception") for c in tok.children))):
+        elif tok.pos_ == "VERB" and (lem in HOST | {"play"} or (lem in ("give", "extend", "accord", "roll", "lay") and any(
+                c.dep_ == "dobj" and c.lemma_ in ("welcome", "reception", "carpet") for c in tok.children))):
             f = _host_frame(m, tok, lem, venue, g)
         elif tok.pos_ == "VERB" and (lem in ATTEND or (lem == "take" and any(c.lower_ == "part" for c in tok.children))
                                      or (lem == "lead" and any(c.lower_ in ("delegation", "delegations") for c in tok.children))):
@@ -444,6 +444,8 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
             f = _meet_frame(m, tok, g)
         elif lem == "be" or (lem == "speak" and tok.tag_ == "VBG" and tok.dep_ == "advcl"):
             f = _being_in_frame(m, tok, lem, g)
+        elif venue and tok.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ == "here" for c in tok.children):
+            f = _here_frame(m, tok, venue)
         else:
             continue
         if f is not None and f.visitors and f.dests and not _background(tok):
@@ -628,12 +630,13 @@ def _noun_frame(m, tok, sent, venue, g):
 
 
 def _host_frame(m, tok, lem, venue, g):
-    if lem in ("play", "give", "extend", "accord"):
+    if lem in ("play", "give", "extend", "accord", "roll", "lay"):
         if lem == "play" and not any(c.lower_ == "host" for c in tok.children):
             return None
-        # "played host to X", "gave a warm welcome to X"
-        preps = [c for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"]
-        preps += [g for c in tok.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep" and g.lower_ == "to"]
+        # "played host to X", "gave a warm welcome to X", "rolled out the red carpet for X"
+        to = ("to", "for") if lem in ("roll", "lay") else ("to",)
+        preps = [c for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ in to]
+        preps += [g for c in tok.children if c.dep_ == "dobj" for g in c.children if g.dep_ == "prep" and g.lower_ in to]
         objs = [p for c in preps for p in c.children if p.dep_ == "pobj"]
     else:
         objs = [c for c in tok.children if c.dep_ in ("dobj",)]
@@ -752,6 +755,15 @@ def _being_in_frame(m, tok, lem, g):
                  and p.person.code != dests[0][0]]
         visitors = named[-1:]
     return Frame("attend", tok, visitors, _dedupe(dests))
+
+
+def _here_frame(m, tok, venue):
+    """"ACCRA, June 7 (Wire) - Kenyan President William Ruto said here on Friday ...": a foreign official
+    acting "here", in the dateline's city, is there. Envoys are not: they live there."""
+    subj = subject(tok)
+    visitors = [v for v in _people(m, subj) if v.person.code and v.person.code != venue[0]
+                and not v.person.roles & ENVOYS] if subj is not None else []
+    return Frame("attend", tok, visitors, [venue], here=True)
 
 
 def _give_country(m, visitors, toks):
