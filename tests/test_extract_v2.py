@@ -1027,3 +1027,10 @@ def test_a_foreign_leader_acting_here_is_in_the_dateline_city(ex):
     assert vs[("KEN", "GHA")].place == "Accra"
     assert visits(ex, "ACCRA, June 7 (Wire) - Kenya's ambassador to Ghana, John Kamau, said here on Friday that "
                       "trade must grow.", published="2024-06-07") == {}
+
+
+def test_a_paragraph_opening_also_on_monday_is_prose_not_a_related_links_header(ex):
+    text = ("ADDIS ABABA, July 27 (Wire) - Barack Obama held talks in Addis Ababa on Monday.\n\n"
+            "Also on Monday, Kenyan President Uhuru Kenyatta flew to Addis Ababa for the meeting.\n\n"
+            "Also on DW\n- Obama ends Africa trip\n\nMore prose follows here about the region.")
+    assert ("KEN", "ETH") in visits(ex, text, published="2015-07-27")

@@ -20,8 +20,9 @@ def normalise_quotes(text: str) -> str:
 
 
 # A line that opens a block of links to other stories; the block runs to the next blank line.
-_RELATED = re.compile(r"^\s*(related( stories| articles| news)?|also read|also on\b.*|read more|more from\b.*|"
-                      r"recommended|most read.*|you may also like|trending|latest news|more stories|"
+# ("Also on <site>" is a header; "Also on Monday, Obama met ..." is prose: no sentence runs inside a header)
+_RELATED = re.compile(r"^\s*(related( stories| articles| news)?|also read|also on\b[^.!?]{0,60}|read more|more from\b[^.!?]{0,60}|"
+                      r"recommended|most read[^.!?]{0,40}|you may also like|trending|latest news|more stories|"
                       r"what do you think\??|comments?\s*\(\d+\)|\d+\s+comments?|loading comments.*|join the (?:conversation|discussion)|"
                       r"reader comments|discussion|show comments|view comments)\s*:?\s*$", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:[-•>*»]|>>)\s+")
