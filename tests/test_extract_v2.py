@@ -1034,3 +1034,18 @@ def test_a_paragraph_opening_also_on_monday_is_prose_not_a_related_links_header(
             "Also on Monday, Kenyan President Uhuru Kenyatta flew to Addis Ababa for the meeting.\n\n"
             "Also on DW\n- Obama ends Africa trip\n\nMore prose follows here about the region.")
     assert ("KEN", "ETH") in visits(ex, text, published="2015-07-27")
+
+
+@pytest.mark.parametrize("text,published,expect", [
+    ("Kenya's trade minister said the country would aim to take bilateral trade between Kenya and Ghana from about "
+     "USD 2.5 billion at present to nearly USD 5 billion within five years.", "2022-04-02", (5_000_000_000, 2027)),
+    ("The Chinese side announced investment commitments of up to US$ 20 billion in Kenya in the coming years.",
+     "2015-05-20", (20_000_000_000, None)),
+    ("In 2013 Kenya and Ghana set a target of raising bilateral trade to US$10 billion by 2017.", "2016-11-01", None),
+    ("A previous goal of reaching US$ 10 billion in annual trade between Kenya and Ghana was not met.", "2016-11-01", None),
+    ("Kenya and Ghana pledged $350 million for famine relief in the Horn of Africa.", "2011-08-20", None),
+])
+def test_trade_targets_read_goals_not_history_or_aid(ex, text, published, expect):
+    from kg.records import TradeTarget
+    got = [(t.amount, t.year) for t in events(ex, text, published=published, kind=TradeTarget)]
+    assert got == ([expect] if expect else [])
