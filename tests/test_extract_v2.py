@@ -1049,3 +1049,15 @@ def test_trade_targets_read_goals_not_history_or_aid(ex, text, published, expect
     from kg.records import TradeTarget
     got = [(t.amount, t.year) for t in events(ex, text, published=published, kind=TradeTarget)]
     assert got == ([expect] if expect else [])
+
+
+def test_a_brief_whose_bullets_tell_the_news_keeps_them(ex):
+    text = ("VIENTIANE, Sept 6 (Brief) - Barack Obama flew in on Monday night from the G20 summit in Hangzhou, China.\n\n"
+            "* On Tuesday the Lao president, Bounnhang Vorachith, received Obama at the Presidential Palace. The two "
+            "governments issued a joint declaration covering trade, education and health.\n\n"
+            "* Obama called off a meeting with Philippine President Rodrigo Duterte, who had arrived for the ASEAN "
+            "summit here.\n\n- Related: more news\n")
+    evs = events(ex, text, published="2016-09-06")
+    (v,) = [e for e in evs if isinstance(e, Visit) and e.visitor_country == "USA"]
+    assert (v.place_country, v.host, v.status) == ("LAO", "Bounnhang Vorachith", "ongoing")
+    assert [sorted(a.parties) for a in evs if isinstance(a, Agreement)] == [["LAO", "USA"]]

@@ -320,7 +320,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             if status == "signed" and REPORTED.search(sent) and not re.search(r",\s+(?:the\s+)?[\w.\s-]{2,40}\s+reported\.?\s*$", sent):
                 status = "reported"  # "..., the BTA reported": a wire's attribution, not an unconfirmed report
             for t in titles:
-                title = re.sub(r"\s+", " ", t).strip(" ,;:.")
+                title = re.sub(r"\s+", " ", t).strip(" ,;:.\"“”")
                 title = re.sub(r"^(?:an?|the)\s+", "", title, flags=re.I)
                 title = _TRAILING_DATE.sub("", title) or title  # "agreement on Monday": the date is a slot of its own
                 where = re.search(r"\s+(?:in|at)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})$", title)
@@ -1032,7 +1032,9 @@ def _pair(ctx, sent, last):
     if many and last and len(last) == NUMBER_WORDS.get(many.group(1).lower()):
         return list(last)  # "the three leaders also signed ...": the three the last document named
     if len(codes) == 1:
-        other = [c for c in (last or []) if c != codes[0]] or ([ctx.partner_of(codes[0])] if ctx.partner_of(codes[0]) else [])
+        dyad = [c for c in (ctx.dyad or ()) if codes[0] in ctx.dyad and c != codes[0]]  # the main trip's other side
+        other = [c for c in (last or []) if c != codes[0]] or dyad or \
+            ([ctx.partner_of(codes[0])] if ctx.partner_of(codes[0]) else [])
         return codes + other[:1]
     return list(last) if last else ctx.ranked_countries()[:2]
 

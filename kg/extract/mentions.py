@@ -31,6 +31,7 @@ _GAP_OK = re.compile(r"^(?:'s|\s|former|then|the|of|for|and|state|affairs|extern
 # "Iran's top security official, Ali Shamkhani": a possessive role, then the name after one comma
 _POSS_ROLE_COMMA = re.compile(r"^['’]s\s+(?:[a-z-]+\s+){0,4}(?:official|adviser|advisor|diplomat|minister|envoy|negotiator|"
                               r"chief|leader|president|spokesman|spokeswoman|ambassador|premier|ruler|monarch|head),\s+$")
+_ADJ_ROLE_COMMA = re.compile(r"^\s+(?:[a-z-]+\s+){0,2}(" + "|".join(r.replace(" ", r"\s+") for r in ROLE_WORDS) + r"),\s*$", re.I)
 _OF_AFTER = re.compile(r"^(?:,\s*(?:the\s+)?[A-Za-z\- ]{0,40}?)?\s+of\s+(?:the\s+)?(?:State\s+of\s+|Kingdom\s+of\s+|Republic\s+of\s+)?$")
 # "the Chancellor of Austria, Karl Nehammer": a role of a country, then the name after one comma
 _ROLE_OF_BEFORE = re.compile(r"\b(?:" + "|".join(ROLE_WORDS) + r"|head of state|head of government)\s+of\s+(?:the\s+)?"
@@ -261,6 +262,10 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
             r = re.search(r"(" + "|".join(ROLE_WORDS) + r")\s+of\s+(?:the\s+)?\S*\s*$", text[max(0, m.start - 50):m.start].lower())
             role = role or (r.group(1) if r else None)
             return code, role
+        adj_role = _ADJ_ROLE_COMMA.match(gap) if m.place.kind in ("demonym", "country") else None
+        if adj_role:
+            used.add(i)
+            return m.place.code, role or adj_role.group(1).lower()   # "the Lao president, Bounnhang Vorachith"
         if _POSS_ROLE_COMMA.match(gap):
             if m.place.kind == "org":
                 return "ORG:" + m.place.name, role   # "the Taliban's political chief, X" acts for the movement

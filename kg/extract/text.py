@@ -92,8 +92,11 @@ def content_mask(text: str) -> str:
         if _RELATED.match(body):
             in_related = True
             keep = False
-        elif in_related or _LIST_ITEM.match(body):
+        elif in_related:
             keep = False
+        elif _LIST_ITEM.match(body):
+            # a link or a teaser is short; a brief's bullet that tells the news is a whole paragraph
+            keep = is_prose(body) and len(body.split()) >= 14 and not _WIDGET.search(body)
         else:
             keep = is_prose(body)
         out.append(body if keep else " " * len(body))

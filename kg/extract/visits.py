@@ -18,6 +18,17 @@ from kg.records import Visit
 
 CANCEL = re.compile(r"\b(call(?:ed|ing|s)? off|cancel(?:l?ed|s|ling)?|cancellation|postpon(?:ed|es|ing)|put off|"
                     r"not to (?:travel|attend|visit|go|come)|scrapped)\b", re.I)
+_NOT_THE_TRIP = re.compile(r"\s+(?:(?:a|an|the|his|her|their|its|planned|scheduled|one-on-one|bilateral)\s+){0,3}"
+                           r"(?:\w+\s+){0,1}(?:meeting|talks|session|interview|news conference|press conference|dinner|"
+                           r"speech|appearance|event|call|sanctions|strike|protest|rally)s?\b", re.I)
+
+
+def cancels_trip(sent: str) -> bool:
+    """A cancellation in the sentence that is not of a meeting, a talk or a dinner within the trip
+    ("Obama called off a meeting with Duterte" leaves his visit standing)."""
+    return any(not _NOT_THE_TRIP.match(sent, m.end()) for m in CANCEL.finditer(sent))
+
+
 PLANNED = re.compile(r"\b(will|would (?:soon |later |then )?(?:travel|visit|go|fly|head|attend)|is due to|are due to|due to|is due in|are due in|is to|are to|scheduled|plans? to|set to|would lead|"
                      r"leaves for|"
                      r"to visit|expected to|is expected|next week|in the coming days|upcoming)\b", re.I)
@@ -72,7 +83,7 @@ def _frame_visits(ctx, original, found):
                         continue
                     conf = CUE_CONFIDENCE[f.kind] - (0.15 if f.here else 0.0) - (0.1 if pm.kind != "name" else 0.0)
                     v = Visit(visitor=pm.person.name, visitor_country=pm.person.code, host_country=code,
-                              place=city, place_country=code, status="cancelled" if CANCEL.search(sent) else None,
+                              place=city, place_country=code, status="cancelled" if cancels_trip(sent) else None,
                               **evidence_fields(ctx, (s, e), original))
                     v._sents = {si}  # type: ignore[attr-defined]
                     v._clause = {si: _clause_span(f.trigger, s)}  # type: ignore[attr-defined]
@@ -324,7 +335,7 @@ def _finish(ctx, v: Visit, pub):
         v.end = None
     if v.status == "cancelled":
         return
-    if any(CANCEL.search(t) or CALLED_OFF.search(t) for t in texts):
+    if any(cancels_trip(t) or CALLED_OFF.search(t) for t in texts):
         v.status = "cancelled"
         return
     v.status = _status(v, texts, own_texts, pub, getattr(v, "_kinds", set()))
