@@ -1061,3 +1061,11 @@ def test_a_brief_whose_bullets_tell_the_news_keeps_them(ex):
     (v,) = [e for e in evs if isinstance(e, Visit) and e.visitor_country == "USA"]
     assert (v.place_country, v.host, v.status) == ("LAO", "Bounnhang Vorachith", "ongoing")
     assert [sorted(a.parties) for a in evs if isinstance(a, Agreement)] == [["LAO", "USA"]]
+
+
+def test_the_leaders_listed_among_a_summits_attendees_are_there(ex):
+    text = ("ABIDJAN, Nov 30 (Wire) - President Alassane Ouattara hosted the fifth African Union-European Union summit "
+            "in Abidjan on Wednesday. German Chancellor Angela Merkel and Libya's prime minister, Fayez al-Sarraj, were "
+            "among more than 80 leaders at the summit.")
+    vs = visits(ex, text, published="2017-11-30")
+    assert {("DEU", "CIV"), ("LBY", "CIV")} <= set(vs)

@@ -189,6 +189,11 @@ ORG_SEATS = {"EU": ("Brussels", "Strasbourg", "Luxembourg"), "NATO": ("Brussels"
              "OAS": ("Washington",), "SCO": ("Beijing",), "ECOWAS": ("Abuja",), "OPEC": ("Vienna",)}
 
 
+_AMONG = re.compile(r"\bamong\s+(?:the\s+)?(?:(?:more than|over|some|about|nearly)\s+)?(?:\d+|\w+)?\s*(?:other\s+)?"
+                    r"(?:leaders|heads of state|heads of government|presidents|prime ministers|dignitaries|guests|"
+                    r"participants|attendees)\b(?:\s+(?:at|attending|who attended|present at)\b)?", re.I)
+
+
 def presence(ctx, doc, sent_span, venue, g) -> list[Frame]:
     """Leaders acting at the article's summit: each a visitor to its venue (document-level reasoning).
 
@@ -224,10 +229,15 @@ def presence(ctx, doc, sent_span, venue, g) -> list[Frame]:
             # rarely keeps such a list under "presence"; every named person up to the clause's end is present
             cut = re.search(r";|\s(?:who|which|where|when)\s", ctx.text[tok.idx:e])
             listed = [p for p in ctx.persons_in(tok.idx, tok.idx + cut.start() if cut else e) if p.kind == "name"]
+        among = summit and tok.i == span.start and not toks and not listed and _AMONG.search(sent)
+        if among:
+            # "Among the leaders at the summit were Fiji's Frank Bainimarama, ...", "Merkel and Sarraj were
+            # among more than 80 leaders at the summit": every named person of the list is there
+            listed = [p for p in ctx.persons_in(s, e) if p.kind == "name"]
         people = [p for t in toks for p in _people(m, t)]
         people += [p for p in listed if all(p is not q for q in people)]
         people = [p for p in people if p.kind == "name" and (
-            (p.person.code and p.person.code != venue[0] and (p.person.roles or p.person.name in g.leaders))
+            (p.person.code and p.person.code != venue[0] and (p.person.roles or p.person.name in g.leaders or among))
             # an organisation's head away from its seat ("the President of the European Commission" in Cairo)
             or (not p.person.code and getattr(p.person, "org", None) and venue[1]
                 and venue[1] not in ORG_SEATS.get(p.person.org, (venue[1],))))]
