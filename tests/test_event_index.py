@@ -284,3 +284,34 @@ def test_canonical_rows_follow_merges_and_splits(tmp_path, monkeypatch):
     articles_events = _client_answers(app, [("/api/stats", {})], monkeypatch, False)[0]["total"]
     assert after["reports"] == articles_events < start["reports"] and after["total"] < start["total"]
     store.close()
+
+
+def test_aggregates_follow_an_actor_whose_country_changes(tmp_path):
+    """The stats aggregates count each event under the countries of its actors: when an actor's code or
+    link changes, the stored events it takes part in are counted anew (the index equals a rebuild)."""
+    from kg.store.event_index import ActorRow, CanonRow, EventIndex, EventRow
+    B = "https://w3id.org/dipkg/resource/"
+    modi, ind, rus, moscow = B + "person/modi", B + "country/IND", B + "country/RUS", B + "place/moscow"
+
+    def events(n):
+        return {f"urn:g{i}": [EventRow(f"urn:e{i}", "Visit", "Occurred", f"2024-0{1 + i % 9}-01", f"a{i}", "visit",
+                                       [("visitor", modi), ("place", moscow)])] for i in range(n)}
+    canon = {"urn:c": CanonRow("urn:c", "Visit", "Occurred", "2024-01-01", "visit", 2, "2024-01-01", "2024-01-02",
+                               [("visitor", modi), ("place", moscow)], ["urn:g0", "urn:g1"], ["urn:e0", "urn:e1"])}
+
+    def actors(modi_country):
+        return {modi: ActorRow(modi, ["Person"], ["Narendra Modi"], [], [("represents", modi_country)]),
+                ind: ActorRow(ind, ["Country"], ["India"], ["IND"]), rus: ActorRow(rus, ["Country"], ["Russia"], ["RUS"]),
+                moscow: ActorRow(moscow, ["Place"], ["Moscow"], [], [("country", rus)])}
+
+    inc = EventIndex(str(tmp_path / "inc"))
+    (tmp_path / "inc").mkdir()
+    inc.apply(events(4), actors(ind), "v1", rebuild=True, canon=canon)
+    inc.apply({}, {modi: actors(rus)[modi]}, "v2")                  # Modi now represents Russia
+    inc.apply(events(6), {}, "v3", canon={"urn:c": None})           # more events, the canonical one gone
+    fresh = EventIndex(str(tmp_path / "fresh"))
+    (tmp_path / "fresh").mkdir()
+    fresh.apply(events(6), actors(rus), "v3", rebuild=True)
+    a, b = inc.dump(), fresh.dump()
+    assert a == b
+    assert ("IND" not in {c for _, _, c in a["event_codes"]}) and len(a["agg_visit"]) == 2   # '' and RUS
