@@ -28,11 +28,12 @@ import sqlite3
 from ..rdf import ACTORS_GRAPH, PREFIXES
 from .base import (OX_RDF_FORMATS, OX_RESULT_FORMATS, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError,
                    StoreRejected, labelled_actors, replace_articles_update, with_resolution)
-from .event_index import EventIndex, actor_rows, graph_rows
+from .event_index import EventIndex, actor_rows, canonical_rows, graph_idents, graph_rows
 from .resolution import EVENTS_GRAPH, rebuild_update, resolution_update
 from .terms import iri
 
 log = logging.getLogger("kg.store")
+_DIP_SAME = "https://w3id.org/dipkg/ontology#sameEventAs"
 
 _OX_RESULTS = OX_RESULT_FORMATS
 _OX_RDF = OX_RDF_FORMATS
@@ -388,8 +389,10 @@ class EmbeddedStore(Store):
                 if rows is not None:
                     # after the commit and the bump, so the stamp is the version readers will see;
                     # a kill before this commit leaves the index lagging, never ahead or half written
+                    graphs, actors, canon, idents = rows
                     try:
-                        self._index.apply(*rows, self.version(), rebuild=self._track.rebuild)
+                        self._index.apply(graphs, actors, self.version(), rebuild=self._track.rebuild,
+                                          canon=canon, idents=idents)
                     except sqlite3.Error as e:
                         log.warning("the event index of %s was not updated (%s); it lags until 'kg reindex'",
                                     self.location, e)
@@ -399,12 +402,16 @@ class EmbeddedStore(Store):
 
     # --- the event index ------------------------------------------------------------------------
     def _index_rows(self, track: "_Track"):
-        """(graph rows, actor rows) for the index from what this block wrote, or None when it cannot follow."""
+        """(graph rows, actor rows, canonical rows, article identifiers) for the index from what this block
+        wrote, or None when it cannot follow. The canonical events re-read are those the block's resolution
+        step rewrote (``track.canonical``; every one after ``kg resolve`` or for a rebuild); one that is gone
+        maps to None."""
         if self._index is None or track.foreign or not (track.in_sync or track.rebuild):
             return None
         h = self._writer
         actors_graph = ox.NamedNode(str(ACTORS_GRAPH))
-        derived = (actors_graph, ox.NamedNode(str(EVENTS_GRAPH)))    # the canonical events are not article events
+        events_graph = ox.NamedNode(str(EVENTS_GRAPH))
+        derived = (actors_graph, events_graph)    # the canonical events are not article events
         if track.rebuild:
             graphs = [g.value for g in h.named_graphs() if isinstance(g, ox.NamedNode) and g not in derived]
             actors = actor_rows(h.quads_for_pattern(None, None, None, actors_graph))
@@ -412,7 +419,23 @@ class EmbeddedStore(Store):
             graphs = sorted(track.graphs)
             actors = actor_rows(q for a in sorted(track.actors)
                                 for q in h.quads_for_pattern(ox.NamedNode(a), None, None, actors_graph))
-        return ({g: graph_rows(h.quads_for_pattern(None, None, None, ox.NamedNode(g))) for g in graphs}, actors)
+        graph_quads = {g: list(h.quads_for_pattern(None, None, None, ox.NamedNode(g))) for g in graphs}
+        if track.rebuild or track.all_canonical:
+            found = canonical_rows(h.quads_for_pattern(None, None, None, events_graph))
+            # after kg resolve (not a rebuild) the old rows of events no longer there must go too
+            canon = {**dict.fromkeys(self._index_canonical_iris() if not track.rebuild else ()), **found}
+        else:
+            same = ox.NamedNode(_DIP_SAME)
+            found = canonical_rows(q for c in sorted(track.canonical) for q in (
+                *h.quads_for_pattern(ox.NamedNode(c), None, None, events_graph),
+                *h.quads_for_pattern(None, same, ox.NamedNode(c), events_graph)))
+            canon = {c: found.get(c) for c in sorted(track.canonical)}
+        return ({g: graph_rows(q) for g, q in graph_quads.items()}, actors, canon,
+                {g: graph_idents(q) for g, q in graph_quads.items()})
+
+    def _index_canonical_iris(self) -> list[str]:
+        """The canonical events the index holds now (read before a whole canonical graph is re-read)."""
+        return [r[0] for r in self._index.canonical_iris()]
 
     def replace_articles(self, items) -> None:
         """Store.replace_articles, telling the index which graphs and actors changed."""
@@ -420,9 +443,11 @@ class EmbeddedStore(Store):
             return
         with self.writing():
             # the canonical events these articles touch change in the same transaction (kg/store/resolution.py)
+            touched: set[str] = set()
             self._write(with_resolution(replace_articles_update(items, self.known_labels(labelled_actors(items))),
-                                        resolution_update(self, [], items)))
+                                        resolution_update(self, [], items, touched)))
             if self._track is not None:
+                self._track.canonical |= touched
                 self._track.graphs.update(str(a) for a, _, _ in items)
                 self._track.actors.update(str(s) for _, _, actors in items for s in actors.subjects())
 
@@ -430,15 +455,20 @@ class EmbeddedStore(Store):
         with self.writing():
             existed = self.has_graph(article_iri)
             if existed:
-                self._write(with_resolution(f"DROP GRAPH {iri(article_iri)}", resolution_update(self, [article_iri])))
+                touched: set[str] = set()
+                self._write(with_resolution(f"DROP GRAPH {iri(article_iri)}",
+                                            resolution_update(self, [article_iri], touched=touched)))
                 if self._track is not None:
                     self._track.graphs.add(article_iri)
+                    self._track.canonical |= touched
             return existed
 
     def resolve_events(self) -> int:
-        """Store.resolve_events, as an update the event index follows (it does not index graph/events)."""
+        """Store.resolve_events, as an update the event index follows: it re-reads every canonical event."""
         with self.writing():
             self._write(rebuild_update(self))
+            if self._track is not None:
+                self._track.all_canonical = True
         return self.canonical_count()
 
     def reindex(self) -> int:
@@ -622,6 +652,8 @@ class _Track:
     foreign: bool = False               # an update the index cannot follow ran (SPARQL Update, restore)
     graphs: set = dataclasses.field(default_factory=set)   # article graphs written or dropped
     actors: set = dataclasses.field(default_factory=set)   # actor nodes written
+    canonical: set = dataclasses.field(default_factory=set)   # canonical events the resolution step rewrote
+    all_canonical: bool = False         # the canonical graph was rewritten whole (kg resolve)
 
 
 def _serialize(res, result_format: str, graph_format: str) -> QueryResult:

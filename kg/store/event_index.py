@@ -21,6 +21,14 @@ store's (:meth:`EventIndex.reader`), otherwise the API asks the SPARQL engine, w
 answers slowly. So after a crash anywhere the index is either current, and equal to a rebuild
 (bench/crash_trials.py checks that), or lagging and unused until rebuilt.
 
+Canonical events (graph/events, kg/resolve.py: each real-world event once) have rows of their own, in
+tables parallel to the articles' (``canon``, ``canon_roles``), read by :func:`canonical_rows` from the
+canonical graph as the API's ``canonical=true`` SPARQL sees it: the issued date is dip:firstReported, the
+article filter goes through prov:wasDerivedFrom (``canon_article``, with each article's dcterms:identifier
+in ``article_ident``), and the reports of a view are its dip:sameEventAs links (``canon_member``). A write
+re-reads only the canonical events its resolution step rewrote (kg/store/resolution.py names them), in the
+same SQLite transaction and version stamp as the article rows.
+
 Text matching follows the SPARQL it replaces (kg/web/api_queries.py): lower-cased strings
 (``str.lower``, as LCASE) and ``instr`` for CONTAINS; the API refuses control characters in ``q``, so
 the values of one event can be joined with newlines without a match across two of them.
@@ -37,7 +45,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-SCHEMA = "1"
+SCHEMA = "2"   # 2: canonical events (canon*), article identifiers, stats aggregates
 FILE = ".kg-events.sqlite"
 
 _DIP = "https://w3id.org/dipkg/ontology#"
@@ -45,6 +53,8 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 _DCT = "http://purl.org/dc/terms/"
+_SAME = _DIP + "sameEventAs"
+_CANONICAL_TYPES = {_DIP + "Canonical" + t: t for t in ("Visit", "Award", "Agreement", "TradeTarget")}
 EVENT_TYPES = ("Visit", "Award", "Agreement", "TradeTarget")
 ROLES = ("visitor", "host", "place", "recipient", "conferredBy", "party")
 KINDS = ("Person", "Country", "Place", "Organization")
@@ -74,8 +84,38 @@ CREATE INDEX IF NOT EXISTS actor_code_code ON actor_code (code);
 CREATE TABLE IF NOT EXISTS actor_link (actor INTEGER NOT NULL, pred TEXT NOT NULL, target INTEGER NOT NULL,
     PRIMARY KEY (actor, pred, target)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS actor_link_target ON actor_link (target);
+CREATE TABLE IF NOT EXISTS article_ident (graph TEXT NOT NULL, article TEXT NOT NULL, ident TEXT NOT NULL,
+    PRIMARY KEY (graph, article, ident)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_ident_ident ON article_ident (ident, article);
+CREATE TABLE IF NOT EXISTS canon (
+    id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT, key TEXT NOT NULL,
+    text TEXT NOT NULL, source_count INTEGER, first_reported TEXT, last_reported TEXT);
+CREATE INDEX IF NOT EXISTS canon_key ON canon (key, iri);
+CREATE INDEX IF NOT EXISTS canon_type_key ON canon (type, key, iri);
+CREATE TABLE IF NOT EXISTS canon_roles (event INTEGER NOT NULL, role TEXT NOT NULL, actor INTEGER NOT NULL,
+    PRIMARY KEY (event, role, actor)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS canon_roles_actor ON canon_roles (actor, role, event);
+CREATE TABLE IF NOT EXISTS canon_article (event INTEGER NOT NULL, article TEXT NOT NULL,
+    PRIMARY KEY (event, article)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS canon_article_article ON canon_article (article, event);
+CREATE TABLE IF NOT EXISTS canon_member (event INTEGER NOT NULL, mention TEXT NOT NULL,
+    PRIMARY KEY (event, mention)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_codes (kind INTEGER NOT NULL, event INTEGER NOT NULL, code TEXT NOT NULL,
+    PRIMARY KEY (kind, event, code)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_codes_code ON event_codes (kind, code, event);
+CREATE INDEX IF NOT EXISTS canon_member_mention ON canon_member (mention);
+CREATE TABLE IF NOT EXISTS agg_month (kind INTEGER NOT NULL, code TEXT NOT NULL, type TEXT NOT NULL,
+    month TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, code, type, month)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_status (kind INTEGER NOT NULL, code TEXT NOT NULL, type TEXT NOT NULL,
+    status TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, code, type, status)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_role (kind INTEGER NOT NULL, code TEXT NOT NULL, role TEXT NOT NULL,
+    actor INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, code, role, actor)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agg_visit (kind INTEGER NOT NULL, code TEXT NOT NULL, visitors TEXT NOT NULL,
+    places TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (kind, code, visitors, places)) WITHOUT ROWID;
 """
-_TABLES = ("events", "actors", "roles", "actor_kind", "actor_label", "actor_code", "actor_link")
+_AGGREGATES = ("event_codes", "agg_month", "agg_status", "agg_role", "agg_visit")
+_TABLES = ("events", "actors", "roles", "actor_kind", "actor_label", "actor_code", "actor_link",
+           "article_ident", "canon", "canon_roles", "canon_article", "canon_member")
 
 
 # --- reading the store: the one definition of a row --------------------------------------------
@@ -153,6 +193,61 @@ def actor_rows(quads: Iterable[ox.Quad]) -> dict[str, ActorRow]:
     return out
 
 
+def graph_idents(quads: Iterable[ox.Quad]) -> list[tuple[str, str]]:
+    """(subject, dcterms:identifier) of one article graph: what ``?a dcterms:identifier ?aid`` matches
+    there, for the article filter of canonical events (they name articles, not identifiers)."""
+    return sorted({(q.subject.value, q.object.value) for q in quads if q.predicate.value == _DCT + "identifier"})
+
+
+@dataclass
+class CanonRow:
+    iri: str
+    type: str
+    status: str | None
+    key: str
+    text: str
+    source_count: int | None
+    first_reported: str | None
+    last_reported: str | None
+    roles: list[tuple[str, str]] = field(default_factory=list)   # (role, actor IRI)
+    articles: list[str] = field(default_factory=list)            # prov:wasDerivedFrom
+    members: list[str] = field(default_factory=list)             # ?m dip:sameEventAs this
+
+
+def canonical_rows(quads: Iterable[ox.Quad]) -> dict[str, CanonRow]:
+    """The canonical events among ``quads`` of graph/events (each event's own triples and the
+    dip:sameEventAs links to it), as the API's ``canonical=true`` SPARQL sees them
+    (kg/web/api_queries.py): a node typed dip:CanonicalVisit (...) is one, of type Visit (...); its
+    sort key is its dip:startDate, else dip:date, else dip:firstReported, else ""; its text, roles and
+    status are read as :func:`graph_rows` reads an article event's."""
+    props: dict[str, dict[str, list]] = {}
+    members: dict[str, set[str]] = {}
+    for q in quads:
+        if q.predicate.value == _SAME and isinstance(q.object, ox.NamedNode):
+            members.setdefault(q.object.value, set()).add(q.subject.value)
+        props.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(q.object)
+    out = {}
+    for s, p in props.items():
+        types = [_CANONICAL_TYPES[t.value] for t in p.get(_RDF_TYPE, ()) if t.value in _CANONICAL_TYPES]
+        if not types:
+            continue
+        dates = p.get(_DIP + "startDate") or p.get(_DIP + "date") or p.get(_DIP + "firstReported")
+        status = [o.value[len(_DIP):] for o in p.get(_DIP + "status", ()) if o.value.startswith(_DIP)]
+        texts = [o.value.lower() for pred in _TEXT_PREDICATES for o in p.get(pred, ())
+                 if isinstance(o, ox.Literal)]
+        roles = [(role, o.value) for pred, role in _ROLE_PREDICATES.items() for o in p.get(pred, ())
+                 if isinstance(o, ox.NamedNode)]
+        count = [o.value for o in p.get(_DIP + "sourceCount", ())]
+        first, last = p.get(_DIP + "firstReported", ()), p.get(_DIP + "lastReported", ())
+        out[s] = CanonRow(s, sorted(types)[0], status[0] if status else None, dates[0].value if dates else "",
+                          "\n".join(sorted(texts)), int(count[0]) if count and count[0].isdigit() else None,
+                          first[0].value if first else None, last[0].value if last else None,
+                          sorted(set(roles)),
+                          sorted({a.value for a in p.get(_DERIVED, ()) if isinstance(a, ox.NamedNode)}),
+                          sorted(members.get(s, ())))
+    return out
+
+
 # --- the SQLite file ------------------------------------------------------------------------------
 
 def _connect(path: Path, *, busy_ms: int) -> sqlite3.Connection:
@@ -160,6 +255,79 @@ def _connect(path: Path, *, busy_ms: int) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")     # readers never wait for the writer, nor it for them
     conn.execute("PRAGMA synchronous=NORMAL")   # WAL + NORMAL: a crash loses at most the last commit, whole
     return conn
+
+
+# --- the statistics aggregates ----------------------------------------------------------------------
+#
+# /api/stats unfiltered and for one country read small tables instead of grouping every event (258 ms at
+# 10k articles before). Each event contributes to them once for the whole store (code '') and once per
+# country code it is coded with (event_codes: the code of an actor in one of its roles, or of the country a
+# person represents or a place is in: the ?country= filter's meaning). kind 0: articles' events; 1: canonical.
+# A visit's pair contribution is the set of its visitors and the set of its places (as actor ids); the pair
+# of country codes is derived from them when asked, from the actors as they are then.
+
+_TABLES_BY_KIND = {0: ("events", "roles"), 1: ("canon", "canon_roles")}
+
+
+def _parts(items: list, n: int = 500):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _code_events(conn: sqlite3.Connection, kind: int, events: list[int]) -> None:
+    """(Re)write the country codes of ``events`` from their roles and the actor tables as they are now."""
+    roles = _TABLES_BY_KIND[kind][1]
+    for part in _parts(events):
+        marks = ",".join("?" * len(part))
+        conn.execute(f"DELETE FROM event_codes WHERE kind = ? AND event IN ({marks})", [kind, *part])
+        conn.execute(
+            f"INSERT OR IGNORE INTO event_codes SELECT ?, r.event, c.code FROM {roles} r JOIN actor_code c "
+            f"ON c.actor = r.actor WHERE r.event IN ({marks}) UNION SELECT ?, r.event, c.code FROM {roles} r "
+            f"JOIN actor_link l ON l.actor = r.actor JOIN actor_code c ON c.actor = l.target WHERE r.event IN ({marks})",
+            [kind, *part, kind, *part])
+
+
+def _contribute(conn: sqlite3.Connection, kind: int, events: list[int], delta: dict, sign: int) -> None:
+    """Add (``sign`` +1) or take away (-1) what ``events`` count in the aggregates, as stored now."""
+    table, roles = _TABLES_BY_KIND[kind]
+    for part in _parts(events):
+        marks = ",".join("?" * len(part))
+        codes: dict[int, list[str]] = {}
+        for e, code in conn.execute(f"SELECT event, code FROM event_codes WHERE kind = ? AND event IN ({marks})",
+                                    [kind, *part]):
+            codes.setdefault(e, []).append(code)
+        visit_roles: dict[int, list[tuple[str, int]]] = {}
+        for e, role, actor in conn.execute(
+                f"SELECT r.event, r.role, r.actor FROM {roles} r JOIN {table} e ON e.id = r.event "
+                f"WHERE e.type = 'Visit' AND r.role IN ('visitor', 'host', 'place') AND r.event IN ({marks})", part):
+            visit_roles.setdefault(e, []).append((role, actor))
+        for e, typ, status, key in conn.execute(f"SELECT id, type, status, key FROM {table} WHERE id IN ({marks})", part):
+            rows = [("agg_status", typ, status or "")]
+            if key != "":
+                rows.append(("agg_month", typ, key[:7]))
+            if typ == "Visit":
+                vr = visit_roles.get(e, [])
+                rows += [("agg_role", role, actor) for role, actor in vr if role != "place"]
+                visitors = ",".join(str(a) for a in sorted({a for r, a in vr if r == "visitor"}))
+                places = ",".join(str(a) for a in sorted({a for r, a in vr if r == "place"}))
+                if visitors and places:
+                    rows.append(("agg_visit", visitors, places))
+            for code in ["", *codes.get(e, ())]:
+                for t, *k in rows:
+                    key_ = (t, kind, code, *k)
+                    delta[key_] = delta.get(key_, 0) + sign
+
+
+def _apply_delta(conn: sqlite3.Connection, delta: dict) -> None:
+    by: dict[str, list[tuple]] = {}
+    for (t, *k), n in delta.items():
+        if n:
+            by.setdefault(t, []).append((*k, n))
+    for t, rows in by.items():
+        width = len(rows[0])
+        cols = ",".join("?" * width)
+        conn.executemany(f"INSERT INTO {t} VALUES ({cols}) ON CONFLICT DO UPDATE SET n = n + excluded.n", rows)
+        conn.execute(f"DELETE FROM {t} WHERE n = 0")
 
 
 class EventIndex:
@@ -186,16 +354,32 @@ class EventIndex:
         return row[0] if row and schema and schema[0] == SCHEMA else None
 
     def apply(self, graphs: dict[str, list[EventRow]], actors: dict[str, ActorRow], version: str,
-              *, rebuild: bool = False) -> None:
-        """Replace the rows of ``graphs`` (graph IRI -> its events; [] for a dropped graph) and ``actors``,
-        and stamp ``version``: one transaction. ``rebuild`` empties every table first."""
+              *, rebuild: bool = False, canon: dict[str, CanonRow | None] | None = None,
+              idents: dict[str, list[tuple[str, str]]] | None = None) -> None:
+        """Replace the rows of ``graphs`` (graph IRI -> its events; [] for a dropped graph), ``actors``,
+        ``canon`` (canonical IRI -> its row, None for one that is gone) and ``idents`` (graph IRI -> its
+        article identifiers), and stamp ``version``: one transaction. ``rebuild`` empties every table first.
+
+        The statistics aggregates (:data:`_AGGREGATES`) follow by difference: the contributions of the
+        events about to go are taken away before they go (and of the events whose countries change
+        because an actor's codes or links did), those of the new ones added after they are in."""
         conn = self._writer()
         try:
             conn.execute("BEGIN IMMEDIATE")
+            stored = conn.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
+            if rebuild and (stored is None or stored[0] != SCHEMA):
+                # an index of another schema: its tables are dropped and made anew (CREATE IF NOT EXISTS
+                # would keep their old columns)
+                for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'meta'").fetchall():
+                    conn.execute(f"DROP TABLE IF EXISTS {t}")
+                for stmt in _DDL.split(";"):
+                    if stmt.strip():
+                        conn.execute(stmt)
             if rebuild:
-                for t in _TABLES:
+                for t in _TABLES + _AGGREGATES:
                     conn.execute(f"DELETE FROM {t}")
             ids: dict[str, int] = {}
+            delta: dict[tuple, int] = {}
 
             def actor_id(iri: str) -> int:
                 i = ids.get(iri)
@@ -204,18 +388,36 @@ class EventIndex:
                     i = ids[iri] = conn.execute("SELECT id FROM actors WHERE iri = ?", (iri,)).fetchone()[0]
                 return i
 
-            for graph, rows in graphs.items():
-                if not rebuild:
-                    conn.execute("DELETE FROM roles WHERE event IN (SELECT id FROM events WHERE graph = ?)", (graph,))
-                    conn.execute("DELETE FROM events WHERE graph = ?", (graph,))
-                for r in rows:
-                    cur = conn.execute("INSERT OR REPLACE INTO events (iri, graph, type, status, key, article_id, text) "
-                                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                       (r.iri, graph, r.type, r.status, r.key, r.article_id, r.text))
-                    conn.executemany("INSERT OR IGNORE INTO roles VALUES (?, ?, ?)",
-                                     [(cur.lastrowid, role, actor_id(a)) for role, a in r.roles])
+            # 1. what goes: article events of the graphs written, canonical events re-read, and any other
+            #    row with the IRI of a new one (INSERT OR REPLACE would drop it without its roles)
+            if not rebuild:
+                gone = [i for g in graphs for (i,) in conn.execute("SELECT id FROM events WHERE graph = ?", (g,))]
+                new_iris = [r.iri for rows in graphs.values() for r in rows]
+                gone += [i for part in _parts(new_iris) for (i,) in conn.execute(
+                    f"SELECT id FROM events WHERE iri IN ({','.join('?' * len(part))})", part)]
+                gone = sorted(set(gone))
+                cgone = [i for c in (canon or {}) for (i,) in conn.execute("SELECT id FROM canon WHERE iri = ?", (c,))]
+                _contribute(conn, 0, gone, delta, -1)
+                _contribute(conn, 1, cgone, delta, -1)
+                for part in _parts(gone):
+                    marks = ",".join("?" * len(part))
+                    conn.execute(f"DELETE FROM roles WHERE event IN ({marks})", part)
+                    conn.execute(f"DELETE FROM event_codes WHERE kind = 0 AND event IN ({marks})", part)
+                    conn.execute(f"DELETE FROM events WHERE id IN ({marks})", part)
+                for part in _parts(cgone):
+                    marks = ",".join("?" * len(part))
+                    for t in ("canon_roles", "canon_article", "canon_member"):
+                        conn.execute(f"DELETE FROM {t} WHERE event IN ({marks})", part)
+                    conn.execute(f"DELETE FROM event_codes WHERE kind = 1 AND event IN ({marks})", part)
+                    conn.execute(f"DELETE FROM canon WHERE id IN ({marks})", part)
+
+            # 2. actors, before the new events, so that these are coded with the new codes; an actor whose
+            #    codes (or whose link targets' codes) change recodes the stored events it takes part in
+            changed: set[int] = set()
             for a in actors.values():
                 i = actor_id(a.iri)
+                before = (set(conn.execute("SELECT code FROM actor_code WHERE actor = ?", (i,)).fetchall()),
+                          set(conn.execute("SELECT pred, target FROM actor_link WHERE actor = ?", (i,)).fetchall()))
                 for t in ("actor_kind", "actor_label", "actor_code", "actor_link"):
                     conn.execute(f"DELETE FROM {t} WHERE actor = ?", (i,))
                 conn.executemany("INSERT OR IGNORE INTO actor_kind VALUES (?, ?)", [(i, k) for k in a.kinds])
@@ -224,6 +426,54 @@ class EventIndex:
                 conn.executemany("INSERT OR IGNORE INTO actor_code VALUES (?, ?)", [(i, c) for c in a.codes])
                 conn.executemany("INSERT OR IGNORE INTO actor_link VALUES (?, ?, ?)",
                                  [(i, p, actor_id(t)) for p, t in a.links])
+                after = ({(c,) for c in a.codes}, {(p, ids[t]) for p, t in a.links})
+                if before != after:
+                    changed.add(i)
+            recode: dict[int, list[int]] = {0: [], 1: []}
+            if changed and not rebuild:
+                marks = ",".join("?" * len(changed))
+                affected = sorted(changed | {x for (x,) in conn.execute(
+                    f"SELECT actor FROM actor_link WHERE target IN ({marks})", sorted(changed))})
+                for kind, roles in ((0, "roles"), (1, "canon_roles")):
+                    for part in _parts(affected):
+                        recode[kind] += [e for (e,) in conn.execute(
+                            f"SELECT DISTINCT event FROM {roles} WHERE actor IN ({','.join('?' * len(part))})", part)]
+                    recode[kind] = sorted(set(recode[kind]))
+                    _contribute(conn, kind, recode[kind], delta, -1)
+
+            # 3. the new rows
+            added: dict[int, list[int]] = {0: [], 1: []}
+            for graph, rows in graphs.items():
+                for r in rows:
+                    cur = conn.execute("INSERT OR REPLACE INTO events (iri, graph, type, status, key, article_id, text) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                       (r.iri, graph, r.type, r.status, r.key, r.article_id, r.text))
+                    added[0].append(cur.lastrowid)
+                    conn.executemany("INSERT OR IGNORE INTO roles VALUES (?, ?, ?)",
+                                     [(cur.lastrowid, role, actor_id(a)) for role, a in r.roles])
+            for graph, pairs in (idents or {}).items():
+                if not rebuild:
+                    conn.execute("DELETE FROM article_ident WHERE graph = ?", (graph,))
+                conn.executemany("INSERT OR IGNORE INTO article_ident VALUES (?, ?, ?)",
+                                 [(graph, a, ident) for a, ident in pairs])
+            for c in (canon or {}).values():
+                if c is None:
+                    continue
+                cur = conn.execute("INSERT INTO canon (iri, type, status, key, text, source_count, first_reported, "
+                                   "last_reported) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                   (c.iri, c.type, c.status, c.key, c.text, c.source_count, c.first_reported,
+                                    c.last_reported))
+                cid = cur.lastrowid
+                added[1].append(cid)
+                conn.executemany("INSERT OR IGNORE INTO canon_roles VALUES (?, ?, ?)",
+                                 [(cid, role, actor_id(a)) for role, a in c.roles])
+                conn.executemany("INSERT OR IGNORE INTO canon_article VALUES (?, ?)", [(cid, a) for a in c.articles])
+                conn.executemany("INSERT OR IGNORE INTO canon_member VALUES (?, ?)", [(cid, m) for m in c.members])
+            for kind in (0, 1):
+                fresh = sorted(set(added[kind]) | set(recode[kind]))
+                _code_events(conn, kind, fresh)
+                _contribute(conn, kind, fresh, delta, +1)
+            _apply_delta(conn, delta)
             conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("version", version), ("schema", SCHEMA)])
             conn.execute("COMMIT")
             if rebuild:
@@ -248,7 +498,37 @@ class EventIndex:
         out["actor_link"] = sorted(conn.execute(
             "SELECT a.iri, x.pred, b.iri FROM actor_link x JOIN actors a ON a.id = x.actor "
             "JOIN actors b ON b.id = x.target").fetchall())
+        out["article_ident"] = sorted(conn.execute("SELECT graph, article, ident FROM article_ident").fetchall())
+        out["canon"] = sorted(conn.execute(
+            "SELECT iri, type, status, key, text, source_count, first_reported, last_reported FROM canon").fetchall(),
+            key=repr)
+        out["canon_roles"] = sorted(conn.execute(
+            "SELECT e.iri, r.role, a.iri FROM canon_roles r JOIN canon e ON e.id = r.event "
+            "JOIN actors a ON a.id = r.actor").fetchall())
+        for t, col in (("canon_article", "article"), ("canon_member", "mention")):
+            out[t] = sorted(conn.execute(f"SELECT e.iri, x.{col} FROM {t} x JOIN canon e ON e.id = x.event").fetchall())
+        # the aggregates, with actor and event ids resolved (a rebuild numbers them anew)
+        iri_of = dict(conn.execute("SELECT id, iri FROM actors").fetchall())
+        event_iri = {0: dict(conn.execute("SELECT id, iri FROM events").fetchall()),
+                     1: dict(conn.execute("SELECT id, iri FROM canon").fetchall())}
+        out["event_codes"] = sorted((k, event_iri[k].get(e), c) for k, e, c in
+                                    conn.execute("SELECT kind, event, code FROM event_codes"))
+        for t in ("agg_month", "agg_status"):
+            out[t] = sorted(conn.execute(f"SELECT * FROM {t}").fetchall())
+        out["agg_role"] = sorted((k, c, r, iri_of.get(a), n) for k, c, r, a, n in conn.execute("SELECT * FROM agg_role"))
+
+        def names(ids_: str) -> tuple:
+            return tuple(sorted(iri_of.get(int(i)) for i in ids_.split(",")))
+        out["agg_visit"] = sorted((k, c, names(v), names(p), n) for k, c, v, p, n in
+                                  conn.execute("SELECT * FROM agg_visit"))
         return out
+
+    def canonical_iris(self) -> list[tuple[str]]:
+        """The IRIs of the canonical rows (for a write that re-reads the whole canonical graph)."""
+        try:
+            return self._reader_conn().execute("SELECT iri FROM canon").fetchall()
+        except sqlite3.Error:
+            return []
 
     # reads
     def _reader_conn(self) -> sqlite3.Connection:
@@ -266,11 +546,11 @@ class EventIndex:
             conn.close()
             self._local.conn = None
 
-    def reader(self, store_version: str | None) -> "IndexReader | None":
+    def reader(self, store_version: str | None, canonical: bool = False) -> "IndexReader | None":
         """Queries on the index when it reflects ``store_version``; None when it lags (ask SPARQL)."""
         if store_version is None or self.version() != store_version:
             return None
-        return IndexReader(self._reader_conn())
+        return IndexReader(self._reader_conn(), canonical=canonical)
 
 
 # --- queries: the API's questions in SQL ------------------------------------------------------------
@@ -288,20 +568,35 @@ class IndexReader:
     ``f`` is a kg.web.api_queries.EventFilter (validated parameters); every value is bound as an SQL
     parameter, never pasted into the text."""
 
-    def __init__(self, conn: sqlite3.Connection, deadline_s: float = 10.0):
+    def __init__(self, conn: sqlite3.Connection, deadline_s: float = 10.0, canonical: bool = False):
         self.conn = conn
         self.deadline = time.monotonic() + deadline_s
+        self.canonical = canonical
+        # the event and role tables the queries read: the articles' events, or the canonical events
+        self._tables = {"@E@": "canon", "@R@": "canon_roles"} if canonical else {"@E@": "events", "@R@": "roles"}
+
+    def view(self, canonical: bool) -> "IndexReader":
+        """The same reader over the canonical events (``canonical=true``) or the articles' events."""
+        if canonical == self.canonical:
+            return self
+        other = IndexReader(self.conn, canonical=canonical)
+        other.deadline = self.deadline
+        return other
+
+    def _sql(self, sql: str) -> str:
+        for token, table in self._tables.items():
+            sql = sql.replace(token, table)
+        return sql
 
     def _rows(self, sql: str, args: list) -> list[tuple]:
         deadline = self.deadline
         self.conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 20_000)
         try:
-            return self.conn.execute(sql, args).fetchall()
+            return self.conn.execute(self._sql(sql), args).fetchall()
         finally:
             self.conn.set_progress_handler(None, 0)
 
-    @staticmethod
-    def _where(f, types: list[str] | None = None) -> tuple[str, list]:
+    def _where(self, f, types: list[str] | None = None) -> tuple[str, list]:
         conds, args = [], []
         types = types if types is not None else f.types
         if types:
@@ -310,7 +605,12 @@ class IndexReader:
         if f.statuses:
             conds.append(f"e.status IN ({','.join('?' * len(f.statuses))})")
             args += f.statuses
-        if f.article is not None:
+        if f.article is not None and self.canonical:
+            # ?a dcterms:identifier ?aid . ?e prov:wasDerivedFrom ?a
+            conds.append("e.id IN (SELECT ca.event FROM article_ident ai JOIN canon_article ca "
+                         "ON ca.article = ai.article WHERE ai.ident = ?)")
+            args.append(f.article)
+        elif f.article is not None:
             conds.append("e.article_id = ?")
             args.append(f.article)
         for bound, op in ((f.date_from, ">="), (f.date_to, "<=")):
@@ -318,19 +618,19 @@ class IndexReader:
                 conds.append(f"e.key != '' AND substr(e.key, 1, {len(bound)}) {op} ?")
                 args.append(bound)
         if f.actor_iri is not None:
-            conds.append("e.id IN (SELECT r.event FROM roles r JOIN actors a ON a.id = r.actor WHERE a.iri = ?)")
+            conds.append("e.id IN (SELECT r.event FROM @R@ r JOIN actors a ON a.id = r.actor WHERE a.iri = ?)")
             args.append(f.actor_iri)
         if f.person_iri is not None:
-            conds.append("e.id IN (SELECT r.event FROM roles r JOIN actors a ON a.id = r.actor "
+            conds.append("e.id IN (SELECT r.event FROM @R@ r JOIN actors a ON a.id = r.actor "
                          "JOIN actor_kind k ON k.actor = a.id AND k.kind = 'Person' WHERE a.iri = ?)")
             args.append(f.person_iri)
         if f.person_name is not None:
             conds.append("e.id IN (SELECT r.event FROM actor_label l JOIN actor_kind k ON k.actor = l.actor "
-                         "AND k.kind = 'Person' JOIN roles r ON r.actor = l.actor WHERE l.lower = ?)")
+                         "AND k.kind = 'Person' JOIN @R@ r ON r.actor = l.actor WHERE l.lower = ?)")
             args.append(f.person_name.lower())
         if f.countries:
             marks = ",".join("?" * len(f.countries))
-            conds.append("e.id IN (SELECT r.event FROM roles r WHERE r.actor IN ("
+            conds.append("e.id IN (SELECT r.event FROM @R@ r WHERE r.actor IN ("
                          f"SELECT c.actor FROM actor_code c WHERE c.code IN ({marks}) UNION "
                          f"SELECT l.actor FROM actor_link l JOIN actor_code c ON c.actor = l.target "
                          f"WHERE c.code IN ({marks})))")
@@ -338,7 +638,7 @@ class IndexReader:
         if f.text:
             q = f.text.lower()
             conds.append("(instr(e.text, ?) > 0 OR e.id IN (SELECT r.event FROM actor_label l "
-                         "JOIN roles r ON r.actor = l.actor WHERE instr(l.lower, ?) > 0))")
+                         "JOIN @R@ r ON r.actor = l.actor WHERE instr(l.lower, ?) > 0))")
             args += [q, q]
         return (" AND ".join(conds) or "1"), args
 
@@ -350,7 +650,7 @@ class IndexReader:
         if after is not None:
             where += f" AND {tup} {op} ({','.join('?' * len(after))})"
             args += list(after)
-        rows = self._rows(f"SELECT e.iri, e.key, e.type FROM events e WHERE {where} ORDER BY {order} LIMIT ?",
+        rows = self._rows(f"SELECT e.iri, e.key, e.type FROM @E@ e WHERE {where} ORDER BY {order} LIMIT ?",
                           args + [int(limit)])
         return [{"e": iri, "key": key, "type": t} for iri, key, t in rows]
 
@@ -363,7 +663,7 @@ class IndexReader:
         rows = self._rows(
             "WITH ac AS (SELECT actor, code FROM actor_code UNION SELECT l.actor, c.code FROM actor_link l "
             "JOIN actor_code c ON c.actor = l.target) "
-            "SELECT ac.code, count(DISTINCT e.id) AS n FROM events e JOIN roles r ON r.event = e.id "
+            "SELECT ac.code, count(DISTINCT e.id) AS n FROM @E@ e JOIN @R@ r ON r.event = e.id "
             f"JOIN ac ON ac.actor = r.actor WHERE {where} GROUP BY ac.code ORDER BY n DESC, ac.code", args)
         return [{"code": c, "n": n} for c, n in rows]
 
@@ -372,7 +672,7 @@ class IndexReader:
         where, args = self._where(f)
         rows = self._rows(
             "SELECT a.iri, t.n, (SELECT min(l.label) FROM actor_label l WHERE l.actor = t.actor) FROM ("
-            "SELECT r.actor, count(DISTINCT e.id) AS n FROM events e JOIN roles r ON r.event = e.id "
+            "SELECT r.actor, count(DISTINCT e.id) AS n FROM @E@ e JOIN @R@ r ON r.event = e.id "
             "JOIN actor_kind k ON k.actor = r.actor AND k.kind = 'Person' "
             f"WHERE {where} GROUP BY r.actor) t JOIN actors a ON a.id = t.actor ORDER BY t.n DESC, a.iri LIMIT ?",
             args + [int(top)])
@@ -386,23 +686,86 @@ class IndexReader:
             "FROM actors a JOIN actor_kind k ON k.actor = a.id LEFT JOIN actor_label l ON l.actor = a.id", [])
         return [{"x": x, "kind": _DIP + k, "label": label, "n": n} for x, k, label, n in rows]
 
+    def reports(self, f) -> int:
+        """How many article events report the canonical events of ``f`` (their dip:sameEventAs links),
+        as kg.web.api_queries.reports_query counts them."""
+        assert self.canonical
+        code = self._agg_code(f)
+        if code == "":
+            return self._rows("SELECT count(DISTINCT mention) FROM canon_member", [])[0][0]
+        if code is not None:
+            return self._rows("SELECT count(DISTINCT m.mention) FROM canon_member m WHERE m.event IN "
+                              "(SELECT event FROM event_codes WHERE kind = 1 AND code = ?)", [code])[0][0]
+        where, args = self._where(f)
+        return self._rows(f"SELECT count(DISTINCT m.mention) FROM canon_member m WHERE m.event IN "
+                          f"(SELECT e.id FROM canon e WHERE {where})", args)[0][0]
+
     def count(self, f) -> int:
         where, args = self._where(f)
-        return self._rows(f"SELECT count(*) FROM events e WHERE {where}", args)[0][0]
+        return self._rows(f"SELECT count(*) FROM @E@ e WHERE {where}", args)[0][0]
+
+    def _agg_code(self, f) -> str | None:
+        """The aggregates' code for the view ``f`` when they answer it: '' unfiltered, the code of one
+        ?country=; None for any other filter (then the events are grouped)."""
+        if (f.types or f.statuses or f.person_iri is not None or f.person_name is not None or f.actor_iri is not None
+                or f.article is not None or f.date_from or f.date_to or f.text or len(f.countries) > 1):
+            return None
+        return f.countries[0] if f.countries else ""
+
+    @property
+    def _kind(self) -> int:
+        return 1 if self.canonical else 0
 
     def per_month(self, f) -> list[dict]:
+        code = self._agg_code(f)
+        if code is not None:
+            rows = self._rows("SELECT type, month, n FROM agg_month WHERE kind = ? AND code = ? ORDER BY month, type",
+                              [self._kind, code])
+            return [{"type": _DIP + t, "month": m, "n": n} for t, m, n in rows]
         where, args = self._where(f)
-        rows = self._rows(f"SELECT e.type, substr(e.key, 1, 7) AS m, count(*) FROM events e "
+        rows = self._rows(f"SELECT e.type, substr(e.key, 1, 7) AS m, count(*) FROM @E@ e "
                           f"WHERE {where} AND e.key != '' GROUP BY e.type, m ORDER BY m, e.type", args)
         return [{"type": _DIP + t, "month": m, "n": n} for t, m, n in rows]
 
     def per_status(self, f) -> list[dict]:
+        code = self._agg_code(f)
+        if code is not None:
+            rows = self._rows("SELECT type, status, n FROM agg_status WHERE kind = ? AND code = ? ORDER BY type, status",
+                              [self._kind, code])
+            return [{"type": _DIP + t, "st": (_DIP + s) if s else None, "n": n} for t, s, n in rows]
         where, args = self._where(f)
-        rows = self._rows(f"SELECT e.type, e.status, count(*) FROM events e WHERE {where} "
+        rows = self._rows(f"SELECT e.type, e.status, count(*) FROM @E@ e WHERE {where} "
                           "GROUP BY e.type, e.status ORDER BY e.type, e.status", args)
         return [{"type": _DIP + t, "st": (_DIP + s) if s else None, "n": n} for t, s, n in rows]
 
+    def _visit_pairs_from_aggregate(self, code: str, top: int | None) -> list[dict]:
+        """The visit pairs from each visit's sets of visitors and places (agg_visit), coded as the query
+        below codes them: a country itself, or the country a visitor represents / a place is in."""
+        country = ("SELECT k.actor, c.code FROM actor_kind k JOIN actor_code c ON c.actor = k.actor "
+                   "WHERE k.kind = 'Country' UNION SELECT l.actor, c.code FROM actor_link l "
+                   "JOIN actor_kind k ON k.actor = l.target AND k.kind = 'Country' "
+                   "JOIN actor_code c ON c.actor = l.target WHERE l.pred = ?")
+        maps = []
+        for pred in ("represents", "country"):
+            m: dict[str, set[str]] = {}
+            for a, c in self._rows(country, [pred]):
+                m.setdefault(str(a), set()).add(c)
+            maps.append(m)
+        counts: dict[tuple[str, str], int] = {}
+        for visitors, places, n in self._rows("SELECT visitors, places, n FROM agg_visit WHERE kind = ? AND code = ?",
+                                              [self._kind, code]):
+            vs = set().union(*(maps[0].get(a, ()) for a in visitors.split(",")))
+            ps = set().union(*(maps[1].get(a, ()) for a in places.split(",")))
+            for v in vs:
+                for p in ps:
+                    counts[(v, p)] = counts.get((v, p), 0) + n
+        rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1]))
+        return [{"from": a, "to": b, "n": n} for (a, b), n in (rows if top is None else rows[:int(top)])]
+
     def visit_pairs(self, f, top: int | None) -> list[dict]:
+        code = self._agg_code(f)
+        if code is not None:
+            return self._visit_pairs_from_aggregate(code, top)
         where, args = self._where(f, ["Visit"])
         country = ("SELECT k.actor AS a, c.code AS code FROM actor_kind k JOIN actor_code c ON c.actor = k.actor "
                    "WHERE k.kind = 'Country' UNION SELECT l.actor, c.code FROM actor_link l "
@@ -410,20 +773,29 @@ class IndexReader:
                    "JOIN actor_code c ON c.actor = l.target WHERE l.pred = ?")
         rows = self._rows(
             f"WITH v AS ({country}), p AS ({country}) "
-            "SELECT v.code, p.code, count(DISTINCT e.id) AS n FROM events e "
-            "JOIN roles rv ON rv.event = e.id AND rv.role = 'visitor' JOIN v ON v.a = rv.actor "
-            "JOIN roles rp ON rp.event = e.id AND rp.role = 'place' JOIN p ON p.a = rp.actor "
+            "SELECT v.code, p.code, count(DISTINCT e.id) AS n FROM @E@ e "
+            "JOIN @R@ rv ON rv.event = e.id AND rv.role = 'visitor' JOIN v ON v.a = rv.actor "
+            "JOIN @R@ rp ON rp.event = e.id AND rp.role = 'place' JOIN p ON p.a = rp.actor "
             f"WHERE {where} GROUP BY v.code, p.code ORDER BY n DESC, v.code, p.code LIMIT ?",
             ["represents", "country"] + args + [-1 if top is None else int(top)])
         return [{"from": a, "to": b, "n": n} for a, b, n in rows]
 
     def top_actors(self, f, role: str, top: int) -> list[dict]:
         assert role in ROLES
+        code = self._agg_code(f)
+        if code is not None and role in ("visitor", "host"):
+            rows = self._rows(
+                "SELECT a.iri, t.n, (SELECT min(l.label) FROM actor_label l WHERE l.actor = t.actor), "
+                "(SELECT min(k.kind) FROM actor_kind k WHERE k.actor = t.actor) FROM agg_role t "
+                "JOIN actors a ON a.id = t.actor WHERE t.kind = ? AND t.code = ? AND t.role = ? "
+                "ORDER BY t.n DESC, a.iri LIMIT ?", [self._kind, code, role, int(top)])
+            return [{"x": x, "n": n, "label": label, "kind": (_DIP + kind) if kind else None}
+                    for x, n, label, kind in rows]
         where, args = self._where(f, ["Visit"])
         rows = self._rows(
             "SELECT a.iri, t.n, (SELECT min(l.label) FROM actor_label l WHERE l.actor = t.actor), "
             "(SELECT min(k.kind) FROM actor_kind k WHERE k.actor = t.actor) FROM ("
-            f"SELECT r.actor, count(DISTINCT e.id) AS n FROM events e JOIN roles r ON r.event = e.id AND r.role = ? "
+            f"SELECT r.actor, count(DISTINCT e.id) AS n FROM @E@ e JOIN @R@ r ON r.event = e.id AND r.role = ? "
             f"WHERE {where} GROUP BY r.actor) t JOIN actors a ON a.id = t.actor ORDER BY t.n DESC, a.iri LIMIT ?",
             [role] + args + [int(top)])
         return [{"x": x, "n": n, "label": label, "kind": (_DIP + kind) if kind else None}

@@ -96,9 +96,13 @@ def _canonical_lines(clusters: list[list[Mention]]) -> str:
     return triple_lines(t for c in clusters for t in canonical_triples(c))
 
 
-def resolution_update(store, old_articles: Iterable[str], items: list[tuple[str, Graph, Graph]] = ()) -> str | None:
+def resolution_update(store, old_articles: Iterable[str], items: list[tuple[str, Graph, Graph]] = (),
+                      touched: set[str] | None = None) -> str | None:
     """The SPARQL Update that brings the canonical graph in line after ``old_articles`` (replaced or deleted)
-    give way to ``items``; None when no canonical event changes. Reads the store: call it under the write lock."""
+    give way to ``items``; None when no canonical event changes. Reads the store: call it under the write lock.
+
+    ``touched`` (a set) receives the IRIs of the canonical events the update deletes, rewrites or creates:
+    the embedded store's event index re-reads those, and only those, after the write (kg/store/event_index.py)."""
     old = sorted(set(map(str, old_articles)) | {str(a) for a, _, _ in items})
     new = batch_mentions(list(items))
     pattern = _pattern(store)
@@ -121,6 +125,9 @@ def resolution_update(store, old_articles: Iterable[str], items: list[tuple[str,
             same.add(iri_)
         else:
             changed.append(c)
+    if touched is not None:
+        touched.update(set(was) - same)
+        touched.update(str(canonical_iri(c)) for c in changed)
     if pattern is not None:
         return _patch_canonical(local.canonical_quads(pattern, sorted(set(was) - same)), changed)
     return _replace_canonical(sorted(set(was) - same), changed)

@@ -303,8 +303,10 @@ def event_filter() -> Q.EventFilter:
 
 
 def _index_for(f: Q.EventFilter):
-    """The event index for articles' events; canonical events are answered by SPARQL (graph/events)."""
-    return None if f.canonical else _index()
+    """The event index over the events ``f`` lists: the articles' events, or with ``canonical=true`` the
+    canonical events (graph/events), which the index holds in tables of their own; None: ask SPARQL."""
+    index = _index()
+    return index.view(f.canonical) if index is not None else None
 
 
 def _cursor(n: int) -> list[str] | None:
@@ -429,7 +431,7 @@ def export():
         raise ApiError(400, f"'format' must be one of {', '.join(api_tables.EXPORT_FORMATS)}", "format")
     f = event_filter()
     sort = _sort()
-    index = _index_for(f)   # canonical=true: one row per real-world event, from SPARQL (graph/events)
+    index = _index_for(f)   # canonical=true: one row per real-world event (graph/events)
     if index is not None:
         total = index.count(f)
     else:
@@ -647,6 +649,8 @@ def stats():
             answers += [index.visit_pairs(f, None)] + [index.top_actors(f, role, top) for role in ("visitor", "host")]
         countries = index.country_facet(f) if "country" in facets else []
         persons = index.person_facet(f, top) if "person" in facets else []
+        if f.canonical:   # how many article events report the real-world events counted
+            reports = [{"n": index.reports(f)}]
     else:
         queries = [Q.per_month_query(f), Q.per_status_query(f)]
         if visits:
