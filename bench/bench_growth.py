@@ -93,7 +93,9 @@ def calls(url: str) -> list[tuple[str, str, dict]]:
     ]
 
 
-def timed(url: str, plan, reps: int) -> dict[str, list[float]]:
+def timed(url: str, plan, reps: int, failed: dict[str, int] | None = None) -> dict[str, list[float]]:
+    """Milliseconds per call; a 503 (the query timeout of `kg serve`, 10 s) is counted in ``failed``
+    and timed like any answer (a call that times out costs its 10 s), any other status is an error."""
     s = requests.Session()
     out: dict[str, list[float]] = {name: [] for name, _, _ in plan}
     for _ in range(reps):
@@ -101,6 +103,9 @@ def timed(url: str, plan, reps: int) -> dict[str, list[float]]:
             t = time.perf_counter()
             r = s.get(url + path, params=params, timeout=600)
             out[name].append((time.perf_counter() - t) * 1000)
+            if r.status_code == 503 and failed is not None:
+                failed[name] = failed.get(name, 0) + 1
+                continue
             assert r.status_code == 200, (name, r.status_code, r.text[:300])
     return out
 
@@ -138,13 +143,15 @@ def measure(n: int, store: Path, import_s: float, reps: int, peer_reps: int) -> 
     server = start_server(store, token=TEST_TOKEN, workers=2, threads=4, wait=1800, KG_CACHE_BYTES=0)
     try:
         plan = calls(server.url)
-        idx = timed(server.url, plan, reps)
+        failed: dict[str, int] = {}
+        idx = timed(server.url, plan, reps, failed)
         rss = rss_of_group(server.proc.pid)
         r = requests.post(server.url + "/sparql", data={"update": "INSERT DATA { GRAPH <urn:bench:lag> "
                                                                   "{ <urn:bench:a> <urn:bench:b> 'c' } }"},
                           headers={"Authorization": f"Bearer {TEST_TOKEN}"}, timeout=600)
         assert r.status_code in (200, 204), r.text
-        peer = timed(server.url, plan, peer_reps) if peer_reps else {}
+        peer_failed: dict[str, int] = {}
+        peer = timed(server.url, plan, peer_reps, peer_failed) if peer_reps else {}
     finally:
         server.stop()
     row = {"articles": n, "import_s": round(import_s, 1), "articles_per_s": round(n / import_s, 1),
@@ -153,6 +160,8 @@ def measure(n: int, store: Path, import_s: float, reps: int, peer_reps: int) -> 
         row["calls"][name] = {"p50": round(pct(idx[name], 0.5), 1), "p99": round(pct(idx[name], 0.99), 1)}
         if peer:
             row["calls"][name]["sparql_p50"] = round(pct(peer[name], 0.5), 1)
+        if failed.get(name) or peer_failed.get(name):
+            row["calls"][name]["timeouts"] = [failed.get(name, 0), peer_failed.get(name, 0)]
     return row
 
 
@@ -176,7 +185,8 @@ def main(argv=None) -> int:
             for name, c in row["calls"].items():
                 sp = c.get("sparql_p50")
                 ratio = f"{sp / c['p50']:.1f}x" if sp else ""
-                print(f"  {name:<26}{c['p50']:>9.1f}{c['p99']:>9.1f}{(sp or 0):>12.1f}{ratio:>8}", flush=True)
+                late = f"  timeouts (503) {c['timeouts']}" if c.get("timeouts") else ""
+                print(f"  {name:<26}{c['p50']:>9.1f}{c['p99']:>9.1f}{(sp or 0):>12.1f}{ratio:>8}{late}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
     return 0

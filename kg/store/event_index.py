@@ -404,12 +404,26 @@ class EventIndex:
                     conn.execute(f"DELETE FROM roles WHERE event IN ({marks})", part)
                     conn.execute(f"DELETE FROM event_codes WHERE kind = 0 AND event IN ({marks})", part)
                     conn.execute(f"DELETE FROM events WHERE id IN ({marks})", part)
+                # a canonical event that stays keeps its row id: its reports and articles (thousands for an
+                # event reported every day) are changed by difference, not deleted and written again
+                kept = {}
+                for c, row in (canon or {}).items():
+                    found = conn.execute("SELECT id FROM canon WHERE iri = ?", (c,)).fetchone() if row else None
+                    if found is not None:
+                        kept[c] = found[0]
                 for part in _parts(cgone):
                     marks = ",".join("?" * len(part))
-                    for t in ("canon_roles", "canon_article", "canon_member"):
-                        conn.execute(f"DELETE FROM {t} WHERE event IN ({marks})", part)
+                    conn.execute(f"DELETE FROM canon_roles WHERE event IN ({marks})", part)
                     conn.execute(f"DELETE FROM event_codes WHERE kind = 1 AND event IN ({marks})", part)
+                stays = set(kept.values())
+                drop = [i for i in cgone if i not in stays]
+                for part in _parts(drop):
+                    marks = ",".join("?" * len(part))
+                    for t in ("canon_article", "canon_member"):
+                        conn.execute(f"DELETE FROM {t} WHERE event IN ({marks})", part)
                     conn.execute(f"DELETE FROM canon WHERE id IN ({marks})", part)
+            else:
+                kept = {}
 
             # 2. actors, before the new events, so that these are coded with the new codes; an actor whose
             #    codes (or whose link targets' codes) change recodes the stored events it takes part in
@@ -459,16 +473,22 @@ class EventIndex:
             for c in (canon or {}).values():
                 if c is None:
                     continue
-                cur = conn.execute("INSERT INTO canon (iri, type, status, key, text, source_count, first_reported, "
-                                   "last_reported) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                   (c.iri, c.type, c.status, c.key, c.text, c.source_count, c.first_reported,
-                                    c.last_reported))
-                cid = cur.lastrowid
+                values = (c.type, c.status, c.key, c.text, c.source_count, c.first_reported, c.last_reported)
+                cid = kept.get(c.iri)
+                if cid is None:
+                    cid = conn.execute("INSERT INTO canon (iri, type, status, key, text, source_count, first_reported, "
+                                       "last_reported) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (c.iri, *values)).lastrowid
+                else:
+                    conn.execute("UPDATE canon SET type = ?, status = ?, key = ?, text = ?, source_count = ?, "
+                                 "first_reported = ?, last_reported = ? WHERE id = ?", (*values, cid))
                 added[1].append(cid)
                 conn.executemany("INSERT OR IGNORE INTO canon_roles VALUES (?, ?, ?)",
                                  [(cid, role, actor_id(a)) for role, a in c.roles])
-                conn.executemany("INSERT OR IGNORE INTO canon_article VALUES (?, ?)", [(cid, a) for a in c.articles])
-                conn.executemany("INSERT OR IGNORE INTO canon_member VALUES (?, ?)", [(cid, m) for m in c.members])
+                for t, col, new_values in (("canon_article", "article", c.articles), ("canon_member", "mention", c.members)):
+                    have = {v for (v,) in conn.execute(f"SELECT {col} FROM {t} WHERE event = ?", (cid,))}
+                    want = set(new_values)
+                    conn.executemany(f"DELETE FROM {t} WHERE event = ? AND {col} = ?", [(cid, v) for v in have - want])
+                    conn.executemany(f"INSERT OR IGNORE INTO {t} VALUES (?, ?)", [(cid, v) for v in sorted(want - have)])
             for kind in (0, 1):
                 fresh = sorted(set(added[kind]) | set(recode[kind]))
                 _code_events(conn, kind, fresh)

@@ -19,8 +19,9 @@ a 400 with a JSON message naming the parameter. Responses carry an ETag made
 from the store's version and the request, so dashboards polling an unchanged
 store get 304s, and identical requests are answered from a small cache (sized by KG_CACHE_BYTES).
 
-On the embedded store, event pages, counts and statistics come from the derived event index
-(kg/store/event_index.py) whenever it reflects the store's current version; otherwise, and on a
+On the embedded store, event pages, counts and statistics (of articles' events and, with ``canonical=true``,
+of canonical events) come from the derived event index (kg/store/event_index.py) whenever it reflects the
+store's current version; otherwise, and on a
 remote engine, from SPARQL. Both give the same answers (tests/test_event_index.py); event details
 are always read from the RDF store.
 """

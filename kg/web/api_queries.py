@@ -396,13 +396,18 @@ def _num(x: float) -> str:
 
 
 def sources_query(canonical_iris: list[str]) -> str:
-    """The article events that report each canonical event, with their articles: an event's sources."""
+    """The article events that report each canonical event, with their articles: an event's sources.
+
+    Each pattern is a GRAPH block of its own, the OPTIONALs outside: the same solutions as one GRAPH ?a block
+    holding them all (?a is bound on their left), but Oxigraph then looks each one up per report instead of
+    evaluating the block for every article (the 14 canonical events of 1,000 synthetic articles, 5,008
+    reports: 16.6 s before, 0.22 s after)."""
     return f"""SELECT ?c ?m ?a ?aid ?atitle ?url ?issued WHERE {{
   {values("c", [node(i) for i in canonical_iris])}
   GRAPH <{EVENTS_GRAPH}> {{ ?m dip:sameEventAs ?c }}
-  GRAPH ?a {{ ?m prov:wasDerivedFrom ?a . ?a a dip:Article .
-    OPTIONAL {{ ?a dcterms:identifier ?aid }} OPTIONAL {{ ?a dcterms:title ?atitle }}
-    OPTIONAL {{ ?a dcterms:source ?url }} OPTIONAL {{ ?a dcterms:issued ?issued }} }}
+  GRAPH ?a {{ ?m prov:wasDerivedFrom ?a }} GRAPH ?a {{ ?a a dip:Article }}
+  OPTIONAL {{ GRAPH ?a {{ ?a dcterms:identifier ?aid }} }} OPTIONAL {{ GRAPH ?a {{ ?a dcterms:title ?atitle }} }}
+  OPTIONAL {{ GRAPH ?a {{ ?a dcterms:source ?url }} }} OPTIONAL {{ GRAPH ?a {{ ?a dcterms:issued ?issued }} }}
 }}"""
 
 
