@@ -368,11 +368,14 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
     return _drop_generic_twins(ctx, found)
 
 
+_DOC_ABBREVIATED = re.compile(r"(?:understanding|agreement|treaty|accord|pact|memorandum|declaration|statement|"
+                              r"arrangement|protocol|convention|communiqu\w+|charter|deal)\s*\(([^()]+)\)", re.I)
+
+
 def _not_own_acronym(ctx, parties, np_text):
     """Parties without the document's own abbreviation: "a Memorandum of Understanding (MOU)" signs nothing."""
-    own = r"(?:understanding|agreement|treaty|accord|pact|memorandum|declaration|statement|arrangement|protocol|" \
-          r"convention|communiqu\w+|charter|deal)\s*\("
-    return [p for p in parties if ctx.gaz.is_country(p) or not re.search(own + re.escape(p) + r"\)", np_text, re.I)]
+    own = {m.group(1).strip().lower() for m in _DOC_ABBREVIATED.finditer(np_text)}
+    return [p for p in parties if ctx.gaz.is_country(p) or p.lower() not in own]
 
 
 _TRAILING_DATE = re.compile(
@@ -1032,7 +1035,7 @@ def _pair(ctx, sent, last):
     if many and last and len(last) == NUMBER_WORDS.get(many.group(1).lower()):
         return list(last)  # "the three leaders also signed ...": the three the last document named
     if len(codes) == 1:
-        dyad = [c for c in (ctx.dyad or ()) if codes[0] in ctx.dyad and c != codes[0]]  # the main trip's other side
+        dyad = [c for c in ctx.dyad if c != codes[0]] if ctx.dyad and codes[0] in ctx.dyad else []  # the main trip's other side
         other = [c for c in (last or []) if c != codes[0]] or dyad or \
             ([ctx.partner_of(codes[0])] if ctx.partner_of(codes[0]) else [])
         return codes + other[:1]

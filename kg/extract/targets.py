@@ -17,10 +17,11 @@ from kg.records import TradeTarget
 GOAL = re.compile(r"\b(target|goal|aim(?:s|ed)?|objective|ambition|task|eye|eyes|pledg\w+|commitment to invest|committed to invest(?:ing)?|investment commitments?|committed|"
                   r"(?:lift|rais|increas|tak|boost|doubl|expand|bring|push|realis|realiz|achiev)\w*\b[^.;$]{0,60}?\bto\b|"
                   r"realis\w*|realiz\w*|reach)\b", re.I)
-# the goal cues other than a bare pledge: a pledge is a target only with trade or investment named
-GOAL_NOT_PLEDGE = re.compile(GOAL.pattern.replace(r"pledg\w+|", ""), re.I)
 _PREVIOUS = re.compile(r"\b(?:previous|earlier|former|old|original|past)\s+(?:\w+\s+){0,2}(?:goal|target|aim|objective)\b", re.I)
-_APPROX = r"(?:about\s+|around\s+|nearly\s+|almost\s+|roughly\s+|some\s+|over\s+|more than\s+|up to\s+|approximately\s+)?"
+# what joins a baseline to its goal: "from about USD 27.5 billion at present to nearly USD 50 billion"
+_TO_NEXT = re.compile(r"[^.;$]{0,40}?\bto\s+(?:about\s+|around\s+|nearly\s+|almost\s+|roughly\s+|some\s+|over\s+|"
+                      r"more than\s+|up to\s+|approximately\s+)?")
+_TRADE_WORD = re.compile(r"\b(?:trade|invest\w*|exports?|imports?|turnover|commerce)\b", re.I)
 STAT = re.compile(r"\b(was worth|were worth|worth about|worth|reached|fell|rose|grew|stood at|was about|was around|"
                   r"totall?ed|amounted|invested|value at|valued|had been met|was met|set in \d{4}|loans?)\b", re.I)
 METRIC = re.compile(r"((?:bilateral |two-way |annual |non-oil |total )*(?:trade|investment|turnover|exports|imports)"
@@ -44,7 +45,7 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
             left = sent[max(0, mo.start - 90):mo.start]
             between = sent[prev_goal_end:mo.start] if prev_goal_end is not None else ""
             coordinated = prev_goal_end is not None and re.search(r"\band\b[^.;$]{0,60}\bto\s*(?:about\s+|around\s+)?$", between)
-            if carried is not None and re.fullmatch(r"[^.;$]{0,40}?\bto\s+" + _APPROX, sent[carried:mo.start]):
+            if carried is not None and _TO_NEXT.fullmatch(sent[carried:mo.start]):
                 coordinated = True  # "take trade from about USD 27.5 billion at present to nearly USD 50 billion"
             carried = None
             if not GOAL.search(window) and not coordinated:
@@ -54,13 +55,13 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
                 continue  # "The UAE said in 2015 that it aimed to ...": an old goal, background
             if _PREVIOUS.search(left[-60:]) or re.search(r"\b(?:was|were|had)\s+(?:not|never)\s+(?:been\s+)?met\b", sent[mo.end:]):
                 continue  # "A previous goal of reaching US$ 100 billion was not met": history
-            if not GOAL_NOT_PLEDGE.search(window) and not re.search(r"\b(?:trade|invest\w*|exports?|imports?|turnover|commerce)\b",
-                                                                 window, re.I) and not coordinated:
+            pledge_only = all(x.group(1).lower().startswith("pledg") for x in GOAL.finditer(window))
+            if pledge_only and not coordinated and not _TRADE_WORD.search(window):
                 continue  # "member states pledged $350 million for the Horn of Africa": aid, not trade
             if STAT.search(left[-45:]) or re.search(r"\b(in|last) (?:year|\d{4})", sent[mo.end:mo.end + 12]):
                 continue
             if re.search(r"\bfrom\s+(?:about|around|nearly|some|roughly|just over|over|an estimated)?\s*$", left[-22:]) and \
-                    any(x.start > mo.end and re.fullmatch(r"[^.;$]{0,40}?\bto\s+" + _APPROX, sent[mo.end:x.start])
+                    any(x.start > mo.end and _TO_NEXT.fullmatch(sent[mo.end:x.start])
                         for x in monies):
                 carried = mo.end   # the goal's cue carries over to the amount after "to"
                 continue  # "doubling trade from about USD 14 billion at present to USD 28 billion": the baseline

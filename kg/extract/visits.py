@@ -260,22 +260,23 @@ def _finish(ctx, v: Visit, pub):
     # other sentences about the same trip: they name the visitor (or say "the visit"/"his trip") and no
     # other destination, and carry a start or end cue ("ended on Friday", "runs until Sunday", "left ...")
     extra = set()
+
+    def about_visitor(si):
+        a, b = ctx.sents[si]
+        return any(p.person.name == v.visitor for p in ctx.persons_in(a, b))
+
     for si, (s, e) in enumerate(ctx.sents):
         if si in own:
             continue
         sent = ctx.text[s:e]
         if not (END_CUE.search(sent) or re.search(r"\b(began|begins|started|last day|first day)\b", sent)):
             continue
-        about = any(p.person.name == v.visitor for p in ctx.persons_in(s, e)) or TRIP_NP.search(sent)
+        about = about_visitor(si) or TRIP_NP.search(sent)
         others = {m.place.code for _, m in ctx.places_in(s, e) if m.place.kind in ("city", "country")
                   and m.place.code and m.place.code != v.place_country}
-        if about and not others and not CANCEL.search(sent):
+        if about and not others and not cancels_trip(sent):
             extra.add(si)
     own_texts = [ctx.text[a:b] for a, b in (ctx.sents[i] for i in sorted(own))]
-
-    def about_visitor(si):
-        a, b = ctx.sents[si]
-        return any(p.person.name == v.visitor for p in ctx.persons_in(a, b))
 
     for si in sorted(own | extra):
         s, e = ctx.sents[si]
