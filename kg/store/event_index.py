@@ -45,6 +45,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .terms import chunks
+
 SCHEMA = "2"   # 2: canonical events (canon*), article identifiers, stats aggregates
 FILE = ".kg-events.sqlite"
 
@@ -266,18 +268,14 @@ def _connect(path: Path, *, busy_ms: int) -> sqlite3.Connection:
 # A visit's pair contribution is the set of its visitors and the set of its places (as actor ids); the pair
 # of country codes is derived from them when asked, from the actors as they are then.
 
+_IN_LIST = 500   # ids per SQL IN (...) list, well under SQLite's bound-parameter limit
 _TABLES_BY_KIND = {0: ("events", "roles"), 1: ("canon", "canon_roles")}
-
-
-def _parts(items: list, n: int = 500):
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
 
 
 def _code_events(conn: sqlite3.Connection, kind: int, events: list[int]) -> None:
     """(Re)write the country codes of ``events`` from their roles and the actor tables as they are now."""
     roles = _TABLES_BY_KIND[kind][1]
-    for part in _parts(events):
+    for part in chunks(events, _IN_LIST):
         marks = ",".join("?" * len(part))
         conn.execute(f"DELETE FROM event_codes WHERE kind = ? AND event IN ({marks})", [kind, *part])
         conn.execute(
@@ -290,7 +288,7 @@ def _code_events(conn: sqlite3.Connection, kind: int, events: list[int]) -> None
 def _contribute(conn: sqlite3.Connection, kind: int, events: list[int], delta: dict, sign: int) -> None:
     """Add (``sign`` +1) or take away (-1) what ``events`` count in the aggregates, as stored now."""
     table, roles = _TABLES_BY_KIND[kind]
-    for part in _parts(events):
+    for part in chunks(events, _IN_LIST):
         marks = ",".join("?" * len(part))
         codes: dict[int, list[str]] = {}
         for e, code in conn.execute(f"SELECT event, code FROM event_codes WHERE kind = ? AND event IN ({marks})",
@@ -393,13 +391,13 @@ class EventIndex:
             if not rebuild:
                 gone = [i for g in graphs for (i,) in conn.execute("SELECT id FROM events WHERE graph = ?", (g,))]
                 new_iris = [r.iri for rows in graphs.values() for r in rows]
-                gone += [i for part in _parts(new_iris) for (i,) in conn.execute(
+                gone += [i for part in chunks(new_iris, _IN_LIST) for (i,) in conn.execute(
                     f"SELECT id FROM events WHERE iri IN ({','.join('?' * len(part))})", part)]
                 gone = sorted(set(gone))
                 cgone = [i for c in (canon or {}) for (i,) in conn.execute("SELECT id FROM canon WHERE iri = ?", (c,))]
                 _contribute(conn, 0, gone, delta, -1)
                 _contribute(conn, 1, cgone, delta, -1)
-                for part in _parts(gone):
+                for part in chunks(gone, _IN_LIST):
                     marks = ",".join("?" * len(part))
                     conn.execute(f"DELETE FROM roles WHERE event IN ({marks})", part)
                     conn.execute(f"DELETE FROM event_codes WHERE kind = 0 AND event IN ({marks})", part)
@@ -411,13 +409,13 @@ class EventIndex:
                     found = conn.execute("SELECT id FROM canon WHERE iri = ?", (c,)).fetchone() if row else None
                     if found is not None:
                         kept[c] = found[0]
-                for part in _parts(cgone):
+                for part in chunks(cgone, _IN_LIST):
                     marks = ",".join("?" * len(part))
                     conn.execute(f"DELETE FROM canon_roles WHERE event IN ({marks})", part)
                     conn.execute(f"DELETE FROM event_codes WHERE kind = 1 AND event IN ({marks})", part)
                 stays = set(kept.values())
                 drop = [i for i in cgone if i not in stays]
-                for part in _parts(drop):
+                for part in chunks(drop, _IN_LIST):
                     marks = ",".join("?" * len(part))
                     for t in ("canon_article", "canon_member"):
                         conn.execute(f"DELETE FROM {t} WHERE event IN ({marks})", part)
@@ -449,7 +447,7 @@ class EventIndex:
                 affected = sorted(changed | {x for (x,) in conn.execute(
                     f"SELECT actor FROM actor_link WHERE target IN ({marks})", sorted(changed))})
                 for kind, roles in ((0, "roles"), (1, "canon_roles")):
-                    for part in _parts(affected):
+                    for part in chunks(affected, _IN_LIST):
                         recode[kind] += [e for (e,) in conn.execute(
                             f"SELECT DISTINCT event FROM {roles} WHERE actor IN ({','.join('?' * len(part))})", part)]
                     recode[kind] = sorted(set(recode[kind]))

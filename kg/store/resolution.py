@@ -29,16 +29,11 @@ from ..resolve import (
     rows_of_graph,
 )
 from . import resolution_local as local
-from .terms import iri, to_ox, triple_lines
+from .terms import chunks, iri, to_ox, triple_lines
 
 CHUNK = 400
 _E = f"<{EVENTS_GRAPH}>"
 _SAME = "<https://w3id.org/dipkg/ontology#sameEventAs>"   # updates carry no PREFIX header
-
-
-def _chunks(items: list[str], n: int = CHUNK):
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
 
 
 def _values(var: str, iris: Iterable[str]) -> str:
@@ -69,13 +64,13 @@ def stored_mentions(store, mention_iris: list[str] | None = None) -> list[Mentio
     if pattern is not None and mention_iris is not None:
         return mentions_from_rows(*local.mention_rows(pattern, sorted(set(mention_iris))))
     rows, issued = [], {}
-    parts = [None] if mention_iris is None else list(_chunks(sorted(set(mention_iris))))
+    parts = [None] if mention_iris is None else list(chunks(sorted(set(mention_iris)), CHUNK))
     for part in parts:
         restrict = "" if part is None else _values("m", part)
         got = store.select(_mention_query(restrict))
         rows += [(r["m"], r["a"], r["p"], r["o"]) for r in got]
     articles = sorted({a for _, a, _, _ in rows})
-    for part in ([None] if mention_iris is None else list(_chunks(articles))):
+    for part in ([None] if mention_iris is None else list(chunks(articles, CHUNK))):
         for r in store.select(_issued_query("" if part is None else _values("a", part))):
             issued[r["a"]] = r["iss"]
     return mentions_from_rows(rows, issued)
@@ -141,7 +136,7 @@ def _keys_of_articles(store, pattern, articles: list[str]) -> set[str]:
     if pattern is not None:
         return local.keys_of_articles(pattern, articles)
     keys = set()
-    for part in _chunks(articles):
+    for part in chunks(articles, CHUNK):
         keys |= {r["k"] for r in store.select(
             f"SELECT DISTINCT ?k WHERE {{ {_values('a', part)} GRAPH ?a {{ ?m prov:wasDerivedFrom ?a }} "
             f"GRAPH {_E} {{ ?m dip:sameEventAs ?c . ?c dip:resolutionKey ?k }} }}")}
@@ -151,8 +146,8 @@ def _keys_of_articles(store, pattern, articles: list[str]) -> set[str]:
 def _members_of_keys(store, ks: list[str]) -> dict[str, set[str]]:
     """{canonical event: its members} of these resolution keys, as stored."""
     was: dict[str, set[str]] = {}
-    for i in range(0, len(ks), CHUNK):
-        values = " ".join(str(to_ox(Literal(k))) for k in ks[i:i + CHUNK])
+    for part in chunks(ks, CHUNK):
+        values = " ".join(str(to_ox(Literal(k))) for k in part)
         for r in store.select(f"SELECT ?c ?m WHERE {{ VALUES ?k {{ {values} }} GRAPH {_E} {{ ?c dip:resolutionKey ?k "
                               f"OPTIONAL {{ ?m dip:sameEventAs ?c }} }} }}"):
             was.setdefault(r["c"], set()).update([r["m"]] if r.get("m") else [])

@@ -35,3 +35,10 @@ def triple_lines(triples: Iterable[tuple]) -> str:
 def iri(value: str) -> str:
     """An IRI in SPARQL syntax, checked and escaped by pyoxigraph (raises ValueError)."""
     return str(ox.NamedNode(value))
+
+
+def chunks(items: list, n: int) -> Iterable[list]:
+    """``items`` in consecutive parts of at most ``n``: VALUES blocks and SQL ``IN (...)`` lists stay small
+    enough for every engine (and under SQLite's bound-parameter limit)."""
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
