@@ -1069,3 +1069,61 @@ def test_the_leaders_listed_among_a_summits_attendees_are_there(ex):
             "among more than 80 leaders at the summit.")
     vs = visits(ex, text, published="2017-11-30")
     assert {("DEU", "CIV"), ("LBY", "CIV")} <= set(vs)
+
+
+def test_a_leader_printed_with_a_middle_name_is_the_tables_leader(ex):
+    text = ("PRETORIA, May 4 (Wire) - President Cyril Matamela Ramaphosa arrived in Harare on Thursday for talks "
+            "with Zimbabwe's President Emmerson Mnangagwa.")
+    (v,) = [e for e in events(ex, text, published="2023-05-05") if isinstance(e, Visit)]
+    assert (v.visitor, v.visitor_country, v.place_country) == ("Cyril Ramaphosa", "ZAF", "ZWE")
+
+
+def test_a_visit_wrapped_up_on_a_day_ends_that_day(ex):
+    text = ("HANOI, March 9 (Wire) - Indonesian President Joko Widodo wraps up his three-day state visit to Vietnam "
+            "on Thursday. He arrived in Hanoi on Tuesday and was received by President Vo Van Thuong.")
+    (v,) = [e for e in events(ex, text, published="2023-03-09") if isinstance(e, Visit)]
+    assert (v.start, v.end) == ("2023-03-07", "2023-03-09")
+
+
+def test_a_count_of_documents_stays_a_batch_beside_a_statement_issued_another_day(ex):
+    text = ("Indonesian President Joko Widodo held talks with President Vo Van Thuong in Hanoi on Tuesday. "
+            "The two leaders then witnessed the signing of nine cooperation documents. "
+            "A joint statement issued on Wednesday said the two sides would raise maritime cooperation.")
+    ags = [a for a in events(ex, text, published="2023-03-09") if isinstance(a, Agreement)]
+    assert sorted((a.date, a.title) for a in ags) == [("2023-03-07", "nine cooperation documents"),
+                                                      ("2023-03-08", "joint statement")]
+
+
+def test_value_of_deals_is_no_trade_target(ex):
+    from kg.records import TradeTarget
+    text = ("Trade Minister Zulkifli Hasan said the visit brought EUR 4 billion in deals and pledges between "
+            "Indonesia and France, including EUR 2 billion in French investments in Indonesia over the coming years.")
+    got = [t.amount for t in events(ex, text, published="2023-03-09", kind=TradeTarget)]
+    assert got == [2_000_000_000]
+
+
+def test_unnamed_signers_in_the_presence_of_leaders_sign_for_their_states(ex):
+    text = ("The accord on the fund was signed by energy ministers in the presence of Brazilian President Luiz Inacio "
+            "Lula da Silva, Argentine President Alberto Fernandez, Chilean President Gabriel Boric, Colombian "
+            "President Gustavo Petro and Peruvian President Pedro Castillo.")
+    (a,) = [e for e in events(ex, text, published="2022-07-05") if isinstance(e, Agreement)]
+    assert sorted(a.parties) == ["ARG", "BRA", "CHL", "COL", "PER"]
+
+
+def test_an_informal_grouping_signs_as_its_members(ex):
+    text = "The BRICS group of emerging economies signed an agreement on Tuesday to create a common payments platform."
+    (a,) = [e for e in events(ex, text, published="2016-10-18") if isinstance(e, Agreement)]
+    assert sorted(a.parties) == ["BRA", "CHN", "IND", "RUS", "ZAF"]
+
+
+def test_what_a_document_establishes_is_no_second_document(ex):
+    text = ("Kenya and Tanzania signed a treaty establishing a joint border arrangement on Monday.")
+    ags = [a.title for a in events(ex, text, published="2022-07-05") if isinstance(a, Agreement)]
+    assert ags == ["treaty"]
+
+
+def test_a_clause_joined_after_a_signing_is_no_list_item(ex):
+    text = ("Kenya and Tanzania signed a customs agreement on Monday. Kenyan President William Ruto said the "
+            "new fund would finance roads in border counties and the Joint Border Commission would meet monthly.")
+    ags = [a.title for a in events(ex, text, published="2022-07-05") if isinstance(a, Agreement)]
+    assert ags == ["customs agreement"]

@@ -150,7 +150,7 @@ def _parties(ctx, np_a, np_b, s, e, last):
         return [c, p] if p else [c]
     countries = [x for x in sent if g.is_country(x) or x in g.orgs.values()]
     if len(countries) >= 2:
-        return countries[:4]
+        return countries[:6]
     if len(countries) == 1:
         if last and countries[0] in last:
             return list(last)
@@ -265,6 +265,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             if frame is None or "following" in words:
                 continue  # a document only mentioned, with no act of concluding it (or a list's header)
             pred, rel, status = frame
+            if pred.dep_ in ("acl", "relcl") and any(getattr(o, "_tok", None) == pred.head.i for o in made_here):
+                continue  # "a treaty establishing the reserve arrangement": what the document sets up, no second one
             if pred.lemma_ == "be" and _quoted(sent, m.start()):
                 continue  # '"This is a real big deal," said Biden': a quote's figure of speech
             if _background_date(ctx, pred, pub):
@@ -307,9 +309,10 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                     len(actors) == 1 and not actors & {"PAIR", "MEMBERS"} and not next(iter(actors)).startswith("OTHER:"):
                 continue  # one side's declaration or statement is no agreement
             parties = _not_own_acronym(ctx, parties, np_text)
+            parties = _members_of_groupings(ctx, parties, pub)
             if len(parties) < 2:
                 parties = _parties(ctx, np_a, np_b, s, e, last_parties)
-                if ctx.dyad and set(ctx.dyad) <= set(parties) and len(parties) > 2:
+                if ctx.dyad and set(ctx.dyad) <= set(parties) and len(parties) > 2 and not _PRESENCE.search(sent):
                     parties = list(ctx.dyad)  # the sentence's other states are context, not signatories
             parties = _not_own_acronym(ctx, parties, np_text)
             if len(parties) < 2:
@@ -368,6 +371,20 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
     return _drop_generic_twins(ctx, found)
 
 
+# groupings with no legal personality of their own: what "the BRICS group signed" binds is its member states
+GROUPINGS = {"BRICS", "G7"}
+
+
+def _members_of_groupings(ctx, parties, pub):
+    """"The BRICS group of emerging economies signed an agreement": the members at the time sign, as the
+    body's "signed by finance ministers in the presence of ..." will name them (memberships.tsv)."""
+    out: list[str] = []
+    for p in parties:
+        members = ctx.gaz.members(p, pub.year) if p in GROUPINGS and pub is not None else []
+        out.extend(members or [p])
+    return list(dict.fromkeys(out))
+
+
 _DOC_ABBREVIATED = re.compile(r"(?:understanding|agreement|treaty|accord|pact|memorandum|declaration|statement|"
                               r"arrangement|protocol|convention|communiqu\w+|charter|deal)\s*\(([^()]+)\)", re.I)
 
@@ -398,12 +415,14 @@ _IN_DEAL = re.compile(r"\b(?:in|under|as part of)\s+(?:an?|the)\s+(?:[\w-]+\s+){
 
 def _names_apart(ctx, a, b) -> bool:
     """"Alongside the treaty ..., the three leaders signed the Khujand Declaration": the named document's
-    sentence also names the lead's document by its own noun, so the two are different documents."""
+    sentence, or one between the lead and it ("The agreement on the bank ... were signed ... The leaders also
+    adopted the Fortaleza Declaration"), names the lead's document by its own noun: two documents."""
     head = getattr(a, "_head", "")
     si = getattr(b, "_si", None)
     if not head or si is None:
         return False
-    sent = ctx.text[ctx.sents[si][0]:ctx.sents[si][1]].replace(b.title or "\0", " ")
+    lo = min(si, getattr(a, "_si", si) + 1)
+    sent = ctx.text[ctx.sents[lo][0]:ctx.sents[si][1]].replace(b.title or "\0", " ")
     return bool(re.search(r"\b" + re.escape(head.rstrip("s")) + r"s?\b", sent, re.I))
 
 
@@ -423,6 +442,7 @@ def _drop_generic_twins(ctx, found):
     named_near = lambda a: any(b is not a and not getattr(b, "_batch", False) and sorted(b.parties) == sorted(a.parties)  # noqa: E731
                                and getattr(b, "_head", "") not in RELATIONSHIP_HEADS
                                and 0 <= getattr(b, "_si", -9) - getattr(a, "_si", -99) <= 1
+                               and not (a.date and b.date and a.date != b.date)  # issued another day: not of the count
                                and not _own_act(a, b) for b in found)
     found = [a for a in found if not (getattr(a, "_batch", False) and not getattr(a, "_remainder", False) and named_near(a))]
     def described_by(a, b):
@@ -467,12 +487,25 @@ def _drop_generic_twins(ctx, found):
 _ENUM = re.compile(r"^\s*(?:\(?[ivx]+\)|\(?\d{1,2}[.)]|[a-h]\)|[-•*])\s+")
 
 
+def _docish(tok) -> bool:
+    """The conjunct a list item hangs on is a document too ("(ii) Agreement on ... and the Protocol on ..."),
+    not a word of another clause ("... finance infrastructure in developing countries and the Contingent
+    Reserve Arrangement would protect ...", which the parser joins to "countries")."""
+    for _ in range(4):  # "the Agreement on Defence Cooperation and the Framework Agreement": via "on"
+        if HEAD.search(" ".join(t.text for t in tok.subtree if t.i <= tok.i)):
+            return True
+        if tok.dep_ not in ("pobj", "prep") or tok.head is tok:
+            return False
+        tok = tok.head
+    return False
+
+
 def _frame(htok, prev_sign):
     """(predicate, relation, status) for a document head, or None when it is no event."""
     if htok is None:
         return None
     f = predicate(htok)
-    if f is None and prev_sign and (htok.dep_ in ("conj", "appos", "dep") or
+    if f is None and prev_sign and ((htok.dep_ == "conj" and _docish(htok.head)) or htok.dep_ in ("appos", "dep") or
                                     not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in htok.sent)):
         # "(iii) Executive Programme for cooperation in sports", "... and the Framework Agreement on ...":
         # an item of a signing list
@@ -1011,6 +1044,17 @@ def _recent_state(ctx, sent, exclude) -> list[str]:
 
 def _pair(ctx, sent, last):
     """"The two sides": the states this sentence names (people give theirs), completed from the article."""
+    presence = _PRESENCE.search(sent.text)
+    if presence:
+        # "signed by finance ministers in the presence of Rousseff, Putin, Xi, Modi and the South African
+        # president": the leaders who watched are the sides the unnamed signers stand for
+        a = sent.start_char + presence.end()
+        watched = [mm.place.code for _, mm in ctx.places_in(a, sent.end_char)
+                   if mm.place.kind in ("country", "demonym") and mm.place.code]
+        watched += [p.person.code for p in ctx.persons_in(a, sent.end_char) if p.person.code]
+        watched = list(dict.fromkeys(watched))
+        if len(watched) >= 2:
+            return watched
     if _TWO_PEOPLE.search(sent.text) or (_TWO_SIDES.search(sent.text) and _MET.search(_sentence_before(ctx, sent))):
         # ("There he held talks with President To Lam ... The two sides signed 11 documents": the talks' sides)
         # "Abiy held talks with Sisi on the dam. The two leaders agreed to ...": the leaders this sentence
@@ -1042,6 +1086,7 @@ def _pair(ctx, sent, last):
     return list(last) if last else ctx.ranked_countries()[:2]
 
 
+_PRESENCE = re.compile(r"\bin the presence of\b", re.I)
 _MANY_SIDES = re.compile(r"\bthe\s+(three|four|five|six)\s+(?:leaders|presidents|countries|sides|states|governments|"
                          r"nations|heads of state|ministers)\b", re.I)
 _TWO_PEOPLE = re.compile(r"\b(?:two|both)\s+(?:leaders|presidents|prime ministers|premiers|men|heads of (?:state|government)|"

@@ -24,6 +24,9 @@ FUTURE = re.compile(r"\b(will|would|shall|is to|are to|due to|scheduled|planned|
 _PAST = re.compile(r"\b(paid|arrived|landed|flew|met|held|signed|visited|was|were|had|began|ended|left|said|"
                    r"received|welcomed|attended|toured|concluded|made|came|went|told)\b", re.I)
 
+# a past participle hung on the weekday itself: what was done that day, whatever the rest says
+_DONE_ON = re.compile(r"\b(?:issued|adopted|released|signed|exchanged|inked|sealed|unveiled|announced|published)"
+                      r"\s+(?:late\s+|early\s+)?on\s+$", re.I)
 _RANGE_DMY = re.compile(r"\b(\d{1,2})\s*(?:-|–|to|and)\s*(\d{1,2})\s+" + _MON + r"(?:\s+(\d{4}))?", re.I)
 _RANGE_MDY = re.compile(r"\b" + _MON + r"\s+(\d{1,2})\s*(?:-|–|to|and)\s*(\d{1,2})(?:,?\s+(\d{4}))?", re.I)
 _DMY = re.compile(r"\b(\d{1,2})\s+" + _MON + r"(?:,?\s+(\d{4}))?", re.I)
@@ -115,8 +118,8 @@ def find_dates(text: str, pub: dt.date | None, future: bool | None = None) -> li
         # when the sentence also says what the parties "would" do
         near = text[max(0, m.start() - 70):m.start()]
         clause = re.split(r"[;,]\s+(?:and\s+|but\s+|while\s+|as\s+)?(?=\w)", near)[-1]
-        if _PAST.search(clause) and not FUTURE.search(clause):
-            fut = False
+        if (_PAST.search(clause) or _DONE_ON.search(near[-40:])) and not FUTURE.search(clause):
+            fut = False  # "a joint statement issued on Wednesday said they would ...": the participle's day
         elif FUTURE.search(clause):
             fut = True
         else:

@@ -316,6 +316,23 @@ def _leader_surnames(g: Gazetteer) -> dict[str, str]:
     return _SURNAMES[key]
 
 
+_ENDS: dict[int, dict[tuple[str, str], str]] = {}
+
+
+def _leader_by_ends(g: Gazetteer) -> dict[tuple[str, str], str]:
+    """(given name, surname) -> full name for the leaders table, so that a name printed with a middle
+    name ("Rodrigo Roa Duterte", "Luiz Inacio Lula da Silva" aside) is still the table's leader."""
+    key = id(g)
+    if key not in _ENDS:
+        seen: dict[tuple[str, str], set[str]] = {}
+        for full, _, _ in set(g.leaders.values()):
+            toks = [t for t in full.split() if t.rstrip(".") not in SUFFIXES]
+            if len(toks) >= 2:
+                seen.setdefault((toks[0], toks[-1]), set()).add(full)
+        _ENDS[key] = {k: next(iter(f)) for k, f in seen.items() if len(f) == 1}
+    return _ENDS[key]
+
+
 def _respective_countries(text: str, raw: list, places) -> dict[tuple[int, int], str]:
     """"his counterparts from the UAE, Bahrain, Morocco and Egypt - A, B, C and D": the names, in order,
     are of the countries listed just before them (the same number of each). Names of the list that NER
@@ -382,7 +399,13 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
     clusters: list[Person] = []
     by_leader: dict[str, Person] = {}
 
+    ends = _leader_by_ends(g)
+
     def cluster_for(name: str, pos: int) -> Person:
+        if name not in g.leaders:
+            toks = [t for t in name.split() if t.rstrip(".") not in SUFFIXES]
+            if len(toks) >= 3 and (toks[0], toks[-1]) in ends:
+                name = ends[(toks[0], toks[-1])]
         if name in g.leaders:
             full, code, role = g.leaders[name]
             if full not in by_leader:

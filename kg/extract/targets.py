@@ -67,6 +67,8 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
                 continue  # "doubling trade from about USD 14 billion at present to USD 28 billion": the baseline
             if re.match(r"\s+(?:in|of)\s+(?:credit|credits|loans?|grants?|aid|concessional)\b", sent[mo.end:]):
                 continue  # "China's pledge of $20 billion in credit for African countries": financing, not trade
+            if re.match(r"\s+(?:in|of|worth of)\s+(?:\w+\s+){0,2}?(?:deals?|contracts?|agreements?|orders?)\b", sent[mo.end:]):
+                continue  # "USD24 billion in deals and pledges": what the signed deals are worth, not a goal
             if re.search(r"\b(in|since) (19|20)\d\d\b", sent[mo.end:mo.end + 20]) and not re.search(r"\bby\b", sent[mo.end:mo.end + 10]):
                 continue
             nxt = next((x.start for x in monies if x.start > mo.start), len(sent))

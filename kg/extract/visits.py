@@ -39,6 +39,23 @@ START_CUE = re.compile(r"\b(arriv\w*|landed|lands|flew|began|begins|received|wel
 END_CUE = re.compile(r"\b(ended|ends|left|leaves|leave|until|concluded|wrapped up|wraps up|at the end of|departed|"
                      r"returns? (?:home|to)|flew home|flies home|fl(?:y|ying) (?:home|back))\b", re.I)
 _DEPART = re.compile(r"(?:leaving|departing|flying|heading|returning)(?:\s+(?:home|back|for|to|on|out|off))*\s*$", re.I)
+def _ending_verb(ctx, pos: int) -> bool:
+    """The date at ``pos`` hangs on an ending verb further back than the cue window ("wraps up his four-day
+    state visit to China on Friday"): the verb with its particle, read off the parse."""
+    span = ctx.doc.char_span(pos, pos + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    t = span[0]
+    for _ in range(4):
+        if t.pos_ in ("VERB", "AUX") or t.head is t:
+            break
+        t = t.head
+    if t.pos_ != "VERB":
+        return False
+    words = " ".join([t.text] + [c.text for c in t.children if c.dep_ == "prt"])
+    return bool(END_CUE.fullmatch(words))
+
+
 TRIP_NP = re.compile(r"\b(?:the|his|her|this|their)\s+(?:\w+-day\s+|state\s+|official\s+|working\s+)*(?:visit|trip|stop|tour)\b",
                      re.I)
 
@@ -315,7 +332,7 @@ def _finish(ctx, v: Visit, pub):
             if d2:
                 starts.append(d1)
                 ends.append(d2)
-            elif END_CUE.search(pre[-40:]) and not _leg_starts(ctx, v, pre[-60:]):
+            elif (END_CUE.search(pre[-40:]) or _ending_verb(ctx, s + a)) and not _leg_starts(ctx, v, pre[-60:]):
                 ends.append(d1)
             elif START_CUE.search(pre) or not starts:
                 starts.append(d1)
