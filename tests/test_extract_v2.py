@@ -1127,3 +1127,14 @@ def test_a_clause_joined_after_a_signing_is_no_list_item(ex):
             "new fund would finance roads in border counties and the Joint Border Commission would meet monthly.")
     ags = [a.title for a in events(ex, text, published="2022-07-05") if isinstance(a, Agreement)]
     assert ags == ["customs agreement"]
+
+
+@pytest.mark.parametrize("text, parties", [
+    ("Senior Kenyan and Tanzanian officials agreed on Monday that their countries should cooperate to return "
+     "stolen cattle.", ["KEN", "TZA"]),
+    ("Kenyan and Tanzanian ministers agreed that the two countries would build a joint border post.", ["KEN", "TZA"]),
+    ("Kenya and Tanzania agreed that the situation at the border was grave.", None),
+])
+def test_agreed_that_with_a_modal_is_a_joint_commitment(ex, text, parties):
+    ags = [a for a in events(ex, text, published="2022-07-05") if isinstance(a, Agreement)]
+    assert [sorted(a.parties) for a in ags] == ([parties] if parties else [])

@@ -560,8 +560,8 @@ def _resolve_actor(ctx, tok):
                 continue
             t = named  # "Vietnam's national carrier Vietnam Airlines": the name, not its description
             stack += [c for c in t.children if c.dep_ == "conj" and c not in stack]  # "... Rosatom and Ethiopia"
-        if _in_dateline(ctx, t.idx):
-            continue  # "ABU DHABI, March 4 (Brief) -": where the report was filed
+        if _in_dateline(ctx, t.idx) or t.ent_type_ in ("DATE", "TIME"):
+            continue  # "ABU DHABI, March 4 (Brief) -": where the report was filed; "by Aug. 17": a deadline
         low = t.lower_
         of_phrase = [c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"]
         if (t.like_num or t.pos_ == "NUM" or low in ("ministers", "representatives", "officials", "delegates",
@@ -638,6 +638,10 @@ def _resolve_actor(ctx, tok):
             # "Vietnam Airlines", "Kenya Power", "Qatar Airways": a firm named after its state
             add(firm_name(" ".join(x.text for x in t.subtree if x.i <= t.i and (x.dep_ == "compound" or x.i == t.i)
                                    and x.pos_ == "PROPN")))
+        elif places and t.tag_ == "NNS" and len({mm.place.code for mm in places if mm.place.code and mm.end <= t.idx}) >= 2:
+            for mm in places:  # "Senior Hungarian and Romanian officials": each state named before the plural
+                if mm.place.code and mm.end <= t.idx:
+                    add(mm.place.code)
         elif places:
             code = next((mm.place.code for mm in places if mm.place.code), None)
             if not (out and out[-1] != "PAIR" and not ctx.gaz.is_country(out[-1]) and t.dep_ in ("conj", "appos")
@@ -929,6 +933,7 @@ def _complement(ctx, pred, party):
     return [dyad[1]] if dyad else ctx.ranked_countries()[:1]
 
 
+_MODALS = {"should", "would", "will", "must", "shall"}
 DOC_NOUNS = {"agreement", "statement", "declaration", "document", "text", "deal", "accord", "treaty", "memorandum"}
 COMMIT_VERBS = {"agree", "decide", "pledge", "commit", "resolve", "vow", "undertake", "consent"}
 TRIP_VERBS = {"visit", "travel", "go", "come", "fly", "attend"}
@@ -950,7 +955,14 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
         if comp is None and tok.lemma_ in ("commit", "agree"):
             # "committed to ...", "agreed to a ceasefire", "agreed on a six-month extension"
             comp = next((p for c in tok.children if c.dep_ == "prep" and c.lower_ in ("to", "on", "upon")
-                         for p in c.children if p.dep_ in ("pobj", "pcomp")), None)
+                         for p in c.children if p.dep_ in ("pobj", "pcomp") and p.ent_type_ not in ("DATE", "TIME")), None)
+        that = False
+        if comp is None and tok.lemma_ in ("agree", "decide", "resolve"):
+            # "agreed on Wednesday that their countries should cooperate to ...": a clause of what is to be
+            # done (a modal) is a joint act; "agreed that the situation was grave" stays an opinion
+            comp = next((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ == "VERB" and any(
+                a.dep_ == "aux" and a.lower_ in _MODALS for a in c.children)), None)
+            that = comp is not None
         if comp is None:
             continue  # "agreed that <opinion>", "agreed with": no joint act
         if comp.lemma_ in TRIP_VERBS:
@@ -970,7 +982,7 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
         subj = {k for t in actor_tokens(tok, "object", comp) for k in _resolve_actor(ctx, t)}
         if len(parties) < 2 or not (len(subj) >= 2 or "PAIR" in subj):
             continue  # one side's decision ("the president decided to cancel his visit") is no agreement
-        a = min(t.idx for t in comp.subtree)
+        a = comp.idx if that else min(t.idx for t in comp.subtree)  # "cooperate to ...", not "their countries should"
         b = max(t.idx + len(t.text) for t in comp.subtree)
         title = re.sub(r"^to\s+", "", re.split(r"[,;]| - ", ctx.text[a:b])[0]).strip()
         if len(title) > 90:
