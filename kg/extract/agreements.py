@@ -257,11 +257,16 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue  # "free to deal with": a verb
             if head_word.startswith("protocol") and re.search(r"\b(?:with|of|breaking|broke|break)\s+$", text[max(s, a0 - 10):a0]):
                 continue  # "a break with protocol": etiquette
-            if htok is not None and htok.dep_ == "appos" and made_here and (
+            introduced = re.search(r"\b(?:among them|including|such as|notably)\s+(?:an?\s+|the\s+)?$", text[max(s, a0 - 30):a0])
+            count_of = next((o for o in made_here if htok is not None and getattr(o, "_batch", False) and (
+                (htok.dep_ == "appos" and getattr(o, "_tok", None) == htok.head.i) or introduced)), None)
+            if htok is not None and htok.dep_ == "appos" and made_here and count_of is None and (
                     any(getattr(o, "_tok", None) == htok.head.i for o in made_here)
                     or not set(w.lower() for w in re.findall(r"[\w-]+", text[np_a:a0])) - {"a", "an", "the"}):
                 continue  # 'a joint declaration, "A Joint Vision for 2030"': one document
-            frame = _frame(htok, prev_sign)
+            # "Eight agreements were exchanged ..., among them an Agreement between ...": an item of the count,
+            # concluded by the count's own act
+            frame = _frame(htok, prev_sign) if count_of is None else (doc[count_of._pred], "list", count_of.status)
             if frame is None or "following" in words:
                 continue  # a document only mentioned, with no act of concluding it (or a list's header)
             pred, rel, status = frame
@@ -324,6 +329,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 status = "reported"  # "..., the BTA reported": a wire's attribution, not an unconfirmed report
             for t in titles:
                 title = re.sub(r"\s+", " ", t).strip(" ,;:.\"“”")
+                title = re.sub(r"^(?:(?:among them|including|notably|and|such as)\s+)+", "", _ENUM.sub("", title), flags=re.I)
                 title = re.sub(r"^(?:an?|the)\s+", "", title, flags=re.I)
                 title = _TRAILING_DATE.sub("", title) or title  # "agreement on Monday": the date is a slot of its own
                 where = re.search(r"\s+(?:in|at)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})$", title)
@@ -351,6 +357,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 ag._si = si  # type: ignore[attr-defined]
                 ag._remainder = bool(re.search(r"\b(?:other|further|additional|remaining)\b", np_text, re.I))  # type: ignore[attr-defined]
                 ag._tok = htok.i if htok is not None else None  # type: ignore[attr-defined]
+                if count_of is not None:
+                    count_of._named_items = True  # type: ignore[attr-defined]
                 ag._pred = pred.i  # type: ignore[attr-defined]
                 if len(parties) >= 2 and all(ctx.gaz.is_country(p) for p in parties):
                     last_parties = parties  # the states "the two sides", "the three leaders" of the next one mean
@@ -444,7 +452,8 @@ def _drop_generic_twins(ctx, found):
                                and 0 <= getattr(b, "_si", -9) - getattr(a, "_si", -99) <= 1
                                and not (a.date and b.date and a.date != b.date)  # issued another day: not of the count
                                and not _own_act(a, b) for b in found)
-    found = [a for a in found if not (getattr(a, "_batch", False) and not getattr(a, "_remainder", False) and named_near(a))]
+    found = [a for a in found if not (getattr(a, "_batch", False) and not getattr(a, "_remainder", False)
+                                      and (named_near(a) or getattr(a, "_named_items", False)))]
     def described_by(a, b):
         # "a defence cooperation agreement with Poland" ... "the Enhanced Defense Cooperation Agreement":
         # a lower-case description whose words the named document's title all has
@@ -748,6 +757,14 @@ def _between_sides(ctx, tok) -> list[str] | None:
                 out.append("PAIR")
                 continue
             if code is None:
+                # "the Department of Atomic Energy" of a readout, which names its own government's bodies
+                # without their state: the state the sentence names outside this side (" ... to India"),
+                # else the article's most named one
+                here = [mm.place.code for _, mm in ctx.places_in(tok.sent.start_char, sent_end)
+                        if mm.place.kind in ("country", "demonym") and mm.place.code
+                        and not (a <= mm.start < a + len(phrase))]
+                code = (here or ctx.ranked_countries() or [None])[0]
+            if code is None:
                 return None
             out.append(code)
         elif whole is not None and whole.place.kind in ("country", "org", "demonym"):
@@ -758,12 +775,23 @@ def _between_sides(ctx, tok) -> list[str] | None:
             out.append(next(p.person.code for p in ctx.persons_in(start, start + len(side))
                             if p.kind == "name" and p.person.code))   # "between Modi and Sharif"
         elif body[:1].isupper() and len(body.split()) <= 8:
-            out.append(firm_name(body))
+            out.append(firm_name(_without_country(ctx, body)))
         else:
             return None
     if len(out) != 2 or out[0] == out[1]:
         return None
     return out
+
+
+def _without_country(ctx, body: str) -> str:
+    """"the Directorate of Enforcement of India", "the Financial Crimes Commission of Mauritius": a body whose
+    name says what it is in three words or more, with its country only added; "the Bank of Mauritius",
+    "the Reserve Bank of India", "the National Bank of Serbia" need the country to be a name at all."""
+    m = re.match(r"^(.+)\s+of\s+(?:the\s+)?([A-Z][\w'’ -]+)$", body)
+    if m and m.group(2) in ctx.gaz.forms and ctx.gaz.forms[m.group(2)].kind == "country" \
+            and len(m.group(1).split()) >= 3:
+        return m.group(1)
+    return body
 
 
 FIRM_NOUNS = {"carrier", "airline", "company", "firm", "group", "maker", "manufacturer", "operator", "giant", "bank",
@@ -800,11 +828,16 @@ def _short_name(ctx, ent) -> str:
 _LEGAL_FORM = re.compile(r"[\s,]+(?:Group|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|LLC|Co\.|Holdings|S\.A\.|SA|AG|SE|NV|N\.V\.)$")
 
 
+# legal forms written before the name (Russian and Central Asian joint-stock companies, Indonesian "PT")
+_LEGAL_PREFIX = re.compile(r"^(?:(?:JSC|PJSC|OJSC|CJSC|OAO|ZAO|PAO|NAC|NC|PT|LLP|SOE)\s+)+(?=[A-Z])")
+
+
 def firm_name(text: str) -> str:
     """A firm's common short name: no article, no possessive, no legal form ("Blackstone Group" ->
     "Blackstone", "Siemens AG" -> "Siemens"); an acronym keeps its word ("OCP Group": "OCP" alone
     reads as an abbreviation, not a name)."""
     name = re.sub(r"^(?:the|The)\s+|['’]s$", "", text.strip())
+    name = _LEGAL_PREFIX.sub("", name) or name  # "JSC NAC Kazatomprom", "PT Pertamina", "PJSC Gazprom Neft"
     short = _LEGAL_FORM.sub("", name)
     if short != name and short and not short.isupper() and len(short) > 2:
         return short
