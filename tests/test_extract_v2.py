@@ -1152,3 +1152,27 @@ def test_the_documents_named_among_a_count_are_the_events_and_bodies_keep_their_
     assert got == {"Agreement": ["Bank Indonesia", "Central Bank of Kenya"],
                    "MoU": ["Directorate of Criminal Investigations", "National Narcotics Board"],
                    "Contract": ["KEN", "Pertamina"]}
+
+
+def test_a_visitor_without_a_country_flies_home_to_it_and_a_city_before_a_name_is_where_he_is(ex):
+    text = ("ACCRA (Wire) - President Joseph Mwale arrived in Accra on "
+            "Tuesday for talks with President Nana Akufo-Addo before flying home to Lilongwe on Wednesday night. "
+            "In Accra Mwale also opened a trade fair.")
+    (v,) = [e for e in events(ex, text, published="2019-03-06") if isinstance(e, Visit) and e.visitor == "Joseph Mwale"]
+    assert (v.visitor_country, v.place_country) == ("MWI", "GHA")
+
+
+def test_a_titled_leader_of_no_stated_country_who_receives_the_visitor_is_the_host(ex):
+    text = ("Kenyan President William Ruto arrived in Monrovia on Monday and was greeted at the airport by "
+            "President Joseph Boakai. Ruto and Boakai then signed a memorandum on maritime cooperation.")
+    evs = events(ex, text, published="2024-05-07")
+    (v,) = [e for e in evs if isinstance(e, Visit)]
+    assert (v.host, v.host_country) == ("Joseph Boakai", "LBR")
+    assert [sorted(a.parties) for a in evs if isinstance(a, Agreement)] == [["KEN", "LBR"]]
+
+
+def test_welcoming_one_sides_plan_is_no_agreement_but_a_signed_programme_is(ex):
+    text = ("Kenyan President William Ruto met Indian Prime Minister Narendra Modi in Delhi on Monday. Ruto welcomed "
+            "India's Global South plan. The trade ministers signed a five-year development programme for trade.")
+    ags = [a.title for a in events(ex, text, published="2024-05-07") if isinstance(a, Agreement)]
+    assert ags == ["five-year development programme for trade"]

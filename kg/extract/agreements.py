@@ -24,7 +24,8 @@ HEAD = re.compile(
     r"joint (?:[a-z-]+ ){0,2}(?:statements?|declarations?|communiqu[eé]s?)|communiqu[eé]s?|declarations?|contracts?|pacts?|deals?|arrangements?|"
     r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= (?:by [^.,;]{0,60}? )?for (?:up to |as many as |more than |about )?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundreds|dozens|several)\b))|"
     r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced|economic) )*(?:comprehensive|strategic|global|special|privileged|enhanced) (?:(?:economic|and comprehensive) )?partnership(?! (?:[Aa]greement|[Aa]ccord|[Tt]reaty|[Cc]ouncil))|"
-    r"(?:cooperation |action |development )?plan|conventions?|protocols?|road ?maps?)\b)"
+    r"(?:cooperation |action |development )?plan|(?:cooperation|development|exchange|executive|work) program(?:me)?s?|"
+    r"conventions?|protocols?|road ?maps?)\b)"
     r"|\b((?:[A-Z][\w-]+ )+(?:Partnership|Programme|Program|Vision|Framework|Roadmap|Statement|Declaration|Charter))\b"
     r"(?! (?:Agreement|Accord|Treaty|Council|Dialogue|Fund|Forum|Committee|Initiative)\b)")
 _CASE_SENSITIVE_HEADS = ("Partnership", "Programme", "Program", "Vision", "Framework", "Roadmap", "Charter")
@@ -253,6 +254,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue
             if head_word == "deal" and not words:
                 continue
+            if head_word.startswith("program") and htok is not None and htok.dep_ == "pobj" and htok.head.lower_ in ("on", "for"):
+                continue  # "three memorandums, on a cultural exchange programme, ...": what a document is about
             if re.search(r"\bto\s+$", text[max(s, a0 - 4):a0]) and head_word in ("deal", "contract", "plan", "pact"):
                 continue  # "free to deal with": a verb
             if head_word.startswith("protocol") and re.search(r"\b(?:with|of|breaking|broke|break)\s+$", text[max(s, a0 - 10):a0]):
@@ -272,6 +275,10 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             pred, rel, status = frame
             if pred.dep_ in ("acl", "relcl") and any(getattr(o, "_tok", None) == pred.head.i for o in made_here):
                 continue  # "a treaty establishing the reserve arrangement": what the document sets up, no second one
+            if pred.lemma_ in ("welcome", "hail") and htok is not None and any(
+                    c.dep_ == "poss" and (c.ent_type_ in ("GPE", "NORP") or c.lower_ in ("his", "her", "its"))
+                    for c in htok.children):
+                continue  # "Yameen welcomed China's Maritime Silk Road plan": one side's initiative, welcomed
             if pred.lemma_ == "be" and _quoted(sent, m.start()):
                 continue  # '"This is a real big deal," said Biden': a quote's figure of speech
             if _background_date(ctx, pred, pub):

@@ -271,6 +271,9 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
                 return "ORG:" + m.place.name, role   # "the Taliban's political chief, X" acts for the movement
             used.add(i)
             return m.place.code, role
+        if m.place.kind in ("city", "country") and not gap.strip() and \
+                re.search(r"\b(?:in|at|from|to|into|across|around|near|outside)\s+(?:the\s+)?$", text[max(0, m.start - 12):m.start], re.I):
+            break  # "In Accra Bush also announced ...": where the person was, not whose they are
         if len(gap) <= 60 and len(gap.split()) <= 6 and not re.search(r"[,;()]", gap) and _GAP_OK.match(gap):
             if m.place.kind == "org":
                 if _ORG_ROLE.search(gap):
@@ -384,6 +387,23 @@ def _surname_first(text: str, raw: list) -> list:
         raw = [x for x in raw if x[1] <= a or x[0] >= b]
         raw.append((a, b, f"{m.group(2)} {m.group(1).title()}"))
     return raw
+
+
+_HOME_TO = re.compile(r"\b(?:fl(?:y|ies|ew|ying)|return(?:s|ed|ing)?|head(?:s|ed|ing)?|go(?:es|ing)?|went|"
+                      r"travel(?:s|led|ling)?)\s+(?:back\s+)?home\s+to\s+", re.I)
+
+
+def _home_countries(text: str, named: list, places: list[Mention], sent_start) -> None:
+    """"... before flying home to Washington on Thursday night": a person the article gives no country
+    flies home to their own; the subject is the first person the sentence names (or refers to) before it."""
+    for m in _HOME_TO.finditer(text):
+        dest = next((x for x in places if x.start == m.end() and x.place.code and x.place.kind in ("city", "country")), None)
+        if dest is None:
+            continue
+        ss = sent_start(m.start())
+        subj = next((x for x in named if ss <= x.start < m.start()), None)
+        if subj is not None and subj.person.code is None and not getattr(subj.person, "org", None):
+            subj.person.code = dest.place.code
 
 
 def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], dateline: str | None) -> Context:
@@ -555,6 +575,7 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
         if target is not None:
             pm = PersonMention(a, b, s, target, kind)
             bisect.insort(named, pm, key=lambda x: x.start)
+    _home_countries(text, named, places, sent_start)
     counts: Counter = Counter()
     for m in places:
         if m.place.code:

@@ -264,13 +264,31 @@ def _earlier_legs_are_over(found):
                 v.status = "occurred"
 
 
+HEAD_ROLES = {"president", "prime minister", "king", "amir", "emir", "chancellor", "premier", "sultan"}
+
+
 def _finish(ctx, v: Visit, pub):
     """Host, dates and status from all sentences that mention the trip."""
     hosts = [p for p in ctx.persons if p.person.code == v.place_country and p.kind == "name"]
+    if not hosts:
+        # "was greeted at the airport by President Ellen Johnson Sirleaf": a head of state or government the
+        # article gives no country, named in this visit's own sentences, receives the visitor in their own
+        # country (and is of it for the rest of the article: "Bush and President Kikwete signed ...")
+        own_spans = []
+        for i in sorted(getattr(v, "_sents", ())):
+            clause = getattr(v, "_clause", {}).get(i)
+            s0 = ctx.sents[i][0]
+            if clause:  # the trip's own clause only: "... before flying on to Tanzania" is not Cotonou's host
+                own_spans.append((s0 + clause[0], s0 + clause[1]))
+        local = [p for p in ctx.persons if p.kind == "name" and p.person.code is None and not p.person.org
+                 and p.person.name != v.visitor and p.person.roles & HEAD_ROLES
+                 and any(a <= p.start < b for a, b in own_spans)]
+        if local:
+            local[0].person.code = v.place_country
+            hosts = [p for p in ctx.persons if p.person is local[0].person and p.kind == "name"]
     if hosts:
         from collections import Counter
-        heads = [p for p in hosts if p.person.roles & {"president", "prime minister", "king", "amir", "emir",
-                                                         "chancellor", "premier", "sultan"}] or hosts
+        heads = [p for p in hosts if p.person.roles & HEAD_ROLES] or hosts
         v.host = Counter(p.person.name for p in heads).most_common(1)[0][0]
     starts, ends, texts = [], [], []
     own = set(getattr(v, "_sents", ()))
