@@ -1176,3 +1176,34 @@ def test_welcoming_one_sides_plan_is_no_agreement_but_a_signed_programme_is(ex):
             "India's Global South plan. The trade ministers signed a five-year development programme for trade.")
     ags = [a.title for a in events(ex, text, published="2024-05-07") if isinstance(a, Agreement)]
     assert ags == ["five-year development programme for trade"]
+
+
+def test_a_group_named_together_is_who_the_leaders_or_the_four_presidents_are(ex):
+    text = ("Cyril Ramaphosa, Macky Sall and Comoros President Azali Assoumani reached Warsaw on Thursday. "
+            "On Friday the leaders were in Kyiv, where Volodymyr Zelensky hosted them.")
+    vs = visits(ex, text, published="2023-06-18")
+    assert {k for k in vs if k[1] == "UKR"} == {("ZAF", "UKR"), ("SEN", "UKR"), ("COM", "UKR")}
+
+
+def test_an_ownerless_stop_is_the_where_clauses_travellers(ex):
+    text = ("Kenyan President William Ruto is touring West Africa. The tour began on Saturday with a brief stop in "
+            "Lome, where Ruto met President Faure Gnassingbe.")
+    vs = visits(ex, text, published="2023-06-18")
+    assert vs[("KEN", "TGO")].host == "Faure Gnassingbe"
+
+
+def test_arrived_aboard_a_plane_from_elsewhere_is_an_arrival_in_the_dateline_city(ex):
+    text = ("Rabat - Israel's National Security Adviser Meir Ben-Shabbat signed the declaration. Ben-Shabbat had "
+            "arrived earlier on Tuesday aboard an El Al plane from Tel Aviv.")
+    vs = visits(ex, text, published="2020-12-22")
+    assert vs[("ISR", "MAR")].place == "Rabat"
+
+
+def test_documents_listed_after_a_colon_and_three_states_between(ex):
+    text = ("Rabat - A joint declaration between the Kingdom of Morocco, the United States and Israel was signed on "
+            "Tuesday. Moroccan and Israeli officials also signed three agreements: on civil aviation, on visa "
+            "exemption, and on water resources management.")
+    ags = [(a.title, sorted(a.parties)) for a in events(ex, text, published="2020-12-22", kind=Agreement)]
+    assert ags == [("joint declaration between the Kingdom of Morocco, the United States and Israel", ["ISR", "MAR", "USA"]),
+                   ("agreement on civil aviation", ["ISR", "MAR"]), ("agreement on visa exemption", ["ISR", "MAR"]),
+                   ("agreement on water resources management", ["ISR", "MAR"])]

@@ -178,7 +178,7 @@ def _quoted(sent: str, pos: int) -> bool:
 
 def _list_items(tail: str) -> list[str]:
     """'..., on A, B and C' -> [A, B, C]."""
-    m = re.match(r"^(?:\s+of understanding)?\s*,?\s*(?:on|for|covering)\s+(.+?)\s*(?:[.;]|$)", tail)
+    m = re.match(r"^(?:\s+of understanding)?\s*[,:]?\s*(?:on|for|covering)\s+(.+?)\s*(?:[.;]|$)", tail)
     if not m:
         return []
     body = re.split(r"\s+-\s+|,\s+(?:which|that|the|a|as|while|but|in|at|said)\b|\s+(?:in|at)\s+(?:sectors|areas|fields)\b"
@@ -298,7 +298,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             elif plural or count:
                 items = _list_items(tail)
                 if items and not (count and len(items) != count):
-                    titles = [f"{head_txt} on {it}" for it in items]
+                    one = _singular(head_txt) if " " not in head_txt else head_txt  # "agreements: on A, on B": each an agreement
+                    titles = [f"{one} on {it}" for it in items]
                 elif count or any(w in ("other", "further", "additional", "remaining") for w in words):
                     titles = [np_text.strip()]  # a batch: "27 cooperation documents", "28 further documents"
                     batch = True
@@ -707,6 +708,31 @@ _BETWEEN_END = re.compile(r"\s+(?:on|for|to|regarding|concerning|in|under|which|
 _GOV_BODY = re.compile(r"^(?:[A-Z]\w+\s+){0,2}(?:Ministry|Ministries|Department|Departments|Government|Governments|Cabinet|Office)\b", re.I)
 
 
+_STATE_FORM = re.compile(r"^(?:the\s+)?(?:(?:Kingdom|Republic|State|Sultanate|Emirate|Federation|Principality|"
+                         r"Commonwealth|Government|Governments)\s+of\s+(?:the\s+)?)?", re.I)
+
+
+def _state_list(ctx, a: int, phrase: str) -> list[str] | None:
+    """Three or more states or organisations listed "A, B and C", each item nothing but the name (its formal
+    "Kingdom of ..." form allowed); None for anything else."""
+    parts = [(x.start(), x.end()) for x in re.finditer(r"[^,]+?(?=,\s*(?:and\s+)?|\s+and\s+|$)", phrase)]
+    items = []
+    for x, y in parts:
+        item = phrase[x:y]
+        item = re.sub(r"^\s*(?:,\s*)?(?:and\s+)?", "", item)
+        if not item.strip():
+            continue
+        off = phrase.index(item, x)
+        starts = {a + off + len(re.match(r"(?:the\s+)?", item, re.I).group(0)), a + off + _STATE_FORM.match(item).end()}
+        mm = next((m for _, m in ctx.places_in(a + off, a + off + len(item)) if m.start in starts
+                   and m.end >= a + off + len(item.rstrip()) - 1 and m.place.kind in ("country", "org")), None)
+        if mm is None:
+            return None
+        items.append(mm.place.name if mm.place.kind == "org" else mm.place.code)
+    items = list(dict.fromkeys(items))
+    return items if len(items) >= 3 else None
+
+
 def _between_sides(ctx, tok) -> list[str] | None:
     """The two signatories of "between A and B" when each side is a body, read off the text (the parser
     rarely gets these phrases right): a ministry or government is its state ("the Ministry of Jal Shakti,
@@ -726,6 +752,9 @@ def _between_sides(ctx, tok) -> list[str] | None:
     g = ctx.gaz
     countries = [mm for _, mm in ctx.places_in(a, a + len(phrase)) if mm.place.kind in ("country", "demonym")]
     whole_body = re.sub(r"^(?:the|The)\s+", "", phrase.strip())
+    many = _state_list(ctx, a, phrase)
+    if many:
+        return many  # "between the Kingdom of Morocco, the United States and Israel"
     if _GOV_BODY.match(whole_body) and re.search(r"\bof (?:the )?(?:two|both) countries$", whole_body):
         return ["PAIR"]   # "between the Railway Ministries of the two countries"
     cut = None

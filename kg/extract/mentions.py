@@ -594,4 +594,6 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
                 break
         if dl is None and dateline.title() in g.forms:
             dl = Mention(-1, -1, dateline.title(), g.forms[dateline.title()])
+        if dl is not None and dl.place.kind not in ("city", "country"):
+            dl = None  # "European Commission - Press release": a publisher, not a place
     return Context(text, g, sents, places, named, used, counts, dl)

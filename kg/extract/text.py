@@ -110,12 +110,13 @@ _DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}?)(?:,\s*([A-Z][A-Za-z .]+?))?
 
 _PLACE_DATE = re.compile(r"^\s*([A-Z][\w .'-]+?),\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]{2,8}\.? \d{1,2})\b")
 _PLACE_DOT = re.compile(r"^\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\.\s+[A-Z]")
+_PLACE_DASH = re.compile(r"^\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*(?:\([A-Za-z ]+\))?\s*[-–—]\s+[A-Z]")  # "Rabat - A joint ..."
 
 
 def dateline_city(text: str) -> str | None:
     """The place of a dateline ("TEHRAN, Jan 24 (Wire) - ...", "Kuwait City, 22 December 2024",
     "Moscow. Friendly ...") in title case, if any; wire datelines win over the other forms."""
-    fallback = None
+    fallback = dash = None
     for line in text.splitlines()[:40]:
         if not line.strip():
             continue
@@ -127,4 +128,6 @@ def dateline_city(text: str) -> str | None:
             m = _PLACE_DATE.match(line) or _PLACE_DOT.match(line)
             if m:
                 fallback = m.group(1).strip()
-    return fallback
+        if dash is None and _PLACE_DASH.match(line):
+            dash = _PLACE_DASH.match(line).group(1).strip()  # the weakest form: "Rabat - A joint ..."
+    return fallback or dash

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from .numbers import NUMBER_WORDS
 
 MOVE = {"visit", "arrive", "fly", "travel", "land", "tour", "head", "leave", "come", "go", "jet", "journey",
         "reach", "stop", "drive", "return", "embark", "proceed", "move", "set", "spend", "due", "begin", "start",
@@ -34,6 +35,7 @@ MOVE_NEEDS_TO = {"go", "come", "head", "leave", "move", "set", "drive", "return"
                  "take", "bring"}   # "his swing took him to Cairo"
 TRIP_NOUN = {"visit", "trip", "tour", "stop", "stopover", "swing", "journey", "leg", "arrival", "visits", "mission", "stay"}
 HOST = {"host", "receive", "welcome", "greet"}
+GROUP_NOUNS = {"leader", "president", "head", "premier", "minister", "delegate"}
 OFFICES = {"minister", "president", "premier", "chancellor", "king", "queen", "emir", "amir", "sultan", "prince",
            "secretary", "envoy", "ambassador", "monarch", "vice-president", "governor", "speaker", "foreign minister",
            "crown prince", "sheikh", "taoiseach"}
@@ -110,6 +112,29 @@ class Mentions:
         name = f"{role} of {self.ctx.gaz.country_name(code)}"
         return PersonMention(tok.idx, tok.idx + len(tok.text), tok.text, Person(name, code, {role.lower()}), kind="office")
 
+    def group_before(self, tok):
+        """"Zelensky received the four presidents", "the leaders were in St Petersburg", "Putin hosted them":
+        a plural reference to people is the last group the text named together (two or more named people
+        with a country in one sentence, within the last few sentences); a number, when given, must agree."""
+        low = tok.lower_
+        plural = tok.tag_ == "NNS" and tok.lemma_.lower() in GROUP_NOUNS and any(
+            c.lower_ in ("the", "these", "those") or c.like_num for c in tok.children)
+        if not (plural or low in ("they", "them")):
+            return []
+        n = next((c for c in tok.children if c.like_num), None)
+        want = NUMBER_WORDS.get(n.lower_) if n is not None else None
+        sents = self.ctx.sents
+        cur = max((i for i, (a, _) in enumerate(sents) if a <= tok.idx), default=0)
+        for si in range(cur, max(-1, cur - 4), -1):
+            a, b = sents[si]
+            here = [p for p in self.persons if a <= p.start < min(b, tok.idx) and p.kind == "name" and p.person.code]
+            people = list({id(p.person): p for p in here}.values())
+            if len(people) >= 2 and (want is None or len(people) == want):
+                return people
+            if low in ("they", "them") and si < cur:
+                break  # a pronoun reaches back one sentence only
+        return []
+
     def place_at(self, tok):
         a = tok.idx
         for i, m in self.places:
@@ -156,7 +181,9 @@ def _people(m: Mentions, tok):
     if out:
         return out
     office = m.office_holder(tok)
-    return [office] if office is not None else []
+    if office is not None:
+        return [office]
+    return m.group_before(tok)
 
 
 def _possessor_or_of(tok, p):
@@ -562,10 +589,18 @@ def _sentence_venue(m, span, g):
 
 def _no_place_after(m, tok):
     """"flew in", "arrived on Tuesday", "came here": a movement verb with no place of its own."""
+    def came_from(t, top):  # "aboard an El Al plane from Tel Aviv": where the plane came from
+        for a in [t, *t.ancestors]:
+            if a.dep_ == "prep" and a.lower_ in ("from", "via"):
+                return True
+            if a.i == top.i:
+                return False
+        return False
+
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in ("from",):
             continue
-        if c.dep_ in ("prep", "dobj") and any(m.place_at(t) for t in c.subtree):
+        if c.dep_ in ("prep", "dobj") and any(m.place_at(t) and not came_from(t, c) for t in c.subtree):
             return False
     return True
 
@@ -601,6 +636,13 @@ def _noun_frame(m, tok, sent, venue, g):
     for prep, p in _dest_tokens(tok):
         if prep in ("to", "in", "into"):
             dests += list(_place_of(m, p, g))
+            if not visitors:
+                # "a brief stop in Cotonou, where Bush met President Boni Yayi": an ownerless stop's
+                # traveller is the one the "where" clause names
+                for r in p.children:
+                    if r.dep_ == "relcl" and any(w.lower_ == "where" for w in r.children):
+                        sj = subject(r)
+                        visitors = [v for v in _people(m, sj) if v.person.code] if sj is not None else []
     for c in tok.children:
         if c.dep_ in ("compound", "amod", "nmod"):
             pm = m.place_at(c)
