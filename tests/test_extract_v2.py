@@ -1207,3 +1207,20 @@ def test_documents_listed_after_a_colon_and_three_states_between(ex):
     assert ags == [("joint declaration between the Kingdom of Morocco, the United States and Israel", ["ISR", "MAR", "USA"]),
                    ("agreement on civil aviation", ["ISR", "MAR"]), ("agreement on visa exemption", ["ISR", "MAR"]),
                    ("agreement on water resources management", ["ISR", "MAR"])]
+
+
+def test_a_second_document_joined_to_the_signing_verb_and_one_count_of_two_kinds(ex):
+    text = ("Kenyan President William Ruto held talks with Tanzanian President Samia Suluhu Hassan in Dodoma on Monday. "
+            "The presidents signed the Treaty on Good Neighbourliness between the Republic of Kenya and the United "
+            "Republic of Tanzania, and the Agreement between the Governments of Kenya and Tanzania on border posts. "
+            "Officials also signed 12 agreements and memoranda on energy, transport and health.")
+    ags = sorted(a.title.split()[0] for a in events(ex, text, published="2023-06-13", kind=Agreement))
+    assert ags == ["12", "Agreement", "Treaty"]
+
+
+def test_a_trade_goal_in_us_dollars_is_the_trips_pair(ex):
+    from kg.records import TradeTarget
+    text = ("Kenyan President William Ruto held talks with Tanzanian President Samia Suluhu Hassan in Dodoma on Monday. "
+            "The leaders instructed their governments to bring mutual trade to 2 billion US dollars within two years.")
+    (t,) = events(ex, text, published="2023-06-13", kind=TradeTarget)
+    assert sorted(t.parties) == ["KEN", "TZA"] and t.amount == 2_000_000_000

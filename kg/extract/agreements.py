@@ -254,6 +254,10 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue
             if head_word == "deal" and not words:
                 continue
+            if re.search(r"\b(?:\d+|" + "|".join(NUMBER_WORDS) + r"|several|dozens of)\s+(?:[\w-]+\s+){0,3}"
+                         r"(?:agreements|documents|deals|contracts|accords|memorandums|memoranda|mous)\s+and\s+$",
+                         text[max(s, np_a - 60):np_a], re.I):
+                continue  # "18 agreements and memoranda on energy, ...": one count of both kinds
             if head_word.startswith("program") and htok is not None and htok.dep_ == "pobj" and htok.head.lower_ in ("on", "for"):
                 continue  # "three memorandums, on a cultural exchange programme, ...": what a document is about
             if re.search(r"\bto\s+$", text[max(s, a0 - 4):a0]) and head_word in ("deal", "contract", "plan", "pact"):
@@ -269,7 +273,10 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue  # 'a joint declaration, "A Joint Vision for 2030"': one document
             # "Eight agreements were exchanged ..., among them an Agreement between ...": an item of the count,
             # concluded by the count's own act
-            frame = _frame(htok, prev_sign) if count_of is None else (doc[count_of._pred], "list", count_of.status)
+            # (a signing earlier in the sentence opens the list too: "signed the Treaty ... between A and B, and
+            # the Agreement ...", which the parser hangs on B)
+            signed_before = prev_sign or bool(made_here and SIGN.search(sent[:m.start()]))
+            frame = _frame(htok, signed_before) if count_of is None else (doc[count_of._pred], "list", count_of.status)
             if frame is None or "following" in words:
                 continue  # a document only mentioned, with no act of concluding it (or a list's header)
             pred, rel, status = frame
@@ -508,7 +515,7 @@ def _docish(tok) -> bool:
     """The conjunct a list item hangs on is a document too ("(ii) Agreement on ... and the Protocol on ..."),
     not a word of another clause ("... finance infrastructure in developing countries and the Contingent
     Reserve Arrangement would protect ...", which the parser joins to "countries")."""
-    for _ in range(4):  # "the Agreement on Defence Cooperation and the Framework Agreement": via "on"
+    for _ in range(8):  # "the Agreement on Defence Cooperation and the Framework Agreement": via "on"
         if HEAD.search(" ".join(t.text for t in tok.subtree if t.i <= tok.i)):
             return True
         if tok.dep_ not in ("pobj", "prep") or tok.head is tok:
@@ -522,6 +529,10 @@ def _frame(htok, prev_sign):
     if htok is None:
         return None
     f = predicate(htok)
+    if f is None and prev_sign and htok.dep_ == "conj" and htok.head.pos_ == "VERB" and SIGN.fullmatch(htok.head.text):
+        # "signed the Treaty ... between A and B, and the Agreement ...": the parser joins the second
+        # document to the verb; it is the verb's object too, signed by its subject
+        return htok.head, "object", "signed"
     if f is None and prev_sign and ((htok.dep_ == "conj" and _docish(htok.head)) or htok.dep_ in ("appos", "dep") or
                                     not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in htok.sent)):
         # "(iii) Executive Programme for cooperation in sports", "... and the Framework Agreement on ...":

@@ -94,6 +94,8 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
             named = {mm.place.code for _, mm in ctx.places_in(s, e)
                      if not any(s + x.start <= mm.start < s + x.end for x in monies)}
             parties = [p for p in parties if p not in in_money or p in named]
+            if len(parties) == 1 and ctx.dyad and parties[0] in ctx.dyad:
+                parties = list(ctx.dyad)  # "to 500 million US dollars": the currency took the other side's place
             # "Speaking at the 16th ASEAN-China summit, Li set a goal of ...": the pair the sentence names
             g = ctx.gaz
             pair = hyphen_pairs(sent, lambda w: (g.forms[w].code or g.forms[w].name) if w in g.forms else None)
