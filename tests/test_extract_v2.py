@@ -1224,3 +1224,14 @@ def test_a_trade_goal_in_us_dollars_is_the_trips_pair(ex):
             "The leaders instructed their governments to bring mutual trade to 2 billion US dollars within two years.")
     (t,) = events(ex, text, published="2023-06-13", kind=TradeTarget)
     assert sorted(t.parties) == ["KEN", "TZA"] and t.amount == 2_000_000_000
+
+
+def test_numbered_items_ending_and_are_prose_and_bodies_lose_their_states_possessive(ex):
+    text = ("Kenyan President William Ruto held talks with Tanzanian President Samia Suluhu Hassan in Dodoma on Monday. "
+            "The two leaders witnessed the signing of:\n\n"
+            "   (a) the Treaty between the Republic of Kenya and the United Republic of Tanzania for the Extradition "
+            "of Fugitives; and\n\n"
+            "   (b) a memorandum of understanding between the Kenya Space Agency and Tanzania's National Remote "
+            "Sensing Centre on satellite data.\n")
+    got = {a.title.split()[0]: sorted(a.parties) for a in events(ex, text, published="2023-06-13", kind=Agreement)}
+    assert got == {"Treaty": ["KEN", "TZA"], "memorandum": ["Kenya Space Agency", "National Remote Sensing Centre"]}

@@ -388,7 +388,8 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
         # a signing sentence opens a list context that enumerated items and "These include ..." continue
         if SIGN.search(sent) or made_here:
             prev_sign = True
-        elif not (_ENUM.match(sent) or re.match(r"\s*(?:these|they|those|among them|the (?:documents|agreements))\b", sent, re.I)):
+        elif not (_ENUM.match(sent) or re.match(r"\s*(?:these|they|those|among them|the (?:documents|agreements))\b", sent, re.I)
+                  or len(sent.split()) < 3):  # "; and" split off an item keeps the list open
             prev_sign = False
     _fill_dates(ctx, found, pub)
     return _drop_generic_twins(ctx, found)
@@ -508,7 +509,7 @@ def _drop_generic_twins(ctx, found):
     return out
 
 
-_ENUM = re.compile(r"^\s*(?:\(?[ivx]+\)|\(?\d{1,2}[.)]|[a-h]\)|[-•*])\s+")
+_ENUM = re.compile(r"^\s*(?:\(?[ivx]+\)|\(?\d{1,2}[.)]|\(?[a-h]\)|[-•*])\s+")
 
 
 def _docish(tok) -> bool:
@@ -834,6 +835,9 @@ def _without_country(ctx, body: str) -> str:
     """"the Directorate of Enforcement of India", "the Financial Crimes Commission of Mauritius": a body whose
     name says what it is in three words or more, with its country only added; "the Bank of Mauritius",
     "the Reserve Bank of India", "the National Bank of Serbia" need the country to be a name at all."""
+    poss = re.match(r"^([A-Z][\w'’ -]+?)['’]s\s+(?=[A-Z])", body)
+    if poss and poss.group(1) in ctx.gaz.forms and ctx.gaz.forms[poss.group(1)].kind == "country":
+        return body[poss.end():]  # "Bahrain's National Space Science Agency": the agency's name
     m = re.match(r"^(.+)\s+of\s+(?:the\s+)?([A-Z][\w'’ -]+)$", body)
     if m and m.group(2) in ctx.gaz.forms and ctx.gaz.forms[m.group(2)].kind == "country" \
             and len(m.group(1).split()) >= 3:

@@ -36,10 +36,10 @@ _ENUM_ITEM = re.compile(r"^\s*\(?([ivx]+|\d+|[a-h])[.)]\s+\S")
 def is_prose(line: str) -> bool:
     """A line that reads as article prose: ends like a sentence and is more than a fragment."""
     s = line.strip()
+    if _ENUM_ITEM.match(s) and (_SENTENCE_END.search(s) or re.search(r"[;,]\s*(?:and|or)$", s)):
+        return True  # "(b) the Treaty ... ; and": an item of a numbered list
     if not s or not _SENTENCE_END.search(s):
         return False
-    if _ENUM_ITEM.match(s):
-        return True
     words = s.split()
     if len(words) < 5:
         return False
