@@ -1235,3 +1235,35 @@ def test_numbered_items_ending_and_are_prose_and_bodies_lose_their_states_posses
             "Sensing Centre on satellite data.\n")
     got = {a.title.split()[0]: sorted(a.parties) for a in events(ex, text, published="2023-06-13", kind=Agreement)}
     assert got == {"Treaty": ["KEN", "TZA"], "memorandum": ["Kenya Space Agency", "National Remote Sensing Centre"]}
+
+
+def test_the_terms_of_a_document_told_are_no_new_documents(ex):
+    text = ("Kenya and Tanzania signed a border agreement in Arusha on Friday. Under the Agreement, the parties will "
+            "establish a Joint Border Commission within 30 days and launch a Regional Trade Facilitation Framework.")
+    assert [a.title for a in events(ex, text, published="2025-06-27", kind=Agreement)] == ["border agreement"]
+
+
+def test_bodies_between_that_the_parse_hangs_on_of_understanding(ex):
+    text = ("Kenyan President William Ruto held talks with Tanzanian President Samia Suluhu Hassan in Dodoma on Monday. "
+            "The following were signed:\n(i) Memorandum of Understanding between the Geological Survey of Kenya and "
+            "the Mineral Resources Institute of Tanzania in the field of mining;\n")
+    (a,) = events(ex, text, published="2023-06-13", kind=Agreement)
+    assert sorted(a.parties) == ["Geological Survey of Kenya", "Mineral Resources Institute"]
+
+
+@pytest.mark.parametrize("text, expect", [
+    ("Kenya and Tanzania restated a goal of raising bilateral trade to $10 billion a year from about $1.2 billion now.",
+     [10_000_000_000]),
+    ("Kenya will also raise its annual grant to Tanzania from US$125,000 to US$200,000.", []),
+    ("Kenya has committed KSh 10 billion for Tanzania's five-year plan.", []),
+])
+def test_trade_goals_a_year_baselines_and_grants(ex, text, expect):
+    from kg.records import TradeTarget
+    assert [t.amount for t in events(ex, text, published="2023-06-13", kind=TradeTarget)] == expect
+
+
+def test_a_name_ends_capitalised(ex):
+    text = ("Prime Minister Samia Hassan announced that the Government of Tanzania would confer on President "
+            "Ruto the Order of the Torch of Kilimanjaro.")
+    (aw,) = events(ex, text, published="2023-06-13", kind=Award)
+    assert aw.recipient.endswith("Ruto")

@@ -215,8 +215,13 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
         sent = text[s:e]
         made_here = []
         spans_here: list[tuple[int, int]] = []
+        # "Under the Agreement, the parties will establish ... and launch a Regional ... Framework": the terms
+        # of a document already told, not new ones
+        terms_of = _TERMS_OF.match(sent)
         for m in HEAD.finditer(sent):
             head_txt = m.group(0)
+            if terms_of and m.start() >= terms_of.end():
+                continue
             if m.group(2):
                 a0 = s + m.start(2)
             else:
@@ -324,6 +329,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 if not content or (any(h == head_word for h, _ in heads_seen) and not named):
                     continue
             parties = _signatories(ctx, pred, rel, htok, np_text, last_parties)
+            parties = _bodies_between(ctx, doc, np_a, np_b, parties)
             actors = {k for t in actor_tokens(pred, rel, htok) for k in _resolve_actor(ctx, t)}
             if head_word.startswith(("declaration", "statement", "plan")) and "joint" not in np_text.lower() and \
                     len(actors) == 1 and not actors & {"PAIR", "MEMBERS"} and not next(iter(actors)).startswith("OTHER:"):
@@ -383,7 +389,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 made_here.append(ag)
                 heads_seen.append((head_word, ag))
         # joint commitments with no document named ("agreed to hold joint exercises", "decided to ...")
-        if not made_here:
+        if not made_here and not terms_of:
             made_here += _commitments(ctx, doc, s, e, si, pub, original, last_parties, found)
         # a signing sentence opens a list context that enumerated items and "These include ..." continue
         if SIGN.search(sent) or made_here:
@@ -409,6 +415,8 @@ def _members_of_groupings(ctx, parties, pub):
     return list(dict.fromkeys(out))
 
 
+_TERMS_OF = re.compile(r"\s*(?:Under|Through|By|With) (?:the|this|that|its|their) (?:[\w-]+ ){0,3}(?:agreement|deal|accord|"
+                       r"treaty|declaration|memorandum|pact|plan|terms|arrangement|framework)\b[^,]{0,60},", re.I)
 _DOC_ABBREVIATED = re.compile(r"(?:understanding|agreement|treaty|accord|pact|memorandum|declaration|statement|"
                               r"arrangement|protocol|convention|communiqu\w+|charter|deal)\s*\(([^()]+)\)", re.I)
 
@@ -743,6 +751,27 @@ def _state_list(ctx, a: int, phrase: str) -> list[str] | None:
         items.append(mm.place.name if mm.place.kind == "org" else mm.place.code)
     items = list(dict.fromkeys(items))
     return items if len(items) >= 3 else None
+
+
+class _After:
+    """Stands for a token hung on "between" where the parser hung none: what _between_sides reads of it."""
+    def __init__(self, between):
+        self.head, self.sent = between, between.sent
+
+
+def _bodies_between(ctx, doc, a: int, b: int, parties: list[str]) -> list[str]:
+    """"Memorandum of Understanding between the Archaeological Survey of India and the Supreme Council of
+    Antiquities of Egypt": when the signatories read off the parse came out as the states the bodies are
+    named after (the phrase hangs on "of Understanding", or nowhere), the bodies the text names are the sides."""
+    if not parties or not all(ctx.gaz.is_country(p) for p in parties) or " between " not in ctx.text[a:b]:
+        return parties
+    span = doc.char_span(a, b, alignment_mode="expand")
+    btok = next((t for t in span if t.lower_ == "between"), None) if span is not None else None
+    if btok is None:
+        return parties
+    obj = next((c for c in btok.children if c.dep_ == "pobj"), None)
+    sides = _between_sides(ctx, obj if obj is not None else _After(btok))
+    return sides if sides and not all(ctx.gaz.is_country(x) for x in sides if x != "PAIR") else parties
 
 
 def _between_sides(ctx, tok) -> list[str] | None:

@@ -91,9 +91,17 @@ def _strip_honorifics(tokens: list[str]) -> list[str]:
     return tokens
 
 
+_NAME_PARTICLES = {"bin", "bint", "ibn", "al", "el", "da", "de", "do", "dos", "das", "van", "von", "der", "den", "la",
+                   "le", "du", "del", "della", "di", "y", "e", "ben", "abu", "ould"}
+
+
 def _clean_name(s: str) -> str:
     s = re.sub(r"['’]s$", "", s.strip()).strip(" ,.;:")
     toks = _strip_honorifics(s.split())
+    for i, t in enumerate(toks[1:], 1):
+        if t.islower() and t not in _NAME_PARTICLES and not t.startswith(("al-", "el-")):
+            toks = toks[:i]  # "Modi the Grand Commander" of "confer on Prime Minister Modi the ...": the name ends
+            break
     return " ".join(toks)
 
 

@@ -55,7 +55,7 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
                 continue  # "The UAE said in 2015 that it aimed to ...": an old goal, background
             if _PREVIOUS.search(left[-60:]) or re.search(r"\b(?:was|were|had)\s+(?:not|never)\s+(?:been\s+)?met\b", sent[mo.end:]):
                 continue  # "A previous goal of reaching US$ 100 billion was not met": history
-            pledge_only = all(x.group(1).lower().startswith("pledg") for x in GOAL.finditer(window))
+            pledge_only = all(x.group(1).lower().startswith(("pledg", "committed")) for x in GOAL.finditer(window))
             if pledge_only and not coordinated and not _TRADE_WORD.search(window):
                 continue  # "member states pledged $350 million for the Horn of Africa": aid, not trade
             if STAT.search(left[-45:]) or re.search(r"\b(in|last) (?:year|\d{4})", sent[mo.end:mo.end + 12]):
@@ -65,6 +65,9 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
                         for x in monies):
                 carried = mo.end   # the goal's cue carries over to the amount after "to"
                 continue  # "doubling trade from about USD 14 billion at present to USD 28 billion": the baseline
+            if re.search(r"\b(?:grants?|aid|assistance|loans?|credit lines?)\b[^.;]{0,50}$", left[-60:]) and \
+                    not _TRADE_WORD.search(left[-60:]):
+                continue  # "raise its annual grant to each island state from US$125,000 to US$200,000": aid
             if re.match(r"\s+(?:in|of)\s+(?:credit|credits|loans?|grants?|aid|concessional)\b", sent[mo.end:]):
                 continue  # "China's pledge of $20 billion in credit for African countries": financing, not trade
             if re.match(r"\s+(?:in|of|worth of)\s+(?:\w+\s+){0,2}?(?:deals?|contracts?|agreements?|orders?)\b", sent[mo.end:]):
@@ -77,8 +80,12 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
             year = dates.target_year(tail, pub)
             if year is not None and pub is not None and year < pub.year:
                 continue  # "a target of US$160 billion by 2017" told in 2016 of 2013: a goal whose year is gone
-            if year is None and re.match(r"\s+(?:a|per|each|every)\s+(?:year|month)\b|\s+annually\b", tail):
-                continue  # "save 140 million euros a year": a yearly figure, not a goal
+            if year is None and re.match(r"\s+(?:a|per|each|every)\s+(?:year|month)\b|\s+annually\b", tail) \
+                    and not re.search(r"\bto\s+(?:about\s+|around\s+|nearly\s+|some\s+)?$", left):
+                continue  # "save 140 million euros a year": a yearly figure, not a goal ("to $10 billion a year" is one)
+            if re.match(r"\s+(?:now|at present|currently|today|last year)\b", sent[mo.end:]) and \
+                    re.search(r"\bfrom\s+(?:about\s+|around\s+|nearly\s+|some\s+|roughly\s+)?$", left):
+                continue  # "to $10 billion a year from about $1.2 billion now": the baseline
             if year is None and re.search(r"same period", tail):
                 year = prev_year
             prev_year = year
