@@ -1267,3 +1267,11 @@ def test_a_name_ends_capitalised(ex):
             "Ruto the Order of the Torch of Kilimanjaro.")
     (aw,) = events(ex, text, published="2023-06-13", kind=Award)
     assert aw.recipient.endswith("Ruto")
+
+
+@pytest.mark.parametrize("text", [
+    "Kenyan President William Ruto, who visited China in April for a forum, said on Monday Kenya wanted more trade.",
+    "On the flight back to Nairobi, Ruto told reporters that he had promised to visit Japan one day, without giving a date.",
+])
+def test_asides_of_the_past_and_undated_promises_are_no_visits(ex, text):
+    assert visits(ex, text, published="2023-06-13") == {}

@@ -47,6 +47,8 @@ DEST_PREP = {"to", "in", "into", "for", "at"}
 PARTICLES = {"on", "onward", "onwards", "back", "over", "down", "in", "out", "off", "then"}
 HYPOTHETICAL_MARK = {"if", "whether", "unless"}
 BACKGROUND_MARK = {"when", "since"}
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"}
 
 
 @dataclass
@@ -438,6 +440,10 @@ def _background(tok) -> bool:
         if any(c.dep_ in ("mark", "advmod") and c.lower_ in BACKGROUND_MARK for c in t.children) and t.tag_ in ("VBD", "VBN") \
                 and t.dep_ in ("advcl", "relcl", "conj"):
             return True
+        if t.dep_ == "relcl" and t.tag_ == "VBD" and any(c.lower_ == "who" for c in t.children) and any(
+                x.lower_ in MONTHS or (x.like_num and len(x.text) == 4) for c in t.children
+                if c.dep_ == "prep" and c.lower_ == "in" for x in c.children if x.dep_ == "pobj"):
+            return True  # "Pena Nieto, who visited China in April for the Boao Forum, said ...": an aside of the past
         if t.dep_ not in ("conj",) or t.head.i == t.i:
             break
         t = t.head

@@ -33,12 +33,15 @@ PLANNED = re.compile(r"\b(will|would (?:soon |later |then )?(?:travel|visit|go|f
                      r"leaves for|"
                      r"to visit|expected to|is expected|next week|in the coming days|upcoming)\b", re.I)
 PRESENT = re.compile(r"\b(is on|is visiting|are visiting|runs until|lasts until|is in|continues)\b", re.I)
-SKIP = re.compile(r"\b(virtual|video link|would be invited|near future|intend(?:s|ed)? to|none of)\b", re.I)
+SKIP = re.compile(r"\b(virtual|video link|would be invited|near future|intend(?:s|ed)? to|none of|one day|some day|someday|"
+                  r"without giving a date)\b", re.I)
 INVITED = re.compile(r"\binvit(?:ed|es|ation)\b(?!\s+of\b)", re.I)
 START_CUE = re.compile(r"\b(arriv\w*|landed|lands|flew|began|begins|received|welcomed|from)\b", re.I)
 END_CUE = re.compile(r"\b(ended|ends|left|leaves|leave|until|concluded|wrapped up|wraps up|at the end of|departed|"
                      r"returns? (?:home|to)|flew home|flies home|fl(?:y|ying) (?:home|back))\b", re.I)
 _DEPART = re.compile(r"(?:leaving|departing|flying|heading|returning)(?:\s+(?:home|back|for|to|on|out|off))*\s*$", re.I)
+
+
 def _ending_verb(ctx, pos: int) -> bool:
     """The date at ``pos`` hangs on an ending verb further back than the cue window ("wraps up his four-day
     state visit to China on Friday"): the verb with its particle, read off the parse."""
