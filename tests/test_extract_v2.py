@@ -1275,3 +1275,12 @@ def test_a_name_ends_capitalised(ex):
 ])
 def test_asides_of_the_past_and_undated_promises_are_no_visits(ex, text):
     assert visits(ex, text, published="2023-06-13") == {}
+
+
+def test_the_city_a_traveller_flew_in_from_is_an_earlier_leg_when_told_what_they_did_there(ex):
+    text = ("ASHGABAT, Oct 23 (Wire) - Japanese Prime Minister Shinzo Abe arrived in Turkmenistan on Friday. The "
+            "Japanese leader flew in from Ulaanbaatar, where on Thursday he and Mongolian Prime Minister Chimed "
+            "Saikhanbileg agreed to speed up work on a new airport. He flew in from Tokyo last month.")
+    vs = visits(ex, text, published="2015-10-23")
+    assert set(vs) == {("JPN", "TKM"), ("JPN", "MNG")}
+    assert (vs[("JPN", "MNG")].host, vs[("JPN", "MNG")].status) == ("Chimed Saikhanbileg", "occurred")

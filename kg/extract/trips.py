@@ -53,7 +53,7 @@ MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augus
 
 @dataclass
 class Frame:
-    kind: str                      # move | noun | host | attend | meet | venue
+    kind: str                      # move | noun | host | attend | meet | venue | earlier (a leg before)
     trigger: object                # the spaCy token
     visitors: list = field(default_factory=list)   # PersonMention
     dests: list = field(default_factory=list)      # (ISO3, city or None)
@@ -493,6 +493,8 @@ def frames(ctx, doc, sent_span, venue, g) -> list[Frame]:
             continue
         if f is not None and f.visitors and f.dests and not _background(tok):
             out.append(f)
+            if f.kind == "move":
+                out += _previous_leg(m, tok, f, g)
     if not out:
         f = _opened_venue_frame(m, span, g)
         if f is not None:
@@ -579,6 +581,29 @@ def _move_frame(m, tok, lem, sent, venue, g):
         # "Both men flew in on Sunday - Kim ..., Trump ...": the people named after the verb
         visitors = [p for p in m.persons_in(tok.idx, sent.end_char) if p.kind == "name"]
     return Frame("move", tok, visitors, _dedupe(dests), here=here)
+
+
+def _previous_leg(m, tok, f, g) -> list[Frame]:
+    """"The Japanese leader flew in from Ulaanbaatar, where on Thursday he and Mongolian Prime Minister X
+    signed ...": the place a traveller came from, when a "where" clause tells what they did there, is an
+    earlier leg of the trip (a city only named as a flight's origin is not)."""
+    out = []
+    for c in tok.children:
+        if c.dep_ != "prep" or c.lower_ != "from":
+            continue
+        for p in c.children:
+            if p.dep_ != "pobj":
+                continue
+            for r in p.children:
+                if r.dep_ != "relcl" or not any(w.lower_ == "where" for w in r.children):
+                    continue
+                sj = subject(r)
+                told = _people(m, sj) if sj is not None else []
+                if any(v.person is x.person for v in f.visitors for x in told):
+                    dests = [d for d in _place_of(m, p, g) if d[0] not in {v.person.code for v in f.visitors}]
+                    if dests:
+                        out.append(Frame("earlier", r, f.visitors, _dedupe(dests)))
+    return out
 
 
 def _sentence_venue(m, span, g):

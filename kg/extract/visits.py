@@ -63,7 +63,7 @@ TRIP_NP = re.compile(r"\b(?:the|his|her|this|their)\s+(?:\w+-day\s+|state\s+|off
                      re.I)
 
 
-CUE_CONFIDENCE = {"presence": 0.65, "move": 0.9, "noun": 0.85, "host": 0.8, "attend": 0.75, "meet": 0.6}
+CUE_CONFIDENCE = {"presence": 0.65, "move": 0.9, "noun": 0.85, "host": 0.8, "attend": 0.75, "meet": 0.6, "earlier": 0.6}
 """How sure each kind of trip frame is; a destination taken from the article's venue costs 0.15 and a
 visitor known only by a pronoun or a role 0.1 (kg eval prints precision at several thresholds)."""
 
@@ -174,6 +174,8 @@ def extract_visits(ctx, original: str, pub: dt.date | None) -> list[Visit]:
     for v in found:
         _finish(ctx, v, pub)
         v.confidence = round(getattr(v, "_conf", 0.7), 2)
+        if getattr(v, "_kinds", None) == {"earlier"} and v.status in ("ongoing", "planned"):
+            v.status = "occurred"  # a leg the traveller has flown in from is over
     _earlier_legs_are_over(found)
     found = [v for v in found if not _host_at_home(v, found)]
     # a trip dated two months or more before publication is background to the news, not news
