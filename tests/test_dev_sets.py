@@ -1,4 +1,4 @@
-"""The second, third and fourth development sets (tests/dev2, dev3, dev4): written blind by annotators, then used for tuning.
+"""The second to fifth development sets (tests/dev2 ... dev5): written blind by annotators, then used for tuning.
 
 Each floor sits below the score measured when it was set, so that a change that loses ground on text the
 first dev corpus does not cover fails:
@@ -7,8 +7,10 @@ first dev corpus does not cover fails:
   (0.71 when its floors were first set, 0.62 on arrival);
 - dev3 (24 articles): micro F1 0.86; Visit 0.91, Award 1.00, Agreement 0.81, TradeTarget 0.80 on 2026-12-03
   (0.72 on arrival, before any rule was changed after reading it);
-- dev4 (24 articles): micro F1 0.73; Visit 0.80, Award 0.75, Agreement 0.64, TradeTarget 0.77 on 2026-12-03
-  (0.68 on arrival).
+- dev4 (24 articles): micro F1 0.82; Visit 0.82, Award 1.00, Agreement 0.79, TradeTarget 0.91 on 2026-12-03
+  (0.68 on arrival; floors set at 0.73);
+- dev5 (24 articles): micro F1 0.78; Visit 0.82, Award 0.91, Agreement 0.70, TradeTarget 0.83 on 2026-12-03
+  (0.63 on arrival).
 """
 from __future__ import annotations
 
@@ -18,11 +20,12 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-SETS = {"dev2": 20, "dev3": 24, "dev4": 24}
+SETS = {"dev2": 20, "dev3": 24, "dev4": 24, "dev5": 24}
 FLOORS = {
     "dev2": {"micro": 0.77, "Visit": 0.85, "Award": 0.75, "Agreement": 0.62, "TradeTarget": 0.75},
     "dev3": {"micro": 0.80, "Visit": 0.85, "Award": 0.75, "Agreement": 0.74, "TradeTarget": 0.65},
-    "dev4": {"micro": 0.69, "Visit": 0.75, "Award": 0.70, "Agreement": 0.58, "TradeTarget": 0.65},
+    "dev4": {"micro": 0.76, "Visit": 0.77, "Award": 0.75, "Agreement": 0.72, "TradeTarget": 0.75},
+    "dev5": {"micro": 0.73, "Visit": 0.77, "Award": 0.75, "Agreement": 0.63, "TradeTarget": 0.65},
 }
 
 
