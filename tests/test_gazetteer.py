@@ -832,3 +832,22 @@ def test_matcher_match_objects():
     found = list(m.finditer("In New York City and York, not Yorkshire or New Yorkers."))
     assert [x.group(0) for x in found] == ["New York City", "York"]
     assert found[0].span() == (found[0].start(), found[0].end()) == (3, 16) and found[0][0] == "New York City"
+
+
+def test_the_longer_leaders_list_is_matched_by_full_name_only(g):
+    # leaders_more.tsv (2000-2025 office holders) gives a full name its country; a bare surname is looked
+    # up in the curated recent table alone, so "Kibaki" by itself stays unplaced
+    from kg.extract import default_extractor
+    from kg.records import Article, Visit
+    assert "Mwai Kibaki" in g.leaders and "Mwai Kibaki" not in g.recent_leaders
+    ex = default_extractor()
+    full = ex.extract(Article(id="a", published="2008-02-17", title="", text=(
+        "President George W. Bush arrived in Nairobi on Saturday for talks with President Mwai Kibaki.")))
+    (v,) = [e for e in full if isinstance(e, Visit)]
+    assert (v.visitor_country, v.host) == ("USA", "Mwai Kibaki")
+    bare = ex.extract(Article(id="b", published="2008-02-17", title="", text=(
+        "Kibaki arrived in Kampala on Saturday for talks with Ugandan President Yoweri Museveni.")))
+    named = ex.extract(Article(id="c", published="2008-02-17", title="", text=(
+        "Mwai Kibaki arrived in Kampala on Saturday for talks with Ugandan President Yoweri Museveni.")))
+    assert [v.visitor_country for v in named if isinstance(v, Visit)] == ["KEN"]
+    assert [v.visitor_country for v in bare if isinstance(v, Visit)] == []   # no country, so no visit to place

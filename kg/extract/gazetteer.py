@@ -123,6 +123,9 @@ class Gazetteer:
     orders: list[Order] = field(default_factory=list)
     orgs: dict[str, str] = field(default_factory=dict)             # surface form -> short name
     leaders: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # form -> (full, ISO3, role)
+    # the curated 2010-2025 table's full names: only they are looked up by a bare surname ("Putin");
+    # the longer list of 2000-2025 office holders is matched by full name and forms only
+    recent_leaders: set[str] = field(default_factory=set)
     state_kinds: dict[str, set[str]] = field(default_factory=dict)
     memberships: dict[str, list[tuple[str, int, int | None]]] = field(default_factory=dict)  # org -> (ISO3, from, to)  # "kingdom" -> {SAU, THA, ...}
     titles: list[str] = field(default_factory=list)
@@ -192,7 +195,10 @@ def load() -> Gazetteer:
             (row[1], int(row[2]), int(row[3]) if len(row) > 3 and row[3] else None))
     for kind, cell in _rows(GAZ / "state_kinds.tsv"):
         g.state_kinds[kind] = set(split_forms(cell))
-    for row in _rows(GAZ / "leaders.tsv"):
+    recent = list(_rows(GAZ / "leaders.tsv"))
+    g.recent_leaders = {row[0] for row in recent}
+    more = list(_rows(GAZ / "leaders_more.tsv")) if (GAZ / "leaders_more.tsv").exists() else []
+    for row in [*recent, *more]:
         full, code, role = row[0], row[1], row[2]
         for f in [full, *split_forms(row[3] if len(row) > 3 else "")]:
             g.leaders.setdefault(f, (full, code, role))

@@ -316,6 +316,8 @@ def _leader_surnames(g: Gazetteer) -> dict[str, str]:
     if key not in _SURNAMES:
         seen: dict[str, set[str]] = {}
         for full, code, _ in set(g.leaders.values()):
+            if full not in g.recent_leaders:
+                continue  # a bare surname is only ever looked up among the curated recent leaders
             toks = [t for t in full.split() if t.rstrip(".") not in SUFFIXES]
             if code in ("CHN", "TWN", "VNM", "KOR", "PRK", "SGP") and len(toks) >= 2 and toks[0] not in g.forms:
                 seen.setdefault(toks[0], set()).add(full)  # "Xi" for Xi Jinping: the family name comes first

@@ -776,6 +776,8 @@ def _attend_frame(m, tok, lem, venue, g):
         _give_country(m, visitors, [c for c in tok.children if c.dep_ == "nsubjpass"])  # "Russia is represented by X"
     else:
         visitors = _people(m, subj) if subj is not None else []
+        if subj is not None and re.search(r"\band others\b", m.ctx.text[_span(subj)[0]:tok.idx]):
+            return None  # "Wang Huning, Li Zhanshu, Yang Jiechi and others attended ...": a leader's delegation
         if lem == "lead":
             _give_country(m, visitors, [a for c in tok.children if c.lower_ in ("delegation", "delegations")
                                         for a in c.children if a.dep_ in ("amod", "compound", "poss")])
