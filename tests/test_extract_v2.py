@@ -1284,3 +1284,11 @@ def test_the_city_a_traveller_flew_in_from_is_an_earlier_leg_when_told_what_they
     vs = visits(ex, text, published="2015-10-23")
     assert set(vs) == {("JPN", "TKM"), ("JPN", "MNG")}
     assert (vs[("JPN", "MNG")].host, vs[("JPN", "MNG")].status) == ("Chimed Saikhanbileg", "occurred")
+
+
+def test_a_count_stays_beside_a_commitment_told_next(ex):
+    text = ("Kenyan President William Ruto held talks with Tanzanian President Samia Suluhu Hassan in Dodoma on Monday. "
+            "They also witnessed the signing of nine cooperation agreements. The two presidents agreed to begin "
+            "studies on a common border market.")
+    ags = sorted(a.title for a in events(ex, text, published="2023-06-13", kind=Agreement))
+    assert ags == ["begin studies on a common border market", "nine cooperation agreements"]

@@ -473,6 +473,7 @@ def _drop_generic_twins(ctx, found):
     # (a partnership the leaders raised their ties to is no document of the count)
     named_near = lambda a: any(b is not a and not getattr(b, "_batch", False) and sorted(b.parties) == sorted(a.parties)  # noqa: E731
                                and getattr(b, "_head", "") not in RELATIONSHIP_HEADS
+                               and hasattr(b, "_head")  # a document, not a commitment ("agreed to begin studies")
                                and 0 <= getattr(b, "_si", -9) - getattr(a, "_si", -99) <= 1
                                and not (a.date and b.date and a.date != b.date)  # issued another day: not of the count
                                and not _own_act(a, b) for b in found)
