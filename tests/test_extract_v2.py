@@ -1292,3 +1292,11 @@ def test_a_count_stays_beside_a_commitment_told_next(ex):
             "studies on a common border market.")
     ags = sorted(a.title for a in events(ex, text, published="2023-06-13", kind=Agreement))
     assert ags == ["begin studies on a common border market", "nine cooperation agreements"]
+
+
+def test_a_document_signed_since_and_a_forecast_are_background(ex):
+    from kg.records import TradeTarget
+    text = ("Kenya and Uganda have voiced alarm since Tanzania signed a port agreement with Oman in April. "
+            "Ruto said he expected trade with Uganda to reach $5 billion in five years.")
+    assert events(ex, text, published="2023-05-13", kind=Agreement) == []
+    assert events(ex, text, published="2023-05-13", kind=TradeTarget) == []

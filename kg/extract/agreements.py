@@ -1247,6 +1247,8 @@ def _leaders_before(ctx, sent) -> list[str]:
 
 def _background_date(ctx, pred, pub) -> bool:
     """The predicate's clause dates the act well before publication ("signed in 2008", "in February")."""
+    if any(c.dep_ == "mark" and c.lower_ == "since" for c in pred.children) and pred.tag_ in ("VBD", "VBN"):
+        return True  # "have voiced alarm since China signed a security agreement with Solomon Islands": history
     if pub is None:
         return False
     a = min(t.idx for t in pred.subtree)

@@ -55,6 +55,9 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
                 continue  # "The UAE said in 2015 that it aimed to ...": an old goal, background
             if _PREVIOUS.search(left[-60:]) or re.search(r"\b(?:was|were|had)\s+(?:not|never)\s+(?:been\s+)?met\b", sent[mo.end:]):
                 continue  # "A previous goal of reaching US$ 100 billion was not met": history
+            if re.search(r"\bexpect(?:s|ed|ing)?\s+(?:\w+\s+){0,4}to\s+(?:reach|rise|grow|hit|exceed|top)\b", window) and \
+                    not re.search(r"\b(?:target|goal|aim|objective)\b", window, re.I):
+                continue  # "Erdogan said he expected trade to reach $25 billion in five years": a forecast
             pledge_only = all(x.group(1).lower().startswith(("pledg", "committed")) for x in GOAL.finditer(window))
             if pledge_only and not coordinated and not _TRADE_WORD.search(window):
                 continue  # "member states pledged $350 million for the Horn of Africa": aid, not trade
