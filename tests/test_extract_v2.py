@@ -1300,3 +1300,12 @@ def test_a_document_signed_since_and_a_forecast_are_background(ex):
             "Ruto said he expected trade with Uganda to reach $5 billion in five years.")
     assert events(ex, text, published="2023-05-13", kind=Agreement) == []
     assert events(ex, text, published="2023-05-13", kind=TradeTarget) == []
+
+
+def test_leaving_for_the_next_stop_ends_a_leg_and_a_commercial_capital_is_no_capital(ex):
+    text = ("Kenyan President William Ruto flew on to Accra on Tuesday night and was hosted on Wednesday by President "
+            "Nana Akufo-Addo, before leaving for Abuja on Thursday morning.")
+    vs = visits(ex, text, published="2023-06-15")
+    assert (vs[("KEN", "GHA")].start, vs[("KEN", "GHA")].end) == ("2023-06-13", "2023-06-15")
+    text = "Kenyan President William Ruto arrived in the Tanzanian commercial capital on Monday."
+    assert visits(ex, text, published="2023-06-15")[("KEN", "TZA")].place is None   # not Dodoma

@@ -376,6 +376,12 @@ def _place_of(m: Mentions, tok, g):
     """(ISO3, city) for a noun phrase naming a place ("Kazan", "the Indian capital", "Oyo, the town of ...")."""
     for t in _chain(tok):
         pm = m.place_at(t)
+        if t.lower_ == "capital" and any(c.lower_ in ("commercial", "economic", "financial", "business", "cultural",
+                                                        "former", "old", "regional", "provincial") for c in t.children):
+            a, b = _span(t)  # "the Tanzanian commercial capital" is in Tanzania, not Dodoma
+            for x in [x for _, x in m.places if a <= x.start and x.end <= b and x.place.kind in ("country", "demonym")][:1]:
+                yield x.place.code, None, x
+            continue
         if pm is None:
             # the head is "capital"/"city" with a demonym/country modifier, or a place inside a short NP
             a, b = _span(t)

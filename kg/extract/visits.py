@@ -39,7 +39,8 @@ INVITED = re.compile(r"\binvit(?:ed|es|ation)\b(?!\s+of\b)", re.I)
 START_CUE = re.compile(r"\b(arriv\w*|landed|lands|flew|began|begins|received|welcomed|from)\b", re.I)
 END_CUE = re.compile(r"\b(ended|ends|left|leaves|leave|until|concluded|wrapped up|wraps up|at the end of|departed|"
                      r"returns? (?:home|to)|flew home|flies home|fl(?:y|ying) (?:home|back))\b", re.I)
-_DEPART = re.compile(r"(?:leaving|departing|flying|heading|returning)(?:\s+(?:home|back|for|to|on|out|off))*\s*$", re.I)
+_DEPART = re.compile(r"(?:leaving|departing|flying|heading|returning)(?:\s+(?:home|back|for|to|on|out|off|early|late|"
+                     r"[A-Z][\w'’-]+))*\s*$")  # "before leaving for Monrovia on", "before leaving early"
 
 
 def _ending_verb(ctx, pos: int) -> bool:
