@@ -1309,3 +1309,12 @@ def test_leaving_for_the_next_stop_ends_a_leg_and_a_commercial_capital_is_no_cap
     assert (vs[("KEN", "GHA")].start, vs[("KEN", "GHA")].end) == ("2023-06-13", "2023-06-15")
     text = "Kenyan President William Ruto arrived in the Tanzanian commercial capital on Monday."
     assert visits(ex, text, published="2023-06-15")[("KEN", "TZA")].place is None   # not Dodoma
+
+
+def test_a_readouts_bare_title_is_its_own_office_holder(ex):
+    text = ("Prime Minister Shri Narendra Modi paid a State Visit to Egypt. Prime Minister arrived in Cairo on 24 June, "
+            "where he was received by Prime Minister of Egypt Mostafa Madbouly. Prime Minister held talks with "
+            "President Sisi. President Sisi conferred upon Prime Minister the 'Order of the Nile', Egypt's highest "
+            "state honour.")
+    (aw,) = events(ex, text, published="2023-06-25", kind=Award)
+    assert (aw.recipient, aw.conferrer_country) == ("Narendra Modi", "EGY")

@@ -50,6 +50,10 @@ _PRONOUN = re.compile(r"\b(he|him|his|she|her)\b", re.I)
 _DESCRIPTOR = re.compile(r"\b(?:the|his|her)\s+(?:(visiting|[A-Z][a-z]+)\s+)?"
                          r"(prime minister|president|premier|leader|amir|emir|king|chancellor|crown prince|sultan)\b",
                          re.I)
+# "President Sisi conferred upon Prime Minister the 'Order of the Nile'": a readout's capitalised title with no name
+# after it is the office holder the article names (the most recent person of that role)
+_BARE_TITLE = re.compile(r"\b(?:upon|on|to|by|with|for|and|that|met|received) (Prime Minister|President)"
+                         r"(?=\s+(?:the|a|an|and|to|of|on|in|at|said|has|had|was|is|will|would)\b|[,.;])")
 _NAME_TOKEN = r"(?:[A-Z]\.|[A-Z][\w'’\-]*|bin|bint|al-\w+|Al-\w+|al|el|da|de|do|dos|van|von|der|ibn|Abu)"
 _TITLED_NAME = None  # compiled lazily from the title table
 
@@ -540,6 +544,9 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
         if mod and mod.lower() != "visiting" and mod not in g.forms:
             continue
         extra.append((m.start(), m.end(), m.group(0), "descriptor", m.group(2).lower()))
+    for m in _BARE_TITLE.finditer(text):
+        if not any(x[0] <= m.start(1) < x[1] for x in extra):
+            extra.append((m.start(1), m.end(1), m.group(1), "descriptor", m.group(1).lower()))
     for m in _PRONOUN.finditer(text):
         if any(p.start <= m.start() < p.end for p in persons):
             continue
@@ -565,7 +572,8 @@ def build_context(text: str, doc, g: Gazetteer, sents: list[tuple[int, int]], da
                 pool = [c for c in cands if role in c.roles] or ([] if code is None else cands)
             if pool:
                 recent = [x.person for x in named if x.start < a and x.person in pool]
-                target = recent[-1] if recent and code is None else max(pool, key=lambda c: c.count)
+                bare = not re.match(r"(?:the|his|her)\s", s, re.I)  # a readout's "Prime Minister": its own, the most named
+                target = recent[-1] if recent and code is None and not bare else max(pool, key=lambda c: c.count)
         else:
             ss = sent_start(a)
             here = [x for x in named if ss <= x.start < a]
