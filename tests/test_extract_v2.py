@@ -1318,3 +1318,10 @@ def test_a_readouts_bare_title_is_its_own_office_holder(ex):
             "state honour.")
     (aw,) = events(ex, text, published="2023-06-25", kind=Award)
     assert (aw.recipient, aw.conferrer_country) == ("Narendra Modi", "EGY")
+
+
+def test_an_unknown_order_from_a_leader_of_no_stated_country_still_goes_to_its_recipient(ex):
+    (aw,) = events(ex, "President Faure Gnassingbe conferred the Order of Mono on Kenyan President William Ruto.",
+                   published="2023-06-16", kind=Award)
+    assert (aw.recipient, aw.award) == ("William Ruto", "Order of Mono")
+    assert aw.conferrer_country != "KEN"   # the recipient's demonym is not the order's state

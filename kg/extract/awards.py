@@ -16,7 +16,7 @@ VERB = re.compile(r"\b(awarded|awards|confer(?:s|red|ring)?|bestow(?:s|ed)?|pres
                   r"made|honou?red|decorated|placed|hung|pinned|draped|invest(?:s|ed))\b", re.I)
 AWARD_NP = re.compile(r"((?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,5}?"
                       r"(order|medal|award|honou?r|decoration|prize|legion of merit|grand commander|cross|collar|knighthood|damehood)\b"
-                      r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*)?", re.I)
+                      r"(?:\s+of\s+(?:the\s+)?(?-i:[A-Z])[\w'-]*(?:\s+(?:of\s+(?:the\s+)?|the\s+|and\s+)?(?-i:[A-Z])[\w'-]*)*)?", re.I)
 NAMED = re.compile(r"\b(?:(?:Honorary|Grand|Supreme|National|Royal)\s+)*(?:[A-Z][\w'-]+\s+)*(?:Order|Medal|Award|Legion|"
                    r"Prize|Cross|Collar)\b(?:\s+of\s+(?:the\s+)?(?:(?:[A-Z]\.)+\s?[A-Z][\w'-]*|[A-Z][\w'-]*|St\.?)"
                    r"(?:\s+(?:of\s+(?:the\s+)?|the\s+)?(?:(?:[A-Z]\.)+\s?[A-Z][\w'-]*|[A-Z][\w'-]*))*)?")  # "... of O.R. Tambo"
@@ -232,10 +232,15 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
             for r in recipients:
                 for code in (ccodes or [None]):
                     name, ocode = _award_name(ctx, phrase, code)
+                    if code is None and ocode and ocode == r.person.code:
+                        ocode = None  # "conferred the Order of Mono on Kenyan President X": the recipient's demonym
                     code = code or ocode
                     if code is None:
                         # "the Order of the Star of Ethiopia", "the Indian Order of ...": the state the name gives
-                        for m in g.pattern.finditer(am.group(0)):
+                        # (the two words before the award's noun and its "of" name, not the clause the
+                        # lazy phrase may start with: "President X conferred the Order of ...")
+                        core = " ".join(clause[am.start():am.start(2)].split()[-2:] + [clause[am.start(2):am.end()]])
+                        for m in g.pattern.finditer(core):
                             if g.forms[m.group(0)].kind in ("demonym", "country"):
                                 code = g.forms[m.group(0)].code
                     if code is None:
