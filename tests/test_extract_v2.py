@@ -1325,3 +1325,10 @@ def test_an_unknown_order_from_a_leader_of_no_stated_country_still_goes_to_its_r
                    published="2023-06-16", kind=Award)
     assert (aw.recipient, aw.award) == ("William Ruto", "Order of Mono")
     assert aw.conferrer_country != "KEN"   # the recipient's demonym is not the order's state
+
+
+def test_the_leaders_of_named_countries_are_no_group_told_before(ex):
+    text = ("Kenyan President William Ruto and Ugandan President Yoweri Museveni met in Arusha on Monday. "
+            "On Tuesday Chinese President Xi Jinping hosted the leaders of the eight Pacific island countries in Beijing.")
+    vs = visits(ex, text, published="2023-06-16")
+    assert ("KEN", "CHN") not in vs and ("UGA", "CHN") not in vs

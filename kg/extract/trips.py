@@ -120,7 +120,8 @@ class Mentions:
         with a country in one sentence, within the last few sentences); a number, when given, must agree."""
         low = tok.lower_
         plural = tok.tag_ == "NNS" and tok.lemma_.lower() in GROUP_NOUNS and any(
-            c.lower_ in ("the", "these", "those") or c.like_num for c in tok.children)
+            c.lower_ in ("the", "these", "those") or c.like_num for c in tok.children) and not any(
+            c.dep_ == "prep" and c.lower_ in ("of", "from") for c in tok.children)  # "the leaders of the eight ...": others
         if not (plural or low in ("they", "them")):
             return []
         n = next((c for c in tok.children if c.like_num), None)

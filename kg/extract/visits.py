@@ -34,7 +34,7 @@ PLANNED = re.compile(r"\b(will|would (?:soon |later |then )?(?:travel|visit|go|f
                      r"to visit|expected to|is expected|next week|in the coming days|upcoming)\b", re.I)
 PRESENT = re.compile(r"\b(is on|is visiting|are visiting|runs until|lasts until|is in|continues)\b", re.I)
 SKIP = re.compile(r"\b(virtual|video link|would be invited|near future|intend(?:s|ed)? to|none of|one day|some day|someday|"
-                  r"without giving a date)\b", re.I)
+                  r"without giving a date|in the coming (?:weeks|months))\b", re.I)
 INVITED = re.compile(r"\binvit(?:ed|es|ation)\b(?!\s+of\b)", re.I)
 START_CUE = re.compile(r"\b(arriv\w*|landed|lands|flew|began|begins|received|welcomed|from)\b", re.I)
 END_CUE = re.compile(r"\b(ended|ends|left|leaves|leave|until|concluded|wrapped up|wraps up|at the end of|departed|"
