@@ -276,10 +276,9 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                     any(getattr(o, "_tok", None) == htok.head.i for o in made_here)
                     or not set(w.lower() for w in re.findall(r"[\w-]+", text[np_a:a0])) - {"a", "an", "the"}):
                 continue  # 'a joint declaration, "A Joint Vision for 2030"': one document
-            # "Eight agreements were exchanged ..., among them an Agreement between ...": an item of the count,
-            # concluded by the count's own act
-            # (a signing earlier in the sentence opens the list too: "signed the Treaty ... between A and B, and
-            # the Agreement ...", which the parser hangs on B)
+            # a signing earlier in the sentence opens the list too ("signed the Treaty ... between A and B, and
+            # the Agreement ...", which the parser hangs on B); "Eight agreements were exchanged ..., among them an
+            # Agreement between ...": an item of the count, concluded by the count's own act
             signed_before = prev_sign or bool(made_here and SIGN.search(sent[:m.start()]))
             frame = _frame(htok, signed_before) if count_of is None else (doc[count_of._pred], "list", count_of.status)
             if frame is None or "following" in words:
