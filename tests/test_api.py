@@ -180,10 +180,11 @@ def test_event_detail(live_server):
     if d.get("evidenceStart") is not None:
         assert 0 <= d["evidenceStart"] < d["evidenceEnd"]
     # The detail agrees with the listing.
-    assert {k: v for k, v in d.items() if k not in ("sortDate", "sources")} == \
+    assert {k: v for k, v in d.items() if k not in ("sortDate", "sources", "sourcesTotal", "sourcesNext")} == \
         {k: v for k, v in ev.items() if k != "sortDate"}
     # the one real-world event it reports, and every article that reports it (this one among them)
     assert d["canonical"]["id"].startswith("canonical-") and d["canonical"]["sourceCount"] == len(d["sources"]) >= 1
+    assert d["sourcesTotal"] == len(d["sources"]) and d["sourcesNext"] is None
     assert ev["iri"] in {s["iri"] for s in d["sources"]} and all(s["article"]["id"] for s in d["sources"])
     tt = next(e for e in all_events(live_server, type="TradeTarget") if e.get("amount"))
     assert float(tt["amount"]["value"]) > 0 and len(tt["amount"]["currency"]) == 3

@@ -456,7 +456,8 @@ def test_event_detail_panel(fresh, live_server):
                            {"id": "third", "iri": "urn:x:e2", "article": {"id": "a2", "iri": "urn:x:a2", "title": "Third report",
                                                                   "issued": "2024-01-03", "url": None}}]
         route.fulfill(status=200, content_type="application/json", body=json.dumps(data))
-    page.route(f"**/api/events/{first['id']}", with_sources)
+    # the panel asks for its first sources (?sources=20); the rest would come from .../sources
+    page.route(lambda url: f"/api/events/{first['id']}?" in url, with_sources)
     page.reload()
     page.wait_for_selector("#detail[data-state=ready] ul.sources li")
     assert page.locator("#detail ul.sources li").count() == 2
@@ -552,6 +553,41 @@ def test_other_sources_open_their_own_event(fresh_resolve, resolve_server):
     page.goto(srv.url + f"/?event={mine['id']}")
     ready(page)
     page.wait_for_selector("#detail[data-state=ready] ul.sources li")
+    assert not (bad := _axe(page)), json.dumps(bad, indent=1)
+    assert not fresh_resolve.outside and not fresh_resolve.errors, (fresh_resolve.outside, fresh_resolve.errors)
+
+
+def test_more_sources_load_on_demand(fresh_resolve, resolve_server):
+    """The detail panel shows the first sources the API embeds and loads the rest on a click ("Show more
+    reports", from the event's sourcesNext, a page of /api/events/<id>/sources), for a real-world event and
+    for one of its reports (which is not its own other source). The panel's own request is answered here as
+    the API answers sources=2, so that five reports need more than one page."""
+    srv = resolve_server
+    mine = events_of(srv, article="rs-modi-arrives-live")[0]
+    canonical = mine["canonical"]["id"]
+    every = requests.get(srv.url + f"/api/events/{canonical}", timeout=30).json()["sources"]
+    assert len(every) == 5
+
+    def as_two(route):
+        event_id = route.request.url.split("/api/events/", 1)[1].split("?", 1)[0]
+        data = requests.get(srv.url + f"/api/events/{event_id}", params={"sources": 2}, timeout=30).json()
+        assert data["sourcesNext"] and data["sourcesTotal"] == 5
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(data))
+    page = fresh_resolve.page
+    page.route(lambda url: "/api/events/" in url and "?sources=" in url, as_two)
+    for event_id, shown in ((canonical, every), (mine["id"], [x for x in every if x["iri"] != mine["iri"]])):
+        page.goto(srv.url + f"/?canonical=1&event={event_id}" if event_id == canonical else srv.url + f"/?event={event_id}")
+        page.wait_for_selector("#detail[data-state=ready] ul.sources")
+        first = [x["id"] for x in every[:2] if x["iri"] != mine["iri"] or event_id == canonical]
+        assert page.eval_on_selector_all("#detail ul.sources li", "ls => ls.map(l => l.dataset.id)") == first
+        assert page.inner_text("#detail button.more-sources") == "Show more reports (3 more)"
+        if event_id == canonical:
+            shot(page, "resolve-detail-sources-button")
+        page.click("#detail button.more-sources")
+        page.wait_for_selector("#detail button.more-sources", state="detached")
+        assert page.eval_on_selector_all("#detail ul.sources li", "ls => ls.map(l => l.dataset.id)") == \
+            [x["id"] for x in shown]
+    shot(page, "resolve-detail-more-sources")
     assert not (bad := _axe(page)), json.dumps(bad, indent=1)
     assert not fresh_resolve.outside and not fresh_resolve.errors, (fresh_resolve.outside, fresh_resolve.errors)
 

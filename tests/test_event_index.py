@@ -94,6 +94,10 @@ def _requests(server) -> list[tuple[str, dict]]:
         ("/api/actors/search", {"q": "a", "limit": "100"}), ("/api/actors/search", {"q": person["label"].lower()}),
         ("/api/export", {"country": "IND", "format": "jsonl"}), ("/api/export", {"sort": "type", "format": "csv"}),
         ("/api/export", {"type": "Visit", "sort": "-date", "format": "json"}),
+        # the sources of real-world events: capped on canonical pages, all of them a page at a time
+        ("/api/events", {"sources": "0"}), ("/api/events", {"sources": "100", "type": "Visit"}),
+        (f"/api/events/{first[0]['id']}", {}), (f"/api/events/{first[0]['id']}", {"sources": "1"}),
+        (f"/api/events/{first[0]['id']}/sources", {"limit": "2"}), (f"/api/events/{first[5]['id']}/sources", {}),
     ]
 
 
@@ -238,7 +242,14 @@ def _canonical_requests(app) -> list[tuple[str, dict]]:
             ("/api/stats", {"facets": "all", "pairs": "all"}), ("/api/stats", {"article": article}),
             ("/api/stats", {"person": person["iri"], "facets": "country,person"}),
             ("/api/export", {"format": "csv"}), ("/api/export", {"sort": "-date", "format": "jsonl", "q": "a"})]
-    return [(p, {**q, "canonical": "true"}) for p, q in reqs] + [("/api/events", {"limit": 3})]
+    # the sources of real-world events that lose and regain reports below (a split and a merge, a delete),
+    # through reports that stay
+    def report(article):
+        return c.get("/api/events", query_string={"article": article}).get_json()["events"][0]["id"]
+    moscow, kazan = report("rs-modi-moscow-wire"), report("rs-modi-kazan-brics")
+    sources = [(f"/api/events/{moscow}/sources", {"limit": "2"}), (f"/api/events/{moscow}", {"sources": "1"}),
+               (f"/api/events/{kazan}/sources", {}), (f"/api/events/{kazan}", {})]
+    return [(p, {**q, "canonical": "true"}) for p, q in reqs] + [("/api/events", {"limit": 3})] + sources
 
 
 def test_canonical_rows_follow_merges_and_splits(tmp_path, monkeypatch):
@@ -283,6 +294,29 @@ def test_canonical_rows_follow_merges_and_splits(tmp_path, monkeypatch):
     after = same("resolved")
     articles_events = _client_answers(app, [("/api/stats", {})], monkeypatch, False)[0]["total"]
     assert after["reports"] == articles_events < start["reports"] and after["total"] < start["total"]
+    store.close()
+
+
+def test_an_index_of_the_previous_schema_is_rebuilt(tmp_path):
+    """An index written by the dipkg before this one (schema 2: no articles table, canon_member without its
+    dates) lags, and a rebuild makes it anew: the new DDL (an index on canon_member.issued) does not stop it."""
+    import sqlite3
+    from kg.ingest import ingest_many
+    from kg.records import article_from_json
+    from kg.store.event_index import SCHEMA, index_path
+    store = EmbeddedStore(str(tmp_path / "s"))
+    ingest_many(store, [article_from_json(json.loads(p.read_text(encoding="utf-8"))) for p in sorted(RESOLVE.glob("*.json"))])
+    assert store.event_index() is not None and SCHEMA == "3"
+    store._index.close()
+    conn = sqlite3.connect(index_path(store.location))
+    conn.executescript("DROP INDEX canon_member_order; ALTER TABLE canon_member DROP COLUMN issued; DROP TABLE articles; "
+                       "UPDATE meta SET v = '2' WHERE k = 'schema';")
+    conn.close()
+    assert store.index_lags() and store.event_index() is None
+    assert store.catch_up_index()
+    assert store.event_index() is not None and not store.index_lags()
+    ok, message = check_index(store)
+    assert ok and "equals a rebuild" in message, message
     store.close()
 
 

@@ -28,7 +28,7 @@ import sqlite3
 from ..rdf import ACTORS_GRAPH, PREFIXES
 from .base import (OX_RDF_FORMATS, OX_RESULT_FORMATS, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store, StoreError,
                    StoreRejected, labelled_actors, replace_articles_update, with_resolution)
-from .event_index import EventIndex, actor_rows, canonical_rows, graph_idents, graph_rows
+from .event_index import EventIndex, actor_rows, article_row, canonical_rows, graph_idents, graph_rows
 from .resolution import EVENTS_GRAPH, rebuild_update, resolution_update
 from .terms import iri
 
@@ -389,10 +389,10 @@ class EmbeddedStore(Store):
                 if rows is not None:
                     # after the commit and the bump, so the stamp is the version readers will see;
                     # a kill before this commit leaves the index lagging, never ahead or half written
-                    graphs, actors, canon, idents = rows
+                    graphs, actors, canon, idents, articles = rows
                     try:
                         self._index.apply(graphs, actors, self.version(), rebuild=self._track.rebuild,
-                                          canon=canon, idents=idents)
+                                          canon=canon, idents=idents, articles=articles)
                     except sqlite3.Error as e:
                         log.warning("the event index of %s was not updated (%s); it lags until 'kg reindex'",
                                     self.location, e)
@@ -402,7 +402,7 @@ class EmbeddedStore(Store):
 
     # --- the event index ------------------------------------------------------------------------
     def _index_rows(self, track: "_Track"):
-        """(graph rows, actor rows, canonical rows, article identifiers) for the index from what this block
+        """(graph rows, actor rows, canonical rows, article identifiers, articles) for the index from what this block
         wrote, or None when it cannot follow. The canonical events re-read are those the block's resolution
         step rewrote (``track.canonical``; every one after ``kg resolve`` or for a rebuild); one that is gone
         maps to None."""
@@ -431,7 +431,8 @@ class EmbeddedStore(Store):
                 *h.quads_for_pattern(None, same, ox.NamedNode(c), events_graph)))
             canon = {c: found.get(c) for c in sorted(track.canonical)}
         return ({g: graph_rows(q) for g, q in graph_quads.items()}, actors, canon,
-                {g: graph_idents(q) for g, q in graph_quads.items()})
+                {g: graph_idents(q) for g, q in graph_quads.items()},
+                {g: article_row(g, q) for g, q in graph_quads.items()})
 
     def _index_canonical_iris(self) -> list[str]:
         """The canonical events the index holds now (read before a whole canonical graph is re-read)."""

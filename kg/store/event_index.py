@@ -29,6 +29,13 @@ in ``article_ident``), and the reports of a view are its dip:sameEventAs links (
 re-reads only the canonical events its resolution step rewrote (kg/store/resolution.py names them), in the
 same SQLite transaction and version stamp as the article rows.
 
+The sources of a canonical event (its reports, each with its article: what ``canonical=true`` pages and
+/api/events/{id}/sources show) are read here too, not by SPARQL, which at 20k synthetic articles spent ~1 s
+on the ~16k reports of one page: ``canon_member`` names the reports, each dated by its article (the sources'
+order, kept on the link: :func:`_date_reports`), ``events`` their article graphs, and ``articles`` (one row
+per article graph: identifier, title, URL, issued date) what a source shows of its article. A page of 50
+events reads the first few reports of each from an index range and counts them there.
+
 Text matching follows the SPARQL it replaces (kg/web/api_queries.py): lower-cased strings
 (``str.lower``, as LCASE) and ``instr`` for CONTAINS; the API refuses control characters in ``q``, so
 the values of one event can be joined with newlines without a match across two of them.
@@ -47,7 +54,7 @@ import pyoxigraph as ox
 
 from .terms import chunks
 
-SCHEMA = "2"   # 2: canonical events (canon*), article identifiers, stats aggregates
+SCHEMA = "3"   # 2: canonical events (canon*), article identifiers, stats aggregates; 3: articles (sources)
 FILE = ".kg-events.sqlite"
 
 _DIP = "https://w3id.org/dipkg/ontology#"
@@ -89,6 +96,8 @@ CREATE INDEX IF NOT EXISTS actor_link_target ON actor_link (target);
 CREATE TABLE IF NOT EXISTS article_ident (graph TEXT NOT NULL, article TEXT NOT NULL, ident TEXT NOT NULL,
     PRIMARY KEY (graph, article, ident)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS article_ident_ident ON article_ident (ident, article);
+CREATE TABLE IF NOT EXISTS articles (graph TEXT PRIMARY KEY, ident TEXT, title TEXT, url TEXT, issued TEXT)
+    WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS canon (
     id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, type TEXT NOT NULL, status TEXT, key TEXT NOT NULL,
     text TEXT NOT NULL, source_count INTEGER, first_reported TEXT, last_reported TEXT);
@@ -100,8 +109,9 @@ CREATE INDEX IF NOT EXISTS canon_roles_actor ON canon_roles (actor, role, event)
 CREATE TABLE IF NOT EXISTS canon_article (event INTEGER NOT NULL, article TEXT NOT NULL,
     PRIMARY KEY (event, article)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS canon_article_article ON canon_article (article, event);
-CREATE TABLE IF NOT EXISTS canon_member (event INTEGER NOT NULL, mention TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS canon_member (event INTEGER NOT NULL, mention TEXT NOT NULL, issued TEXT,
     PRIMARY KEY (event, mention)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS canon_member_order ON canon_member (event, issued, mention);
 CREATE TABLE IF NOT EXISTS event_codes (kind INTEGER NOT NULL, event INTEGER NOT NULL, code TEXT NOT NULL,
     PRIMARY KEY (kind, event, code)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_codes_code ON event_codes (kind, code, event);
@@ -117,7 +127,7 @@ CREATE TABLE IF NOT EXISTS agg_visit (kind INTEGER NOT NULL, code TEXT NOT NULL,
 """
 _AGGREGATES = ("event_codes", "agg_month", "agg_status", "agg_role", "agg_visit")
 _TABLES = ("events", "actors", "roles", "actor_kind", "actor_label", "actor_code", "actor_link",
-           "article_ident", "canon", "canon_roles", "canon_article", "canon_member")
+           "article_ident", "articles", "canon", "canon_roles", "canon_article", "canon_member")
 
 
 # --- reading the store: the one definition of a row --------------------------------------------
@@ -199,6 +209,32 @@ def graph_idents(quads: Iterable[ox.Quad]) -> list[tuple[str, str]]:
     """(subject, dcterms:identifier) of one article graph: what ``?a dcterms:identifier ?aid`` matches
     there, for the article filter of canonical events (they name articles, not identifiers)."""
     return sorted({(q.subject.value, q.object.value) for q in quads if q.predicate.value == _DCT + "identifier"})
+
+
+@dataclass
+class ArticleRow:
+    ident: str | None
+    title: str | None
+    url: str | None
+    issued: str | None
+
+
+def article_row(graph: str, quads: Iterable[ox.Quad]) -> ArticleRow | None:
+    """What a source shows of the article of one article graph, as the API's sources SPARQL reads it
+    (kg/web/api_queries.py: ``GRAPH ?a { ?a a dip:Article }`` and its dcterms:identifier, title, source and
+    issued): None when the graph's own IRI is no dip:Article there. An article has one value of each (kg.rdf
+    writes them so); should one have several, the least is kept, where SPARQL would repeat the source."""
+    props: dict[str, list[str]] = {}
+    for q in quads:
+        if q.subject.value == graph:
+            props.setdefault(q.predicate.value, []).append(q.object.value)
+    if _DIP + "Article" not in props.get(_RDF_TYPE, ()):
+        return None
+
+    def one(name: str) -> str | None:
+        vals = props.get(_DCT + name)
+        return min(vals) if vals else None
+    return ArticleRow(one("identifier"), one("title"), one("source"), one("issued"))
 
 
 @dataclass
@@ -328,6 +364,22 @@ def _apply_delta(conn: sqlite3.Connection, delta: dict) -> None:
         conn.execute(f"DELETE FROM {t} WHERE n = 0")
 
 
+def _date_reports(conn: sqlite3.Connection, mentions: list[str] | None) -> None:
+    """(Re)write ``canon_member.issued`` of the reports ``mentions`` (every one when None): the issued date of
+    the report's article ('' for none), or NULL when the report is no source (no article event of an article
+    the index holds). It is the sources' order, kept on the link so that a page reads the first few reports
+    of each event from an index range and counts them there, not joining every report (16k on a page at 20k
+    articles) with its event and article. A write re-dates the reports of the events and canonical events it
+    rewrote: an article's date changes only with its graph, and so with its events."""
+    sql = ("UPDATE canon_member SET issued = (SELECT coalesce(a.issued, '') FROM events e JOIN articles a "
+           "ON a.graph = e.graph WHERE e.iri = canon_member.mention)")
+    if mentions is None:
+        conn.execute(sql)
+        return
+    for part in chunks(mentions, _IN_LIST):
+        conn.execute(f"{sql} WHERE mention IN ({','.join('?' * len(part))})", part)
+
+
 class EventIndex:
     """The index file of the store at ``location``: writes (under the store's write lock) and readers."""
 
@@ -337,8 +389,17 @@ class EventIndex:
 
     # writes: only ever called by EmbeddedStore while it holds the store's write lock
     def _writer(self) -> sqlite3.Connection:
+        """A connection for :meth:`apply`, with the tables made when the file is new or of this schema. The
+        file of another schema keeps its tables until a rebuild drops them: its old tables may lack a column
+        that an index of the DDL names (canon_member.issued, schema 3), and only a rebuild writes to it."""
         conn = _connect(self.path, busy_ms=30_000)
-        conn.executescript(_DDL)
+        try:
+            stored = conn.execute("SELECT v FROM meta WHERE k = 'schema'").fetchone()
+            ours = stored is not None and stored[0] == SCHEMA
+        except sqlite3.OperationalError:   # a new file: no tables yet
+            ours = True
+        if ours:
+            conn.executescript(_DDL)
         return conn
 
     def version(self) -> str | None:
@@ -353,10 +414,12 @@ class EventIndex:
 
     def apply(self, graphs: dict[str, list[EventRow]], actors: dict[str, ActorRow], version: str,
               *, rebuild: bool = False, canon: dict[str, CanonRow | None] | None = None,
-              idents: dict[str, list[tuple[str, str]]] | None = None) -> None:
+              idents: dict[str, list[tuple[str, str]]] | None = None,
+              articles: dict[str, ArticleRow | None] | None = None) -> None:
         """Replace the rows of ``graphs`` (graph IRI -> its events; [] for a dropped graph), ``actors``,
-        ``canon`` (canonical IRI -> its row, None for one that is gone) and ``idents`` (graph IRI -> its
-        article identifiers), and stamp ``version``: one transaction. ``rebuild`` empties every table first.
+        ``canon`` (canonical IRI -> its row, None for one that is gone), ``idents`` (graph IRI -> its
+        article identifiers) and ``articles`` (graph IRI -> its article, None for none), and stamp
+        ``version``: one transaction. ``rebuild`` empties every table first.
 
         The statistics aggregates (:data:`_AGGREGATES`) follow by difference: the contributions of the
         events about to go are taken away before they go (and of the events whose countries change
@@ -394,6 +457,8 @@ class EventIndex:
                 gone += [i for part in chunks(new_iris, _IN_LIST) for (i,) in conn.execute(
                     f"SELECT id FROM events WHERE iri IN ({','.join('?' * len(part))})", part)]
                 gone = sorted(set(gone))
+                gone_iris = [iri for part in chunks(gone, _IN_LIST) for (iri,) in conn.execute(
+                    f"SELECT iri FROM events WHERE id IN ({','.join('?' * len(part))})", part)]
                 cgone = [i for c in (canon or {}) for (i,) in conn.execute("SELECT id FROM canon WHERE iri = ?", (c,))]
                 _contribute(conn, 0, gone, delta, -1)
                 _contribute(conn, 1, cgone, delta, -1)
@@ -421,7 +486,7 @@ class EventIndex:
                         conn.execute(f"DELETE FROM {t} WHERE event IN ({marks})", part)
                     conn.execute(f"DELETE FROM canon WHERE id IN ({marks})", part)
             else:
-                kept = {}
+                kept, gone_iris = {}, []
 
             # 2. actors, before the new events, so that these are coded with the new codes; an actor whose
             #    codes (or whose link targets' codes) change recodes the stored events it takes part in
@@ -468,6 +533,12 @@ class EventIndex:
                     conn.execute("DELETE FROM article_ident WHERE graph = ?", (graph,))
                 conn.executemany("INSERT OR IGNORE INTO article_ident VALUES (?, ?, ?)",
                                  [(graph, a, ident) for a, ident in pairs])
+            for graph, art in (articles or {}).items():
+                if not rebuild:
+                    conn.execute("DELETE FROM articles WHERE graph = ?", (graph,))
+                if art is not None:
+                    conn.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
+                                 (graph, art.ident, art.title, art.url, art.issued))
             for c in (canon or {}).values():
                 if c is None:
                     continue
@@ -486,7 +557,11 @@ class EventIndex:
                     have = {v for (v,) in conn.execute(f"SELECT {col} FROM {t} WHERE event = ?", (cid,))}
                     want = set(new_values)
                     conn.executemany(f"DELETE FROM {t} WHERE event = ? AND {col} = ?", [(cid, v) for v in have - want])
-                    conn.executemany(f"INSERT OR IGNORE INTO {t} VALUES (?, ?)", [(cid, v) for v in sorted(want - have)])
+                    conn.executemany(f"INSERT OR IGNORE INTO {t} (event, {col}) VALUES (?, ?)",
+                                     [(cid, v) for v in sorted(want - have)])
+            _date_reports(conn, None if rebuild else sorted(
+                {*gone_iris, *(r.iri for rows in graphs.values() for r in rows),
+                 *(m for c in (canon or {}).values() if c is not None for m in c.members)}))
             for kind in (0, 1):
                 fresh = sorted(set(added[kind]) | set(recode[kind]))
                 _code_events(conn, kind, fresh)
@@ -517,14 +592,18 @@ class EventIndex:
             "SELECT a.iri, x.pred, b.iri FROM actor_link x JOIN actors a ON a.id = x.actor "
             "JOIN actors b ON b.id = x.target").fetchall())
         out["article_ident"] = sorted(conn.execute("SELECT graph, article, ident FROM article_ident").fetchall())
+        out["articles"] = sorted(conn.execute("SELECT graph, ident, title, url, issued FROM articles").fetchall(),
+                                 key=repr)
         out["canon"] = sorted(conn.execute(
             "SELECT iri, type, status, key, text, source_count, first_reported, last_reported FROM canon").fetchall(),
             key=repr)
         out["canon_roles"] = sorted(conn.execute(
             "SELECT e.iri, r.role, a.iri FROM canon_roles r JOIN canon e ON e.id = r.event "
             "JOIN actors a ON a.id = r.actor").fetchall())
-        for t, col in (("canon_article", "article"), ("canon_member", "mention")):
-            out[t] = sorted(conn.execute(f"SELECT e.iri, x.{col} FROM {t} x JOIN canon e ON e.id = x.event").fetchall())
+        out["canon_article"] = sorted(conn.execute(
+            "SELECT e.iri, x.article FROM canon_article x JOIN canon e ON e.id = x.event").fetchall())
+        out["canon_member"] = sorted(conn.execute(
+            "SELECT e.iri, x.mention, x.issued FROM canon_member x JOIN canon e ON e.id = x.event").fetchall(), key=repr)
         # the aggregates, with actor and event ids resolved (a rebuild numbers them anew)
         iri_of = dict(conn.execute("SELECT id, iri FROM actors").fetchall())
         event_iri = {0: dict(conn.execute("SELECT id, iri FROM events").fetchall()),
@@ -671,6 +750,61 @@ class IndexReader:
         rows = self._rows(f"SELECT e.iri, e.key, e.type FROM @E@ e WHERE {where} ORDER BY {order} LIMIT ?",
                           args + [int(limit)])
         return [{"e": iri, "key": key, "type": t} for iri, key, t in rows]
+
+    # A canonical event's sources: its reports (canon_member) dated by their article (canon_member.issued, NULL
+    # for a report that is no source), oldest first, then by the report's IRI: the order and the rows of
+    # kg.web.api_queries.sources_query, whose rows these dicts imitate.
+    def _source_rows(self, picked: list[tuple[str, str]]) -> list[dict]:
+        """(canonical IRI, report IRI) pairs -> source rows, with each report's article."""
+        arts: dict[str, tuple] = {}
+        for part in chunks(sorted({m for _, m in picked}), _IN_LIST):
+            for m, *art in self._rows("SELECT e.iri, a.graph, a.ident, a.title, a.url, a.issued FROM events e "
+                                      f"JOIN articles a ON a.graph = e.graph WHERE e.iri IN ({','.join('?' * len(part))})",
+                                      part):
+                arts[m] = art
+        return [{"c": c, "m": m, "a": arts[m][0], "aid": arts[m][1], "atitle": arts[m][2], "url": arts[m][3],
+                 "issued": arts[m][4]} for c, m in picked if m in arts]
+
+    def sources(self, canonical_iris: list[str], first: int) -> tuple[list[dict], dict[str, int]]:
+        """The ``first`` sources (one at least) of each canonical event in ``canonical_iris`` and how many each
+        has in all (0 for an event without one): index ranges of canon_member, a few rows per event, however
+        many reports it has."""
+        ids: dict[str, int] = {}
+        for part in chunks(list(dict.fromkeys(canonical_iris)), _IN_LIST):
+            ids.update(self._rows(f"SELECT iri, id FROM canon WHERE iri IN ({','.join('?' * len(part))})", part))
+        totals = dict.fromkeys(canonical_iris, 0)
+        iri_of = {i: c for c, i in ids.items()}
+        for part in chunks(sorted(iri_of), _IN_LIST):
+            for cid, n in self._rows("SELECT event, count(*) FROM canon_member WHERE issued IS NOT NULL AND event IN "
+                                     f"({','.join('?' * len(part))}) GROUP BY event", part):
+                totals[iri_of[cid]] = n
+        picked = [(c, m) for c, cid in ids.items() if totals[c] for (m,) in self._rows(
+            "SELECT mention FROM canon_member WHERE event = ? AND issued IS NOT NULL ORDER BY issued, mention LIMIT ?",
+            [cid, max(int(first), 1)])]   # the first one at least: a canonical event's article is its first report's
+        return self._source_rows(picked), totals
+
+    def source_page(self, canonical_iri: str, after: tuple[str, str] | None, limit: int) -> tuple[list[dict], int]:
+        """Up to ``limit`` sources of one canonical event strictly after ``after`` (the cursor's (issued
+        date or '', report IRI)), in source order, and how many it has in all."""
+        found = self._rows("SELECT id FROM canon WHERE iri = ?", [canonical_iri])
+        if not found:
+            return [], 0
+        cid = found[0][0]
+        where, args = "event = ? AND issued IS NOT NULL", [cid]
+        if after is not None:
+            where += " AND (issued, mention) > (?, ?)"
+            args += list(after)
+        picked = [(canonical_iri, m) for (m,) in self._rows(
+            f"SELECT mention FROM canon_member WHERE {where} ORDER BY issued, mention LIMIT ?", args + [int(limit)])]
+        total = self._rows("SELECT count(*) FROM canon_member WHERE event = ? AND issued IS NOT NULL", [cid])[0][0]
+        return self._source_rows(picked), total
+
+    def canonical_of(self, iri: str) -> str | None:
+        """The canonical event that the event ``iri`` is (a canonical event) or reports (an article event's
+        dip:sameEventAs); None for an event no canonical event counts."""
+        row = self._rows("SELECT iri FROM canon WHERE iri = ? UNION ALL SELECT c.iri FROM canon_member m "
+                         "JOIN canon c ON c.id = m.event WHERE m.mention = ? LIMIT 1", [iri, iri])
+        return row[0][0] if row else None
 
     def country_facet(self, f) -> list[dict]:
         """Events per country code, with the country filter's meaning: the code of an actor in any role,

@@ -6,7 +6,10 @@ Endpoints (described in kg/web/static/openapi.json, served at /openapi.json):
   ``?format=csv|parquet`` gives the page as the research table of ``kg export --table events``
   (kg/web/api_tables.py)
 - ``GET /api/export``: every event of a view (the same filters and sort) as that table, streamed
-- ``GET /api/events/<id>``: one event with evidence, offsets, article and actors
+- ``GET /api/events/<id>``: one event with evidence, offsets, article and actors, and the sources of the
+  real-world event it is or reports (every one, or the first ``sources=N``)
+- ``GET /api/events/<id>/sources``: those sources, keyset-paginated, oldest report first; a ``canonical=true``
+  page embeds only the first ``sources`` (default 5) of each event, with ``sourcesTotal`` and ``sourcesNext``
 - ``GET /api/actors`` and ``GET /api/actors/<kind>/<id>``: actors, and the events of one
 - ``GET /api/actors/search``: actors by name, accents folded, each with the filter that selects it
 - ``GET /api/stats``: for the filters of /api/events (one filter set drives the whole dashboard): events
@@ -22,8 +25,10 @@ store get 304s, and identical requests are answered from a small cache (sized by
 On the embedded store, event pages, counts and statistics (of articles' events and, with ``canonical=true``,
 of canonical events) come from the derived event index (kg/store/event_index.py) whenever it reflects the
 store's current version; otherwise, and on a
-remote engine, from SPARQL. Both give the same answers (tests/test_event_index.py); event details
-are always read from the RDF store.
+remote engine, from SPARQL. Both give the same answers (tests/test_event_index.py, tests/test_api_sources.py).
+So do the sources of real-world events and their counts: an event reported 320 times costs a page the few
+sources it shows, not 320 SPARQL rows. Event details are always read from the RDF store (a canonical event's
+without its articles, which are its sources').
 """
 from __future__ import annotations
 
@@ -56,6 +61,8 @@ bp = Blueprint("api", __name__)
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 MAX_TOP = 100
+DEFAULT_SOURCES = 5   # sources embedded per canonical event in a list; /api/events/<id>/sources pages them all
+MAX_SOURCES = 100
 MAX_AGE = 30  # seconds dashboards may reuse a response without asking again
 OPENAPI_PATH = Path(__file__).with_name("static") / "openapi.json"  # static/ ships as package data
 
@@ -230,16 +237,21 @@ def _iri(name: str, value: str) -> str:
     return value
 
 
-def _int(name: str, default: int, lo: int, hi: int) -> int:
+def _int(name: str, default: int | None, lo: int, hi: int, hint: str = "") -> int | None:
+    """An integer parameter within [lo, hi], ``default`` when absent; ``hint`` ends the 400's message."""
     v = request.args.get(name)
     if v is None or v == "":
         return default
-    if not re.fullmatch(r"\d{1,9}", v.strip()):
-        raise ApiError(400, f"{name!r} must be an integer from {lo} to {hi}", name)
-    n = int(v)
-    if not lo <= n <= hi:
-        raise ApiError(400, f"{name!r} must be an integer from {lo} to {hi}", name)
-    return n
+    if not re.fullmatch(r"\d{1,9}", v.strip()) or not lo <= int(v) <= hi:
+        raise ApiError(400, f"{name!r} must be an integer from {lo} to {hi}{hint}", name)
+    return int(v)
+
+
+def _sources_param(default: int | None) -> int | None:
+    """How many sources to embed per event (``sources=``): 0 to MAX_SOURCES."""
+    return _int("sources", default, 0, MAX_SOURCES,
+                " (how many reports each canonical event embeds; every one, a page at a time: "
+                "/api/events/{id}/sources)")
 
 
 def _date(name: str) -> str | None:
@@ -364,18 +376,50 @@ def _next_url(cursor: str | None) -> str | None:
 
 # --- events -----------------------------------------------------------------------------------
 
-def _events_page(f: Q.EventFilter, limit: int, sort: str = "date") -> tuple[list[dict], str | None]:
+def _events_page(f: Q.EventFilter, limit: int, sort: str = "date",
+                 details: bool = True) -> tuple[list[dict], str | None]:
     after = _sorted_cursor(sort)
     index = _index_for(f)
     rows = index.page if index is not None else None
-    events, nxt = Q.events_page(_select, f, after, limit, rows_from=rows, sort=sort)
+    events, nxt = Q.events_page(_select, f, after, limit, rows_from=rows, sort=sort, details=details)
     return events, _encode_sorted(sort, nxt)
+
+
+def _add_sources(evs: list[dict], first: int | None) -> None:
+    """``sources`` (the ``first``, every one when None), ``sourcesTotal`` and ``sourcesNext`` on each event
+    that counts as a real-world event: from the index when current (the first few of each and the counts,
+    read from index ranges however many reports an event has), else every source by SPARQL, cut here."""
+    cs = list(dict.fromkeys(c for ev in evs if (c := (ev.get("canonical") or {}).get("iri"))))
+    if not cs:
+        return
+    index = _index()
+    if index is not None:
+        rows, totals = index.sources(cs, 2**31 if first is None else first)
+        Q.add_sources(evs, rows, first, totals)
+    else:
+        Q.add_sources(evs, _select(Q.sources_query(cs)), first)
+    for ev in evs:
+        if "sources" in ev:
+            ev["sourcesNext"] = _sources_next(ev)
+
+
+def _sources_next(ev: dict) -> str | None:
+    """The /api/events/<id>/sources page that follows the sources embedded in ``ev``; None: it has them all."""
+    shown = ev["sources"]
+    if ev["sourcesTotal"] <= len(shown):
+        return None
+    path = f"/api/events/{ev['canonical']['id']}/sources"
+    return path + "?" + urlencode({"cursor": _sources_cursor_token(shown[-1])}) if shown else path
+
+
+def _sources_cursor_token(source: dict) -> str:
+    return Q.encode_cursor("sources", *Q.source_key(source))
 
 
 @bp.get("/api/events")
 @cached
 def events():
-    _allowed(*EVENT_FILTERS, "limit", "cursor", "format", "total", "sort")
+    _allowed(*EVENT_FILTERS, "limit", "cursor", "format", "total", "sort", "sources")
     fmt = (request.args.get("format") or "json").lower()
     if fmt not in ("json", *api_tables.FORMATS):
         raise ApiError(400, "'format' must be json, csv or parquet (for every row of the view, not one "
@@ -386,12 +430,12 @@ def events():
     f = event_filter()
     sort = _sort()
     limit = _int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    evs, nxt = _events_page(f, limit, sort)
+    first = _sources_param(DEFAULT_SOURCES)   # article events carry no sources in a list: no effect there
+    evs, nxt = _events_page(f, limit, sort, details=fmt == "json")
     if fmt != "json":   # the research table of kg export --table events, for this page
         return api_tables.table_response(_select, evs, nxt, _next_url(nxt), fmt)
     if f.canonical:
-        cs = [ev["iri"] for ev in evs]
-        Q.add_sources(evs, _select(Q.sources_query(cs)) if cs else [])
+        _add_sources(evs, first)
     body = {"events": evs, "limit": limit, "sort": sort, "next": nxt, "links": {"next": _next_url(nxt)}}
     if total_flag in ("true", "1"):
         index = _index_for(f)
@@ -403,18 +447,66 @@ def events():
     return jsonify(body)
 
 
-@bp.get("/api/events/<path:event_id>")
-@cached
-def event(event_id: str):
-    _allowed()
+def _event_iri(event_id: str) -> tuple[str, bool]:
+    """The IRI of the event ``event_id`` and whether it is a canonical event; 404 when there is none."""
     if not _ID.match(event_id):
         raise ApiError(404, f"no event with id {event_id!r}")
     iri = Q.EVENT_BASE + event_id
-    if not _select(Q.event_exists_query(iri)):
+    found = _select(Q.event_exists_query(iri))
+    if not found:
         raise ApiError(404, f"no event with id {event_id!r}; ids are what follows /event/ in an event IRI")
-    ev = Q.assemble_events([iri], _select(Q.event_details_query([iri])))[0]
-    c = (ev.get("canonical") or {}).get("iri")
-    Q.add_sources([ev], _select(Q.sources_query([c])) if c else [])
+    return iri, Q.local_name(found[0]["type"]).startswith("Canonical")
+
+
+@bp.get("/api/events/<event_id>/sources")
+@cached
+def event_sources(event_id: str):
+    """Every source of the real-world event that ``event_id`` is (a canonical event) or reports (an article
+    event), a page at a time in the order of the embedded ``sources``: where a canonical event reported
+    hundreds of times embeds only its first few."""
+    _allowed("limit", "cursor")
+    iri, _ = _event_iri(event_id)
+    limit = _int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    after = _sources_cursor()
+    index = _index()
+    if index is not None:
+        c = index.canonical_of(iri)
+        rows, total = index.source_page(c, after, limit + 1) if c else ([], 0)
+        sources = Q.source_rows(rows).get(c, [])
+    else:   # every source of the event by SPARQL, the page cut here
+        found = _select(Q.canonical_of_query(iri))
+        c = found[0]["c"] if found else None
+        every = Q.source_rows(_select(Q.sources_query([c]))).get(c, []) if c else []
+        total = len(every)
+        sources = [x for x in every if after is None or Q.source_key(x) > after][:limit + 1]
+    more = len(sources) > limit
+    sources = sources[:limit]
+    nxt = _sources_cursor_token(sources[-1]) if more else None
+    return jsonify({"event": {"id": event_id, "iri": iri},
+                    "canonical": {"id": Q.event_id(c), "iri": c} if c else None,
+                    "sources": sources, "total": total, "limit": limit, "next": nxt,
+                    "links": {"next": _next_url(nxt)}})
+
+
+def _sources_cursor() -> tuple[str, str] | None:
+    """The (issued date, report IRI) of the source a page of sources starts after."""
+    parts = _cursor(3)
+    if parts is None:
+        return None
+    if parts[0] != "sources":
+        raise ApiError(400, "'cursor' is not a cursor of sources; pass the 'next' value of the previous page "
+                            "of /api/events/{id}/sources (or an event's sourcesNext) unchanged", "cursor")
+    return parts[1], parts[2]
+
+
+@bp.get("/api/events/<path:event_id>")
+@cached
+def event(event_id: str):
+    _allowed("sources")
+    first = _sources_param(None)   # every source unless asked for fewer
+    iri, canonical = _event_iri(event_id)
+    ev = Q.assemble_events([iri], _select(Q.event_details_query([iri], articles=not canonical)))[0]
+    _add_sources([ev], first)
     return jsonify(ev)
 
 

@@ -938,8 +938,9 @@
 
   function loadEvents() {
     syncLegend();
+    // a row shows a real-world event's first report only (and its count): one source each, not the API's 5
     var params = Object.assign(apiParams(S), { limit: PAGE, sort: S.sort && S.sort !== "date" ? S.sort : "",
-                                                  cursor: S.cursor, total: "true" });
+                                                  cursor: S.cursor, total: "true", sources: S.canonical ? "1" : "" });
     var url = "/api/events?" + qs(params);
     if (loaded.events === url) { markCurrent(); return; }
     loaded.events = url;
@@ -990,6 +991,7 @@
   var ROLE_LABELS = { visitor: "Visitor", host: "Host", place: "Place", recipient: "Recipient", conferredBy: "Conferred by",
                       party: "Party" };
   var lastFocus = null;
+  var DETAIL_SOURCES = 20;
 
   function loadDetail() {
     markCurrent();
@@ -999,7 +1001,8 @@
       loaded.detail = null;
       return;
     }
-    var url = "/api/events/" + encodeURIComponent(S.event);
+    // the first DETAIL_SOURCES reports; the panel's "Show more" pages through the rest (sourcesNext)
+    var url = "/api/events/" + encodeURIComponent(S.event) + "?sources=" + DETAIL_SOURCES;
     if (loaded.detail === url && !box.hidden) return;
     loaded.detail = url;
     if (box.hidden) lastFocus = document.activeElement;
@@ -1069,6 +1072,7 @@
       body.appendChild(el("p", { className: "note sources-count", text: "Reported by " + plural(n, "article") +
         "; the slots above are merged from their reports (kg resolve)." }));
       body.appendChild(sourceList(ev.sources || []));
+      moreSources(body, ev, null);
     } else {
       body.appendChild(el("h3", { text: "Source article" }));
       body.appendChild(el("p", null, [
@@ -1090,6 +1094,7 @@
                                         onclick: function (e) { e.preventDefault(); go({ event: ev.canonical.id }); } }) : null]));
         }
         body.appendChild(sourceList(others));
+        moreSources(body, ev, ev.iri);
       }
     }
     body.appendChild(el("h3", { text: "In the graph" }));
@@ -1101,9 +1106,42 @@
                 onclick: function (e) { e.preventDefault(); go({ tab: "sparql", event: "", query: "SELECT ?p ?o WHERE {\n  <" + ev.iri + "> ?p ?o\n}" }); } })]));
   }
 
-  /* Reports of one real-world event: each opens its own event in the panel, and links to its article when it has a URL. */
-  function sourceList(sources) {
-    var ul = el("ul", { className: "sources" });
+  /* "Show more reports" under the sources of the detail panel while the API holds more than it sent
+     (ev.sourcesNext, then each page's links.next of /api/events/<id>/sources); ``skip``: the open event's
+     own IRI, which is no other source of itself. */
+  function moreSources(body, ev, skip) {
+    var next = ev.sourcesNext, shown = (ev.sources || []).length, total = ev.sourcesTotal || 0;
+    if (!next) return;
+    var ul = body.querySelector("ul.sources"), mine = seq.detail;
+    var button = el("button", { type: "button", className: "more-sources" });
+    var note = el("span", { className: "cc" });
+    var label = function () { button.textContent = "Show more reports (" + nice(total - shown) + " more)"; };
+    label();
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      note.textContent = " Loading…";
+      var url = next + (next.indexOf("?") < 0 ? "?" : "&") + "limit=50";
+      getJSON(url).then(function (page) {
+        if (mine !== seq.detail) return;   // another event is open now
+        var items = page.sources.filter(function (x) { return x.iri !== skip; });
+        sourceList(items, ul);
+        shown += page.sources.length;
+        next = page.links && page.links.next;
+        note.textContent = "";
+        if (next) { button.disabled = false; label(); } else { button.remove(); }
+      }).catch(function (e) {
+        if (mine !== seq.detail) return;
+        button.disabled = false;
+        note.textContent = " " + e.message;
+      });
+    });
+    body.appendChild(el("p", { className: "sources-more" }, [button, note]));
+  }
+
+  /* Reports of one real-world event: each opens its own event in the panel, and links to its article when it has a URL
+     (appended to ``into`` when given). */
+  function sourceList(sources, into) {
+    var ul = into || el("ul", { className: "sources" });
     sources.forEach(function (x) {
       var a = x.article || {}, t = a.title || a.id || x.id;
       ul.appendChild(el("li", { "data-id": x.id }, [
