@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Validate the dev4-draft gold files (python3, json module only).
+"""Check annotated gold files of the blind development sets (tests/dev4 "e" series, tests/dev5 "f" series).
 
-Checks: JSON parses; top-level and per-type event keys in the dev3 order; id equals the
-file name; file-name pattern and kind suffix; facts_from entries; text of 150-450 words;
-at most 8 events; every evidence a verbatim substring of text; ISO 3166-1 alpha-3
-country codes (bloc codes EU, AU, ASEAN, G20 allowed as parties); ISO dates; statuses
-allowed by GUIDELINES v2 per type; ISO 4217 currencies; not_events present.
-Usage: python3 validate.py [files...]   (default: every e*.json next to this script)
+Annotators run it while writing a set, so it needs python3 alone: it imports nothing of ``kg`` (the gold must
+stay blind to the extractor) and reads the ISO code lists straight from kg/data/countries.tsv and
+kg/data/currencies.tsv. tests/test_dev_sets.py runs it over the committed sets.
+
+Checks: JSON parses; top-level and per-type event keys in the dev3 order; id equals the file name; file-name
+pattern and kind suffix; facts_from entries; the series' word, event and year limits; every evidence a verbatim
+substring of text; ISO 3166-1 alpha-3 country codes (bloc codes EU, AU, ASEAN, G20 allowed as parties); ISO
+dates; statuses allowed by GUIDELINES v2 per type; ISO 4217 currencies; not_events present.
+Usage: python3 tests/gold_files.py DIR_OR_FILES...   (a directory: every e*/f*.json in it)
 """
-import json, os, re, sys
+import json
+import os
+import re
+import sys
 
 TOP_KEYS = ["id", "published", "title", "kind", "facts_from", "text", "events", "not_events"]
 EVENT_KEYS = {
@@ -28,30 +34,22 @@ STATUSES = {
 KINDS = {"wire": "", "readout": "-readout", "analysis": "-analysis",
          "scraped-page": "-scraped", "brief": "-brief"}
 BLOCS = {"EU", "AU", "ASEAN", "G20"}
-ISO3 = set("""
-ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA
-BGD BGR BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN
-CIV CMR COD COG COK COL COM CPV CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU
-EGY ERI ESH ESP EST ETH FIN FJI FLK FRA FRO FSM GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB
-GNQ GRC GRD GRL GTM GUF GUM GUY HKG HMD HND HRV HTI HUN IDN IMN IND IOT IRL IRN IRQ ISL
-ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE LKA LSO
-LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR
-MTQ MUS MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR NPL NRU NZL OMN PAK PAN PCN PER
-PHL PLW PNG POL PRI PRK PRT PRY PSE PYF QAT REU ROU RUS RWA SAU SDN SEN SGP SGS SHN SJM
-SLB SLE SLV SMR SOM SPM SRB SSD STP SUR SVK SVN SWE SWZ SXM SYC SYR TCA TCD TGO THA TJK
-TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB VIR VNM
-VUT WLF WSM YEM ZAF ZMB ZWE""".split())
-ISO4217 = set("""
-AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
-BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR
-FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD
-JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT
-MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG
-QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS
-TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR
-ZMW ZWL""".split())
+# limits of each series, by the file name's first letter: (publication years, words, most events)
+SERIES = {"e": ((2010, 2025), (150, 450), 8), "f": ((2008, 2025), (150, 900), 12)}
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "kg", "data")
+
+
+def _codes(name):
+    """The first column of one of kg/data's code tables (comments and the header row skipped)."""
+    with open(os.path.join(DATA, name), encoding="utf-8") as fh:
+        rows = [line.split("\t")[0] for line in fh if line.strip() and not line.startswith("#")]
+    return set(rows[1:])
+
+
+ISO3 = _codes("countries.tsv")
+ISO4217 = _codes("currencies.tsv")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-NAME_RE = re.compile(r"^e\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*-(\d{4})(-readout|-analysis|-scraped|-brief)?$")
+NAME_RE = re.compile(r"^[ef]\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*-(\d{4})(-readout|-analysis|-scraped|-brief)?$")
 COUNTRY_FIELDS = ["visitor_country", "host_country", "place_country",
                   "recipient_country", "conferrer_country"]
 STR_OR_NULL = ["visitor", "host", "place", "recipient", "conferrer", "award", "award_text", "title", "metric"]
@@ -91,6 +89,7 @@ def check_party(p):
 def validate(path):
     errs = []
     stem = os.path.basename(path)[:-5]
+    (y0, y1), (w0, w1), most = SERIES.get(stem[:1], SERIES["f"])
     try:
         with open(path, encoding="utf-8") as fh:
             d = json.load(fh)
@@ -110,8 +109,8 @@ def validate(path):
         errs.append("file-name suffix does not match kind %r" % d["kind"])
     if not valid_date(d["published"], full=True):
         errs.append("published %r" % d["published"])
-    elif not 2010 <= int(d["published"][:4]) <= 2025:
-        errs.append("published outside 2010-2025")
+    elif not y0 <= int(d["published"][:4]) <= y1:
+        errs.append("published outside %d-%d" % (y0, y1))
     elif m and m.group(1) != d["published"][:4]:
         errs.append("year in file name != published year")
     if not isinstance(d["title"], str) or not d["title"].strip():
@@ -126,14 +125,14 @@ def validate(path):
         errs.append("text not a string")
         return errs
     nw = len(text.split())
-    if not 150 <= nw <= 450:
-        errs.append("text has %d words (150-450)" % nw)
+    if not w0 <= nw <= w1:
+        errs.append("text has %d words (%d-%d)" % (nw, w0, w1))
     ev = d["events"]
     if not isinstance(ev, list):
         errs.append("events not a list")
         ev = []
-    if len(ev) > 8:
-        errs.append("%d events (max 8)" % len(ev))
+    if len(ev) > most:
+        errs.append("%d events (max %d)" % (len(ev), most))
     for i, e in enumerate(ev):
         tag = "event %d" % i
         t = e.get("type")
@@ -198,10 +197,22 @@ def validate(path):
     return errs
 
 
+def gold_files(args):
+    """The gold files named by ``args``: files as given, directories as their e*/f*.json files."""
+    out = []
+    for a in args:
+        if os.path.isdir(a):
+            out += sorted(os.path.join(a, f) for f in os.listdir(a) if f[:1] in SERIES and f.endswith(".json"))
+        else:
+            out.append(a)
+    return out
+
+
 def main(argv):
-    here = os.path.dirname(os.path.abspath(__file__))
-    files = argv[1:] or sorted(os.path.join(here, f) for f in os.listdir(here)
-                               if f.startswith("e") and f.endswith(".json"))
+    if len(argv) < 2:
+        print(__doc__.strip().splitlines()[-1])
+        return 2
+    files = gold_files(argv[1:])
     bad = 0
     ids = set()
     for p in files:
