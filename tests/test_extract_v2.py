@@ -1185,18 +1185,16 @@ def test_a_group_named_together_is_who_the_leaders_or_the_four_presidents_are(ex
     assert {k for k in vs if k[1] == "UKR"} == {("ZAF", "UKR"), ("SEN", "UKR"), ("COM", "UKR")}
 
 
-def test_an_ownerless_stop_is_the_where_clauses_travellers(ex):
-    text = ("Kenyan President William Ruto is touring West Africa. The tour began on Saturday with a brief stop in "
-            "Lome, where Ruto met President Faure Gnassingbe.")
-    vs = visits(ex, text, published="2023-06-18")
-    assert vs[("KEN", "TGO")].host == "Faure Gnassingbe"
-
-
-def test_arrived_aboard_a_plane_from_elsewhere_is_an_arrival_in_the_dateline_city(ex):
-    text = ("Rabat - Israel's National Security Adviser Meir Ben-Shabbat signed the declaration. Ben-Shabbat had "
-            "arrived earlier on Tuesday aboard an El Al plane from Tel Aviv.")
-    vs = visits(ex, text, published="2020-12-22")
-    assert vs[("ISR", "MAR")].place == "Rabat"
+@pytest.mark.parametrize("text, published, key, slot, value", [
+    # an ownerless stop's traveller is its "where" clause's subject
+    ("Kenyan President William Ruto is touring West Africa. The tour began on Saturday with a brief stop in "
+     "Lome, where Ruto met President Faure Gnassingbe.", "2023-06-18", ("KEN", "TGO"), "host", "Faure Gnassingbe"),
+    # arrived aboard a plane from elsewhere: an arrival in the dateline city
+    ("Rabat - Israel's National Security Adviser Meir Ben-Shabbat signed the declaration. Ben-Shabbat had "
+     "arrived earlier on Tuesday aboard an El Al plane from Tel Aviv.", "2020-12-22", ("ISR", "MAR"), "place", "Rabat"),
+])
+def test_where_clauses_and_planes_from_elsewhere(ex, text, published, key, slot, value):
+    assert getattr(visits(ex, text, published=published)[key], slot) == value
 
 
 def test_documents_listed_after_a_colon_and_three_states_between(ex):

@@ -259,9 +259,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 continue
             if head_word == "deal" and not words:
                 continue
-            if re.search(r"\b(?:\d+|" + "|".join(NUMBER_WORDS) + r"|several|dozens of)\s+(?:[\w-]+\s+){0,3}"
-                         r"(?:agreements|documents|deals|contracts|accords|memorandums|memoranda|mous)\s+and\s+$",
-                         text[max(s, np_a - 60):np_a], re.I):
+            if _COUNT_AND.search(text[max(s, np_a - 60):np_a]):
                 continue  # "18 agreements and memoranda on energy, ...": one count of both kinds
             if head_word.startswith("program") and htok is not None and htok.dep_ == "pobj" and htok.head.lower_ in ("on", "for"):
                 continue  # "three memorandums, on a cultural exchange programme, ...": what a document is about
@@ -1211,6 +1209,9 @@ def _pair(ctx, sent, last):
     return list(last) if last else ctx.ranked_countries()[:2]
 
 
+# "18 agreements and" before a document noun: its second kind, one count with the first
+_COUNT_AND = re.compile(r"\b(?:\d+|" + "|".join(NUMBER_WORDS) + r"|several|dozens of)\s+(?:[\w-]+\s+){0,3}"
+                        r"(?:agreements|documents|deals|contracts|accords|memorandums|memoranda|mous)\s+and\s+$", re.I)
 _PRESENCE = re.compile(r"\bin the presence of\b", re.I)
 _MANY_SIDES = re.compile(r"\bthe\s+(three|four|five|six)\s+(?:leaders|presidents|countries|sides|states|governments|"
                          r"nations|heads of state|ministers)\b", re.I)

@@ -309,45 +309,43 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
     return code, role
 
 
-_SURNAMES: dict[int, dict[str, str]] = {}
 _NOT_SURNAMES = {"May", "June", "July", "August", "March", "April", "Mark", "King", "Prince", "General", "Bush",
                  "Brown", "Young", "Rice", "Price", "Hunt", "Wood", "Lee", "Kim", "Ali", "Khan", "Singh", "Park"}
+_LEADER_KEYS: dict[tuple[int, str], dict] = {}   # (id of the gazetteer, table) -> key -> full name
+
+
+def _unique(pairs) -> dict:
+    """key -> full name for the keys that name one leader only."""
+    seen: dict = {}
+    for key, full in pairs:
+        seen.setdefault(key, set()).add(full)
+    return {k: next(iter(f)) for k, f in seen.items() if len(f) == 1}
 
 
 def _leader_surnames(g: Gazetteer) -> dict[str, str]:
     """Surname -> full name for the leaders table's surnames that name one leader only."""
-    key = id(g)
-    if key not in _SURNAMES:
-        seen: dict[str, set[str]] = {}
-        for full, code, _ in set(g.leaders.values()):
-            if full not in g.recent_leaders:
-                continue  # a bare surname is only ever looked up among the curated recent leaders
-            toks = [t for t in full.split() if t.rstrip(".") not in SUFFIXES]
-            if code in ("CHN", "TWN", "VNM", "KOR", "PRK", "SGP") and len(toks) >= 2 and toks[0] not in g.forms:
-                seen.setdefault(toks[0], set()).add(full)  # "Xi" for Xi Jinping: the family name comes first
-                continue
-            if len(toks) >= 2 and len(toks[-1]) >= 4 and toks[-1][0].isupper() and toks[-1] not in g.forms \
-                    and toks[-2].lower() not in ("bin", "bint", "ibn", "ben", "abu", "al", "el"):  # "bin Salman": a father
-                seen.setdefault(toks[-1], set()).add(full)
-        _SURNAMES[key] = {s: next(iter(f)) for s, f in seen.items() if len(f) == 1 and s not in _NOT_SURNAMES}
-    return _SURNAMES[key]
-
-
-_ENDS: dict[int, dict[tuple[str, str], str]] = {}
+    if (id(g), "surname") not in _LEADER_KEYS:
+        def pairs():
+            for full, code, _ in set(g.leaders.values()):
+                if full not in g.recent_leaders:
+                    continue  # a bare surname is only ever looked up among the curated recent leaders
+                toks = [t for t in full.split() if t.rstrip(".") not in SUFFIXES]
+                if code in ("CHN", "TWN", "VNM", "KOR", "PRK", "SGP") and len(toks) >= 2 and toks[0] not in g.forms:
+                    yield toks[0], full  # "Xi" for Xi Jinping: the family name comes first
+                elif len(toks) >= 2 and len(toks[-1]) >= 4 and toks[-1][0].isupper() and toks[-1] not in g.forms \
+                        and toks[-2].lower() not in ("bin", "bint", "ibn", "ben", "abu", "al", "el"):  # "bin Salman"
+                    yield toks[-1], full
+        _LEADER_KEYS[(id(g), "surname")] = {k: v for k, v in _unique(pairs()).items() if k not in _NOT_SURNAMES}
+    return _LEADER_KEYS[(id(g), "surname")]
 
 
 def _leader_by_ends(g: Gazetteer) -> dict[tuple[str, str], str]:
-    """(given name, surname) -> full name for the leaders table, so that a name printed with a middle
-    name ("Rodrigo Roa Duterte", "Luiz Inacio Lula da Silva" aside) is still the table's leader."""
-    key = id(g)
-    if key not in _ENDS:
-        seen: dict[tuple[str, str], set[str]] = {}
-        for full, _, _ in set(g.leaders.values()):
-            toks = [t for t in full.split() if t.rstrip(".") not in SUFFIXES]
-            if len(toks) >= 2:
-                seen.setdefault((toks[0], toks[-1]), set()).add(full)
-        _ENDS[key] = {k: next(iter(f)) for k, f in seen.items() if len(f) == 1}
-    return _ENDS[key]
+    """(given name, surname) -> full name for the leaders tables, so that a name printed with a middle
+    name ("Rodrigo Roa Duterte") is still the table's leader."""
+    if (id(g), "ends") not in _LEADER_KEYS:
+        toks = ((full, [t for t in full.split() if t.rstrip(".") not in SUFFIXES]) for full, _, _ in set(g.leaders.values()))
+        _LEADER_KEYS[(id(g), "ends")] = _unique(((t[0], t[-1]), full) for full, t in toks if len(t) >= 2)
+    return _LEADER_KEYS[(id(g), "ends")]
 
 
 def _respective_countries(text: str, raw: list, places) -> dict[tuple[int, int], str]:

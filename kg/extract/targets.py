@@ -22,6 +22,8 @@ _PREVIOUS = re.compile(r"\b(?:previous|earlier|former|old|original|past)\s+(?:\w
 _TO_NEXT = re.compile(r"[^.;$]{0,40}?\bto\s+(?:about\s+|around\s+|nearly\s+|almost\s+|roughly\s+|some\s+|over\s+|"
                       r"more than\s+|up to\s+|approximately\s+)?")
 _TRADE_WORD = re.compile(r"\b(?:trade|invest\w*|exports?|imports?|turnover|commerce)\b", re.I)
+_AID_BEFORE = re.compile(r"\b(?:grants?|aid|assistance|loans?|credit lines?)\b[^.;]{0,50}$")
+_AID_AFTER = re.compile(r"\s+(?:in|of)\s+(?:credit|credits|loans?|grants?|aid|concessional)\b")
 STAT = re.compile(r"\b(was worth|were worth|worth about|worth|reached|fell|rose|grew|stood at|was about|was around|"
                   r"totall?ed|amounted|invested|value at|valued|had been met|was met|set in \d{4}|loans?)\b", re.I)
 METRIC = re.compile(r"((?:bilateral |two-way |annual |non-oil |total )*(?:trade|investment|turnover|exports|imports)"
@@ -68,11 +70,10 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
                         for x in monies):
                 carried = mo.end   # the goal's cue carries over to the amount after "to"
                 continue  # "doubling trade from about USD 14 billion at present to USD 28 billion": the baseline
-            if re.search(r"\b(?:grants?|aid|assistance|loans?|credit lines?)\b[^.;]{0,50}$", left[-60:]) and \
-                    not _TRADE_WORD.search(left[-60:]):
-                continue  # "raise its annual grant to each island state from US$125,000 to US$200,000": aid
-            if re.match(r"\s+(?:in|of)\s+(?:credit|credits|loans?|grants?|aid|concessional)\b", sent[mo.end:]):
-                continue  # "China's pledge of $20 billion in credit for African countries": financing, not trade
+            if _AID_BEFORE.search(left[-60:]) and not _TRADE_WORD.search(left[-60:]) or _AID_AFTER.match(sent[mo.end:]):
+                # "raise its annual grant to each island state from US$125,000 to US$200,000", "China's pledge of
+                # $20 billion in credit for African countries": financing, not trade
+                continue
             if re.match(r"\s+(?:in|of|worth of)\s+(?:\w+\s+){0,2}?(?:deals?|contracts?|agreements?|orders?)\b", sent[mo.end:]):
                 continue  # "USD24 billion in deals and pledges": what the signed deals are worth, not a goal
             if re.search(r"\b(in|since) (19|20)\d\d\b", sent[mo.end:mo.end + 20]) and not re.search(r"\bby\b", sent[mo.end:mo.end + 10]):

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from .dates import MONTHS
 from .numbers import NUMBER_WORDS
 
 MOVE = {"visit", "arrive", "fly", "travel", "land", "tour", "head", "leave", "come", "go", "jet", "journey",
@@ -47,8 +49,6 @@ DEST_PREP = {"to", "in", "into", "for", "at"}
 PARTICLES = {"on", "onward", "onwards", "back", "over", "down", "in", "out", "off", "then"}
 HYPOTHETICAL_MARK = {"if", "whether", "unless"}
 BACKGROUND_MARK = {"when", "since"}
-MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december"}
 
 
 @dataclass
