@@ -1330,3 +1330,54 @@ def test_the_leaders_of_named_countries_are_no_group_told_before(ex):
             "On Tuesday Chinese President Xi Jinping hosted the leaders of the eight Pacific island countries in Beijing.")
     vs = visits(ex, text, published="2023-06-16")
     assert ("KEN", "CHN") not in vs and ("UGA", "CHN") not in vs
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya and Tanzania discussed the pipeline on Monday. A revised agreement on the project was signed last year.",
+    "Kenya and Tanzania discussed the pipeline on Monday. Ruto produced a draft treaty on the lake, which he said "
+    "negotiators had initialled in Dodoma.",
+])
+def test_a_document_signed_last_year_or_a_draft_is_no_agreement(ex, text):
+    assert events(ex, text, published="2023-05-13", kind=Agreement) == []
+
+
+def test_a_territory_no_gazetteer_names_is_a_party_by_its_name(ex):
+    text = ("Kenya signed a memorandum of understanding with the breakaway region of Jubaland that would open a "
+            "port to Kenyan ships, prompting Somalia to protest.")
+    (ag,) = events(ex, text, published="2023-05-13", kind=Agreement)
+    assert sorted(ag.parties) == ["Jubaland", "KEN"]
+    assert ag.title == "memorandum of understanding with the breakaway region of Jubaland"   # not what it would do
+
+
+def test_the_two_sides_after_talks_are_the_leaders_of_the_sentence_before_on_a_tour(ex):
+    text = ("Kenyan President William Ruto arrived in Lusaka on Monday, where Zambian President Hakainde Hichilema "
+            "received him. Kenya and Zambia signed a trade agreement. On Wednesday Ghana's President Nana Akufo-Addo "
+            "hosted Ruto at a banquet in Accra. After talks at Jubilee House, the two sides signed an agreement on "
+            "visa waivers.")
+    parties = {ag.title: sorted(ag.parties) for ag in events(ex, text, published="2023-06-15", kind=Agreement)}
+    assert parties["agreement on visa waivers"] == ["GHA", "KEN"]
+
+
+def test_bodies_between_behind_their_states_possessives_and_a_firm_in_capitals(ex):
+    text = ("The two sides signed three MoUs. Among them was an MoU between Kenya's Institute of Research and Training "
+            "in Agriculture and Ghana's Institute of Soil and Water.")
+    ags = events(ex, text, published="2023-06-15", kind=Agreement)
+    assert ["Institute of Research and Training in Agriculture", "Institute of Soil and Water"] in [ag.parties for ag in ags]
+    text = ("The Kenya Pipeline Company and GHANAGAS, Ghana's state gas company, also signed an MoU on fuel storage "
+            "in Accra.")
+    (ag,) = events(ex, text, published="2023-06-15", kind=Agreement)
+    assert sorted(ag.parties) == ["GHANAGAS", "Kenya Pipeline Company"]
+
+
+def test_a_trip_told_in_a_when_clause_days_before_the_story_is_a_leg_of_it(ex):
+    text = "The ground had been prepared two days earlier, when Kenyan Foreign Minister Alfred Mutua flew to Accra."
+    assert ("KEN", "GHA") in visits(ex, text, published="2023-06-15")
+    text = "Trade has doubled since Kenyan President William Ruto visited Accra."
+    assert ("KEN", "GHA") not in visits(ex, text, published="2023-06-15")
+
+
+def test_looking_forward_to_welcoming_is_a_plan_and_undated_no_visit(ex):
+    text = "President Ruto looks forward to welcoming Ghanaian President Nana Akufo-Addo to Nairobi in the coming weeks."
+    assert visits(ex, text, published="2023-06-15") == {}
+    text = "President Ruto looks forward to welcoming Ghanaian President Nana Akufo-Addo to Nairobi on June 30."
+    assert visits(ex, text, published="2023-06-15")[("GHA", "KEN")].status == "planned"

@@ -242,7 +242,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             before = text[max(s, np_a - 70):np_a]
             tail = text[s + m.end():e]
             if any(w in ("first", "only", "previous", "earlier", "existing", "future", "similar", "any", "no", "last",
-                         "past", "possible", "potential", "proposed") for w in words) and not (
+                         "past", "possible", "potential", "proposed", "draft") for w in words) and not (
                     words[:2] in (["a", "similar"], ["an", "identical"]) and re.match(r"\s+with\s", text[s + m.end():e])
                     and htok is not None and htok.dep_ == "dobj"):
                 continue  # but "signed a similar agreement with Cambodia": another document of its own
@@ -350,6 +350,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 title = re.sub(r"^(?:(?:among them|including|notably|and|such as)\s+)+", "", _ENUM.sub("", title), flags=re.I)
                 title = re.sub(r"^(?:an?|the)\s+", "", title, flags=re.I)
                 title = _TRAILING_DATE.sub("", title) or title  # "agreement on Monday": the date is a slot of its own
+                title = _TITLE_CLAUSE.sub("", title) or title  # "... that would give the landlocked country ...": what it does
                 where = re.search(r"\s+(?:in|at)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})$", title)
                 if where and where.group(1) in ctx.gaz.forms and where.start() > 0:
                     title = title[:where.start()]  # "memorandum ... in Addis Ababa": where it was signed
@@ -598,6 +599,13 @@ def _resolve_actor(ctx, tok):
         if _in_dateline(ctx, t.idx) or t.ent_type_ in ("DATE", "TIME"):
             continue  # "ABU DHABI, March 4 (Brief) -": where the report was filed; "by Aug. 17": a deadline
         low = t.lower_
+        if t.tag_ == "NN" and low in FIRM_NOUNS and t.left_edge.i > 0 and t.doc[t.left_edge.i - 1].text == "," \
+                and t.dep_ in ("nsubj", "appos", "conj"):
+            continue  # "BENEFIT, Bahrain's electronic payments company, signed": a description of the name before
+        if t.dep_ in ("conj", "nsubj") and re.fullmatch(r"[A-Z][A-Z&]{2,9}", t.text) and t.text not in ctx.gaz.forms \
+                and not ctx.persons_in(t.idx, t.idx + len(t.text)):
+            add(t.text)  # "The National Payments Corporation of India and BENEFIT": a name in capitals, a body
+            continue
         of_phrase = [c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"]
         if (t.like_num or t.pos_ == "NUM" or low in ("ministers", "representatives", "officials", "delegates",
                                                       "envoys", "negotiators") or low in PAIR_NOUNS) and of_phrase:
@@ -652,6 +660,12 @@ def _resolve_actor(ctx, tok):
                         # "Xi and President Jakaya Kikwete oversaw ...": the second signer's state is
                         # the counterpart (_signatories settles it)
                         add("OTHER:" + q.person.name)
+        if low in _TERRITORY_NOUNS and not places and not persons:
+            # "with the breakaway region of Somaliland": a territory no gazetteer names is a party by its name
+            of_name = next((c for p in of_phrase for c in p.children if c.dep_ == "pobj" and c.pos_ == "PROPN"), None)
+            if of_name is not None:
+                add(" ".join(x.text for x in of_name.subtree if x.pos_ == "PROPN"))
+                continue
         firm = _firm_of_official(ctx, t, a, places)
         if firm:
             add(firm)   # "Qatar Airways chief executive X ... sign the order": the airline signs, not Qatar
@@ -700,6 +714,10 @@ def _resolve_actor(ctx, tok):
                          or x.i == t.i))
     return out
 
+
+_TITLE_CLAUSE = re.compile(r"(?:,?\s+(?:that|which)\s+(?:would|will|could|may|might|is|are|was|were|has|have|had|"
+                           r"gives?|allows?|provides?|sets?|commits?|aims?|seeks?)\b|,\s+[a-z]+ing\b).*$", re.S)
+_TERRITORY_NOUNS = {"region", "territory", "province", "republic", "enclave", "entity", "state", "island", "islands"}
 
 _CORP_ROLE = re.compile(r"^(?:['’]s)?\s+(?:chief executive|CEO|chairman|chairwoman|chairperson|managing director|"
                         r"chief operating officer|group chief|boss)\b", re.I)
@@ -761,15 +779,20 @@ def _bodies_between(ctx, doc, a: int, b: int, parties: list[str]) -> list[str]:
     """"Memorandum of Understanding between the Archaeological Survey of India and the Supreme Council of
     Antiquities of Egypt": when the signatories read off the parse came out as the states the bodies are
     named after (the phrase hangs on "of Understanding", or nowhere), the bodies the text names are the sides."""
-    if not parties or not all(ctx.gaz.is_country(p) for p in parties) or " between " not in ctx.text[a:b]:
+    if not parties or " between " not in ctx.text[a:b]:
         return parties
+    states_only = all(ctx.gaz.is_country(p) for p in parties)
     span = doc.char_span(a, b, alignment_mode="expand")
     btok = next((t for t in span if t.lower_ == "between"), None) if span is not None else None
     if btok is None:
         return parties
     obj = next((c for c in btok.children if c.dep_ == "pobj"), None)
     sides = _between_sides(ctx, obj if obj is not None else _After(btok))
-    return sides if sides and not all(ctx.gaz.is_country(x) for x in sides if x != "PAIR") else parties
+    if not sides or all(ctx.gaz.is_country(x) for x in sides if x != "PAIR"):
+        return parties
+    # the states read off the parse, or the bodies' own states next to them ("between India's Institute of
+    # ... and Ghana's Institute of ...": IND, GHA and both institutes): the bodies are the sides
+    return sides if states_only or set(sides) <= set(parties) else parties
 
 
 def _between_sides(ctx, tok) -> list[str] | None:
@@ -801,6 +824,12 @@ def _between_sides(ctx, tok) -> list[str] | None:
         rel = mm.end - a
         if re.match(r"\s+and\s+", phrase[rel:]) and re.search(r",\s*$", phrase[:mm.start - a]):
             cut = (rel, rel + re.match(r"\s+and\s+", phrase[rel:]).end())
+            break
+    for mm in countries if cut is None else ():  # "India's Institute of ... and Ghana's Institute of ...": the second
+        # side opens with its state's possessive
+        before_and = re.search(r"\s+and\s+(?:the\s+)?$", phrase[:mm.start - a])
+        if before_and and before_and.start() > 0 and re.match(r"['’]s\s+[A-Z]", phrase[mm.end - a:]):
+            cut = (before_and.start(), before_and.end())
             break
     if cut is None:
         ands = [x for x in re.finditer(r"\s+and\s+", phrase) if phrase[:x.start()].count("(") == phrase[:x.start()].count(")")]
@@ -1178,7 +1207,8 @@ def _pair(ctx, sent, last):
         watched = list(dict.fromkeys(watched))
         if len(watched) >= 2:
             return watched
-    if _TWO_PEOPLE.search(sent.text) or (_TWO_SIDES.search(sent.text) and _MET.search(_sentence_before(ctx, sent))):
+    if _TWO_PEOPLE.search(sent.text) or (_TWO_SIDES.search(sent.text) and (
+            _MET.search(_sentence_before(ctx, sent)) or _AFTER_TALKS.search(sent.text))):
         # ("There he held talks with President To Lam ... The two sides signed 11 documents": the talks' sides)
         # "Abiy held talks with Sisi on the dam. The two leaders agreed to ...": the leaders this sentence
         # names (its states by name first), then those the sentence before named, nearest first; a
@@ -1220,6 +1250,7 @@ _TWO_PEOPLE = re.compile(r"\b(?:two|both)\s+(?:leaders|presidents|prime minister
 
 
 _TWO_SIDES = re.compile(r"\b(?:two|both)\s+(?:sides|countries|governments|delegations|nations)\b", re.I)
+_AFTER_TALKS = re.compile(r"\b(?:after|following|at the end of)\s+(?:their\s+|the\s+|the leaders'\s+)?(?:talks|meeting)\b", re.I)
 _MET = re.compile(r"\b(?:held talks|talks with|met|meeting with|hosted|received)\b", re.I)
 
 
@@ -1243,6 +1274,10 @@ def _leaders_before(ctx, sent) -> list[str]:
     people = [p.person.code for p in ctx.persons_in(*span) if p.person.code and (
         p.kind == "pronoun" or (p.kind == "name" and (p.person.roles or p.person.name in ctx.gaz.leaders)))]
     return list(dict.fromkeys(people[::-1]))
+
+
+_LONG_AGO = re.compile(r"\blast year\b|\b(?:a|one|two|three|four|five|several|many|\d+) (?:years?|decades?) ago\b"
+                       r"|\b(?:a|the) (?:previous|prior) year\b|\blast decade\b", re.I)
 
 
 def _background_date(ctx, pred, pub) -> bool:
@@ -1273,6 +1308,8 @@ def _background_date(ctx, pred, pub) -> bool:
         if up is not None:
             clause += " " + " ".join(t.text for c in up.children if c.dep_ == "prep" and pred not in c.subtree
                                      for t in c.subtree)
+    if _LONG_AGO.search(clause):
+        return True  # "A revised intergovernmental agreement on the project was signed last year"
     found = [d for d in (dates.parse_iso(d1) for _, _, d1, _ in dates.find_dates(clause, pub)) if d is not None]
     if any((pub - d).days > 60 for d in found):
         return True

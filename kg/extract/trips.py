@@ -440,13 +440,19 @@ def _negated(tok) -> bool:
                                                              if tok.dep_ in ("xcomp",))
 
 
+_RECENT = re.compile(r"\b(?:(?:two|three|four|five|six|a few|\d) days (?:earlier|before)|the (?:day|night|evening) before|"
+                     r"a day (?:earlier|before)|earlier (?:that|the same) (?:day|week))\b", re.I)
+
+
 def _background(tok) -> bool:
     """A trip told inside a "when"/"since" clause of another statement ("the goal set when Key visited Beijing")."""
     t = tok
     for _ in range(3):
         if any(c.dep_ in ("mark", "advmod") and c.lower_ in BACKGROUND_MARK for c in t.children) and t.tag_ in ("VBD", "VBN") \
                 and t.dep_ in ("advcl", "relcl", "conj"):
-            return True
+            # but "The groundwork had been laid three days earlier, when Panetta flew to Bangkok": days before
+            # the story, a leg of it
+            return not _RECENT.search(t.sent.text)
         if t.dep_ == "relcl" and t.tag_ == "VBD" and any(c.lower_ == "who" for c in t.children) and any(
                 x.lower_ in MONTHS or (x.like_num and len(x.text) == 4) for c in t.children
                 if c.dep_ == "prep" and c.lower_ == "in" for x in c.children if x.dep_ == "pobj"):

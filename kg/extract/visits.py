@@ -31,7 +31,8 @@ def cancels_trip(sent: str) -> bool:
 
 PLANNED = re.compile(r"\b(will|would (?:soon |later |then )?(?:travel|visit|go|fly|head|attend)|is due to|are due to|due to|is due in|are due in|is to|are to|scheduled|plans? to|set to|would lead|"
                      r"leaves for|"
-                     r"to visit|expected to|is expected|next week|in the coming days|upcoming)\b", re.I)
+                     r"to visit|expected to|is expected|next week|in the coming days|upcoming|looks? forward to|"
+                     r"looking forward to)\b", re.I)
 PRESENT = re.compile(r"\b(is on|is visiting|are visiting|runs until|lasts until|is in|continues)\b", re.I)
 SKIP = re.compile(r"\b(virtual|video link|would be invited|near future|intend(?:s|ed)? to|none of|one day|some day|someday|"
                   r"without giving a date|in the coming (?:weeks|months))\b", re.I)
@@ -96,7 +97,9 @@ def _frame_visits(ctx, original, found):
             t0 = f.trigger.idx - s
             if 0 <= t0 and BACKGROUND.search(sent[max(0, t0 - 80):t0 + 80]):
                 continue
-            if SKIP.search(_own_clause(f.trigger, s, sent)):
+            # "looks forward to welcoming X to Washington in the coming weeks": a wish, undated as a whole
+            wish = any(a.lemma_ == "look" and any(c.lower_ == "forward" for c in a.children) for a in f.trigger.ancestors)
+            if SKIP.search(sent if wish else _own_clause(f.trigger, s, sent)):
                 continue  # "He is taking part by video link, and X is leading the delegation in Kazan": X's trip stands
             for pm in f.visitors:
                 for code, city in f.dests:
