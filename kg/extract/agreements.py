@@ -48,8 +48,9 @@ HEDGE = re.compile(r"\b(?:could|might|may)\s+(?:\w+\s+){0,2}(?:sign|signed|concl
 GENERIC_NP = re.compile(r"^\s*(which|that)\s+(normally|usually|typically|often)\b", re.I)
 
 
-def _np_span(doc, a: int, b: int) -> tuple[int, int, object]:
-    """Character span of the noun phrase around a head at [a, b): modifiers left, PPs right."""
+def _np_span(doc, text: str, a: int, b: int) -> tuple[int, int, object]:
+    """Character span of the noun phrase around a head at [a, b): modifiers left, PPs right. ``text`` is
+    ``doc.text``, passed in because spaCy joins every token again each time it is read."""
     span = doc.char_span(a, b, alignment_mode="expand")
     if span is None or len(span) == 0:
         return a, b, None
@@ -76,7 +77,6 @@ def _np_span(doc, a: int, b: int) -> tuple[int, int, object]:
     if right < b:
         right = b
     # "the Agreement on Defence Cooperation and the Framework Agreement on ...": the next document ends this one
-    text = doc.text
     nxt = HEAD.search(text, b, right)
     # ... unless it is what this one is about: "a Joint Declaration on a Strategic and Comprehensive
     # Partnership" is one document; a partnership, vision or roadmap is a relationship, not a second text
@@ -229,7 +229,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             head_word = head_txt.split()[-1].lower()
             if any(x <= a0 < y for x, y in spans_here):
                 continue  # "a Joint Declaration on a Strategic Partnership": one document, named once
-            np_a, np_b, htok = _np_span(doc, a0, s + m.end())
+            np_a, np_b, htok = _np_span(doc, text, a0, s + m.end())
             np_text = text[np_a:np_b]
             words = [w.lower() for w in re.findall(r"[\w-]+", text[np_a:a0])]
             first = head_txt.split()[0].lower()
@@ -1276,8 +1276,15 @@ def _leaders_before(ctx, sent) -> list[str]:
     return list(dict.fromkeys(people[::-1]))
 
 
-_LONG_AGO = re.compile(r"\blast year\b|\b(?:a|one|two|three|four|five|several|many|\d+) (?:years?|decades?) ago\b"
-                       r"|\b(?:a|the) (?:previous|prior) year\b|\blast decade\b", re.I)
+def _long_ago(pred) -> bool:
+    """The act itself is dated a year or more back: "was signed last year", "signed two years ago" (the
+    predicate's own time adverbial, not "to increase trade by 50 percent compared with last year")."""
+    for c in pred.children:
+        if c.dep_ == "npadvmod" and c.lower_ in ("year", "decade") and any(x.lower_ in ("last", "previous") for x in c.children):
+            return True
+        if c.lower_ == "ago" and any(x.lower_ in ("years", "year", "decades", "decade") for x in c.subtree):
+            return True
+    return False
 
 
 def _background_date(ctx, pred, pub) -> bool:
@@ -1308,7 +1315,7 @@ def _background_date(ctx, pred, pub) -> bool:
         if up is not None:
             clause += " " + " ".join(t.text for c in up.children if c.dep_ == "prep" and pred not in c.subtree
                                      for t in c.subtree)
-    if _LONG_AGO.search(clause):
+    if _long_ago(pred):
         return True  # "A revised intergovernmental agreement on the project was signed last year"
     found = [d for d in (dates.parse_iso(d1) for _, _, d1, _ in dates.find_dates(clause, pub)) if d is not None]
     if any((pub - d).days > 60 for d in found):

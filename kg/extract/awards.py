@@ -176,7 +176,7 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
             continue
         for cs, clause in _clauses(s, sent):
             vm = VERB.search(clause)
-            am = _award_np(clause, g)
+            am = _award_np(clause, g) if vm else None   # the verb first: the award lookup is the dearer test
             if not vm or not am:
                 continue
             if _told_as_past(clause, pub):

@@ -28,15 +28,17 @@ def fill_dates(ctx, events, pub, statuses) -> None:
     """Events with one of ``statuses`` and no date in their sentence take the latest full date on or
     before publication that the article gives before them: a readout says the day once ("today",
     "on Saturday") and tells the signings and honours of that day after it."""
-    if pub is None:
+    if pub is None or not any(ev.date is None and ev.status in statuses for ev in events):
         return
-    dated = []
-    for s, e in ctx.sents:
-        for a, _, d1, d2 in dates.find_dates(ctx.text[s:e], pub):
-            if _NOT_HELD.search(ctx.text[max(s, s + a - 60):s + a]):
-                continue  # "had originally been scheduled for 27 October": a day nothing happened
-            if len(d1) == 10 and d1 <= pub.isoformat():
-                dated.append((s + a, d2 if d2 and d2 <= pub.isoformat() else d1))
+    dated = ctx.memo.get("held_days")   # the same for every stage that asks: read once per article
+    if dated is None:
+        dated = ctx.memo["held_days"] = []
+        for s, e in ctx.sents:
+            for a, _, d1, d2 in dates.find_dates(ctx.text[s:e], pub):
+                if _NOT_HELD.search(ctx.text[max(s, s + a - 60):s + a]):
+                    continue  # "had originally been scheduled for 27 October": a day nothing happened
+                if len(d1) == 10 and d1 <= pub.isoformat():
+                    dated.append((s + a, d2 if d2 and d2 <= pub.isoformat() else d1))
     for ev in events:
         if ev.date is None and ev.status in statuses:
             prev = [d for pos, d in dated if pos < (ev.evidence_start or 0)]

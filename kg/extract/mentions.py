@@ -131,6 +131,7 @@ class Context:
     dateline: Mention | None = None
     dyad: tuple[str, str] | None = None   # (visitor's country, host country) of the main trip, once known
     pub: object | None = None             # the publication date (datetime.date), for date-dependent tables
+    memo: dict = field(default_factory=dict)  # article-level answers the stages ask for again and again
 
     def sentence_of(self, pos: int) -> int:
         starts = [s for s, _ in self.sents]

@@ -202,8 +202,12 @@ def _possessor_or_of(tok, p):
 
 
 def summit_article(ctx) -> bool:
-    """An article about a multilateral gathering: its attendees travelled to it (GUIDELINES v2)."""
-    return len(_SUMMIT_WORD.findall(ctx.text)) >= 2
+    """An article about a multilateral gathering: its attendees travelled to it (GUIDELINES v2). Asked
+    for every sentence, so counted once per article."""
+    known = ctx.memo.get("summit_article")
+    if known is None:
+        known = ctx.memo["summit_article"] = len(_SUMMIT_WORD.findall(ctx.text)) >= 2
+    return known
 
 
 _SUMMIT_WORD = re.compile(r"\b(summit|summits|conference|forum|gathering|ministerial|COP\d+|G20|G7|G-20|G-7)\b", re.I)
