@@ -1381,3 +1381,9 @@ def test_looking_forward_to_welcoming_is_a_plan_and_undated_no_visit(ex):
     assert visits(ex, text, published="2023-06-15") == {}
     text = "President Ruto looks forward to welcoming Ghanaian President Nana Akufo-Addo to Nairobi on June 30."
     assert visits(ex, text, published="2023-06-15")[("GHA", "KEN")].status == "planned"
+
+
+def test_a_goal_measured_against_last_year_is_no_background(ex):
+    text = "Kenya and Ghana signed an agreement on Monday to raise trade by 50 percent compared with last year."
+    (ag,) = events(ex, text, published="2023-05-13", kind=Agreement)
+    assert sorted(ag.parties) == ["GHA", "KEN"]
