@@ -1387,3 +1387,11 @@ def test_a_goal_measured_against_last_year_is_no_background(ex):
     text = "Kenya and Ghana signed an agreement on Monday to raise trade by 50 percent compared with last year."
     (ag,) = events(ex, text, published="2023-05-13", kind=Agreement)
     assert sorted(ag.parties) == ["GHA", "KEN"]
+
+
+def test_a_summit_hosted_at_a_seat_of_government_is_in_its_capital(ex):
+    text = ("Vladimir Putin hosted leaders of Central Asian states at the Kremlin, opening the first Caspian Energy "
+            "Summit on Monday. Among the leaders at the summit were Kazakhstan's Kassym-Jomart Tokayev and "
+            "Kyrgyzstan's Sadyr Japarov.")
+    vs = visits(ex, text, published="2023-06-13")
+    assert vs[("KAZ", "RUS")].place == "Moscow" and ("KGZ", "RUS") in vs

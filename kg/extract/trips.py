@@ -940,4 +940,19 @@ def article_venue(ctx, g):
             counts[key] = counts.get(key, 0) + 1
     if counts:
         return max(counts, key=counts.get)
+    if summit_article(ctx):
+        # "Biden has hosted leaders of Pacific island nations at the White House, wrapping up the first
+        # ... Summit": a seat of government named for its state is in the state's capital
+        for _, mm in ctx.places_in(0, len(ctx.text)):
+            before = ctx.text[max(0, mm.start - 100):mm.start]
+            if mm.place.kind == "country" and _SEAT.search(mm.text) and g.capitals.get(mm.place.code) and (
+                    _SUMMIT_IN.search(before) or _HOSTED_AT.search(before)):
+                key = (mm.place.code, g.capitals[mm.place.code])
+                counts[key] = counts.get(key, 0) + 1
+    if counts:
+        return max(counts, key=counts.get)
     return None
+
+
+_SEAT = re.compile(r"\b(?:House|Kremlin|Palace|Élysée|Elysee|Zhongnanhai|Downing Street)\b")
+_HOSTED_AT = re.compile(r"\b(?:host(?:ed|s|ing)?|received|welcomed|gathered|met)\b[^.;]{0,80}?\bat\s+(?:the\s+)?$", re.I)
