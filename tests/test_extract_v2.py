@@ -1395,3 +1395,19 @@ def test_a_summit_hosted_at_a_seat_of_government_is_in_its_capital(ex):
             "Kyrgyzstan's Sadyr Japarov.")
     vs = visits(ex, text, published="2023-06-13")
     assert vs[("KAZ", "RUS")].place == "Moscow" and ("KGZ", "RUS") in vs
+
+
+def test_a_signed_joint_vision_is_a_document(ex):
+    text = "Kenyan President William Ruto and Ghana's President Nana Akufo-Addo signed a joint strategic vision on Monday."
+    (ag,) = events(ex, text, published="2023-06-13", kind=Agreement)
+    assert sorted(ag.parties) == ["GHA", "KEN"] and ag.status == "signed"
+
+
+def test_a_commitment_next_to_a_document_is_its_own_but_not_what_a_statement_says(ex):
+    text = ("Kenyan President William Ruto held talks with Ghana's President Nana Akufo-Addo in Accra. The two leaders "
+            "witnessed the signing of an agreement on fisheries, and agreed to set up a joint committee on ports.")
+    ags = events(ex, text, published="2023-06-13", kind=Agreement)
+    assert sorted((ag.status, sorted(ag.parties)[0]) for ag in ags) == [("agreed", "GHA"), ("signed", "GHA")]
+    text = ("Kenyan President William Ruto held talks with Ghana's President Nana Akufo-Addo in Accra. A joint "
+            "statement issued on Friday said the two sides agreed to set up a joint committee on ports.")
+    assert len(events(ex, text, published="2023-06-13", kind=Agreement)) == 1

@@ -21,7 +21,7 @@ from kg.records import Agreement
 
 HEAD = re.compile(
     r"(?i:\b(memorand(?:um|a|ums) of understanding|MoUs?|memorand(?:um|a|ums)|agreements?|accords?|treat(?:y|ies)|"
-    r"joint (?:[a-z-]+ ){0,2}(?:statements?|declarations?|communiqu[eé]s?)|communiqu[eé]s?|declarations?|contracts?|pacts?|deals?|arrangements?|"
+    r"joint (?:[a-z-]+ ){0,2}(?:statements?|declarations?|communiqu[eé]s?|visions?)|communiqu[eé]s?|declarations?|contracts?|pacts?|deals?|arrangements?|"
     r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= (?:by [^.,;]{0,60}? )?for (?:up to |as many as |more than |about )?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundreds|dozens|several)\b))|"
     r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced|economic) )*(?:comprehensive|strategic|global|special|privileged|enhanced) (?:(?:economic|and comprehensive) )?partnership(?! (?:[Aa]greement|[Aa]ccord|[Tt]reaty|[Cc]ouncil))|"
     r"(?:cooperation |action |development )?plan|(?:cooperation|development|exchange|executive|work) program(?:me)?s?|"
@@ -387,8 +387,10 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 made_here.append(ag)
                 heads_seen.append((head_word, ag))
         # joint commitments with no document named ("agreed to hold joint exercises", "decided to ...")
-        if not made_here and not terms_of:
-            made_here += _commitments(ctx, doc, s, e, si, pub, original, last_parties, found)
+        if not terms_of:
+            # also next to a document: "witnessed the signing of a grant agreement ..., and agreed to set up
+            # a joint committee" (a commitment of its own, not the document's predicate or contents)
+            made_here += _commitments(ctx, doc, s, e, si, pub, original, last_parties, found, made_here)
         # a signing sentence opens a list context that enumerated items and "These include ..." continue
         if SIGN.search(sent) or made_here:
             prev_sign = True
@@ -1079,16 +1081,22 @@ COMMIT_VERBS = {"agree", "decide", "pledge", "commit", "resolve", "vow", "undert
 TRIP_VERBS = {"visit", "travel", "go", "come", "fly", "attend"}
 
 
-def _commitments(ctx, doc, s, e, si, pub, original, last, found):
+def _commitments(ctx, doc, s, e, si, pub, original, last, found, documents=()):
     """Agreements with status "agreed" read off a commitment verb with a to-infinitive, whose subject
-    names two or more parties ("X and Y agreed to ...", "the two sides decided to ...")."""
+    names two or more parties ("X and Y agreed to ...", "the two sides decided to ..."). ``documents``:
+    those the sentence already named; a commitment that concluded or contains one is that document."""
     span = doc.char_span(s, e, alignment_mode="expand")
     out = []
     if span is None:
         return out
+    preds = {getattr(d, "_pred", None) for d in documents}
+    heads = {getattr(d, "_tok", None) for d in documents} - {None}
     for tok in span:
         if tok.pos_ != "VERB" or tok.lemma_ not in COMMIT_VERBS:
             continue
+        if documents and (tok.i in preds or any(t.i in heads or t.i in preds for t in tok.subtree) or any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.i in heads for a in tok.ancestors for c in a.children)):
+            continue  # "A joint statement ... said the two sides agreed to ...": what the document says
         # (an xcomp after "to" is a verb whatever the tagger says: "decided to commence" was tagged a noun)
         comp = next((c for c in tok.children if c.dep_ == "xcomp" and (c.pos_ in ("VERB", "AUX") or any(
             a.dep_ == "aux" and a.lower_ == "to" for a in c.children))), None)
@@ -1103,6 +1111,8 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found):
             comp = next((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ == "VERB" and any(
                 a.dep_ == "aux" and a.lower_ in _MODALS for a in c.children)), None)
             that = comp is not None
+            if that and documents:
+                continue  # "signed a plan ..., and agreed that their heads of state will meet": its terms
         if comp is None:
             continue  # "agreed that <opinion>", "agreed with": no joint act
         if comp.lemma_ in TRIP_VERBS:
