@@ -43,7 +43,8 @@ Ingesting (validate, then store each article whole or not at all)
     ``ingest_article(store, article)`` and ``ingest_many(store, articles_or_read_annotated)``: articles whose
     events are given (curated); an invalid article is rejected with its report. ``ingest_articles(store,
     articles, processes=1, min_confidence=...)``: raw articles, extracted first; the events SHACL rejects are
-    dropped with a warning and the rest stored. Each returns an :class:`Outcome` or a :class:`Summary`.
+    dropped with a warning and the rest stored. Each returns an :class:`Outcome` or a :class:`Summary`, and each
+    stores the article's text (schema:text) unless given ``store_text=False`` (the sentences only).
 Validating
     ``validate_article(article) -> Report`` (stores nothing); ``validate_graph(rdflib_graph) -> Report``, e.g.
     of ``store.article_graph(iri)``. :class:`Report` (``conforms``, ``problems``, ``text()``), :class:`Problem`.

@@ -33,13 +33,15 @@ def _init_worker(resources: tuple[str | None, str | None] = (None, None)) -> Non
 
 
 def extract_and_prepare(article: Article, extractor=None, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-                        doc=None) -> tuple[ArticleGraphs | None, Outcome]:
+                        doc=None, store_text: bool = True) -> tuple[ArticleGraphs | None, Outcome]:
     """Extract one article's events, then build and validate its graphs (no store involved).
 
     Events scored below ``min_confidence`` are left out before validation, and events SHACL
     rejects are dropped with a warning (``Outcome.dropped``) rather than costing the whole article:
     these are the extractor's guesses, not a curator's claims. ``doc``: the article's spaCy Doc when
     the caller parsed it already (:func:`extract_and_prepare_many`), else the extractor parses it.
+    ``store_text``: the article's text goes into its graph (schema:text), the very string the events'
+    offsets index.
     """
     ex = extractor or _worker_extractor or default_extractor()
     try:
@@ -54,7 +56,7 @@ def extract_and_prepare(article: Article, extractor=None, *, min_confidence: flo
                                                      f"{type(e).__name__}: {e} (please report this article)")
     extracted = len(article.events)
     article.events = confident_events(article.events, min_confidence)
-    graphs, outcome = prepare(article, extractor=ex.name, drop_invalid_events=True)
+    graphs, outcome = prepare(article, extractor=ex.name, drop_invalid_events=True, store_text=store_text)
     outcome.below_confidence = extracted - len(article.events)
     return graphs, outcome
 
@@ -66,18 +68,20 @@ PIPE_BATCH = 8
 
 
 def extract_and_prepare_many(articles: list[Article], extractor=None, *,
-                             min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[tuple[ArticleGraphs | None, Outcome]]:
+                             min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+                             store_text: bool = True) -> list[tuple[ArticleGraphs | None, Outcome]]:
     """:func:`extract_and_prepare` for a few articles, parsed by one ``nlp.pipe`` call (same Docs as
     ``nlp(text)``: tests/test_batch_pipe.py). If the batch cannot be parsed, each article is taken alone,
     so one bad article still fails alone."""
     ex = extractor or _worker_extractor or default_extractor()
+    kw = {"min_confidence": min_confidence, "store_text": store_text}
     if not hasattr(ex, "_from_doc") or len(articles) < 2:
-        return [extract_and_prepare(a, ex, min_confidence=min_confidence) for a in articles]
+        return [extract_and_prepare(a, ex, **kw) for a in articles]
     try:
         docs = list(ex.nlp.pipe([ex.prepare(a) for a in articles], batch_size=len(articles)))
     except Exception:  # noqa: BLE001  (any parse failure: retried article by article, which reports it)
-        return [extract_and_prepare(a, ex, min_confidence=min_confidence) for a in articles]
-    return [extract_and_prepare(a, ex, min_confidence=min_confidence, doc=d) for a, d in zip(articles, docs)]
+        return [extract_and_prepare(a, ex, **kw) for a in articles]
+    return [extract_and_prepare(a, ex, doc=d, **kw) for a, d in zip(articles, docs)]
 
 
 def _batches(items: Iterable, n: int) -> Iterator[list]:
@@ -91,31 +95,33 @@ def _batches(items: Iterable, n: int) -> Iterator[list]:
         yield batch
 
 
-def _prepared(articles: Iterable[Article], processes: int, min_confidence: float
+def _prepared(articles: Iterable[Article], processes: int, min_confidence: float, store_text: bool = True
               ) -> Iterator[tuple[ArticleGraphs | None, Outcome]]:
     if processes <= 1:
         ex = default_extractor()
         for a in articles:
-            yield extract_and_prepare(a, ex, min_confidence=min_confidence)
+            yield extract_and_prepare(a, ex, min_confidence=min_confidence, store_text=store_text)
         return
     # forkserver: workers start from a clean interpreter, not a copy of a parent that may hold
     # store handles, threads or a loaded model.
     ctx = mp.get_context("forkserver")
     from .validate import configured
     with ctx.Pool(processes, initializer=_init_worker, initargs=(configured(),)) as pool:
-        for results in pool.imap(partial(extract_and_prepare_many, min_confidence=min_confidence),
+        for results in pool.imap(partial(extract_and_prepare_many, min_confidence=min_confidence,
+                                         store_text=store_text),
                                  _batches(articles, PIPE_BATCH)):
             yield from results
 
 
 def ingest_articles(store: Store, articles: Iterable[Article], *, processes: int = 1, chunk: int = 50,
                     on_outcome: Callable[[Outcome], None] | None = None,
-                    min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Summary:
+                    min_confidence: float = DEFAULT_MIN_CONFIDENCE, store_text: bool = True) -> Summary:
     """Extract, validate and store raw articles, ``processes`` at a time; results in input order.
 
     ``min_confidence``: extracted events scored below it are not stored (see DEFAULT_MIN_CONFIDENCE).
+    ``store_text``: each article's text is stored with it (schema:text); False keeps the sentences only.
     """
-    return store_prepared(store, _prepared(articles, processes, min_confidence), chunk=chunk,
+    return store_prepared(store, _prepared(articles, processes, min_confidence, store_text), chunk=chunk,
                           on_outcome=on_outcome)
 
 
@@ -138,11 +144,11 @@ def _init_validator(resources: tuple[str | None, str | None] = (None, None)) -> 
     validate._load()
 
 
-def _prepare_curated(item, extractor: str | None):
-    return prepare_item(item, extractor=extractor)
+def _prepare_curated(item, extractor: str | None, store_text: bool = True):
+    return prepare_item(item, extractor=extractor, store_text=store_text)
 
 
-def prepared_curated(items: list, processes: int, extractor: str | None = None
+def prepared_curated(items: list, processes: int, extractor: str | None = None, store_text: bool = True
                      ) -> Iterator[tuple[ArticleGraphs | None, Outcome]]:
     """kg.ingest.prepare_item for each item (build + SHACL), in ``processes`` workers, results in input order.
 
@@ -151,12 +157,13 @@ def prepared_curated(items: list, processes: int, extractor: str | None = None
     """
     if processes <= 1 or len(items) < PARALLEL_FROM:
         for it in items:
-            yield prepare_item(it, extractor=extractor)
+            yield prepare_item(it, extractor=extractor, store_text=store_text)
         return
     ctx = mp.get_context("forkserver")   # as _prepared: a clean interpreter, no store handles copied
     from .validate import configured
     with ctx.Pool(processes, initializer=_init_validator, initargs=(configured(),)) as pool:
-        yield from pool.imap(partial(_prepare_curated, extractor=extractor), items, chunksize=8)
+        yield from pool.imap(partial(_prepare_curated, extractor=extractor, store_text=store_text), items,
+                             chunksize=8)
 
 
 @contextlib.contextmanager
@@ -177,9 +184,11 @@ def frozen_heap():
 
 
 def import_curated(store: Store, items: list, *, processes: int = 2, extractor: str | None = "curated",
-                   chunk: int = IMPORT_CHUNK, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+                   chunk: int = IMPORT_CHUNK, on_outcome: Callable[[Outcome], None] | None = None,
+                   store_text: bool = True) -> Summary:
     """kg.ingest.ingest_many for a list of curated items (what ``kg import`` reads), validated on every core
-    and written ``chunk`` articles per transaction; outcomes in input order, the same stored quads."""
+    and written ``chunk`` articles per transaction; outcomes in input order, the same stored quads.
+    ``store_text``: with each article's text (schema:text), else with the evidence sentences only."""
     with frozen_heap():
-        return store_prepared(store, prepared_curated(items, processes, extractor), chunk=chunk,
+        return store_prepared(store, prepared_curated(items, processes, extractor, store_text), chunk=chunk,
                               on_outcome=on_outcome)

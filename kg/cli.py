@@ -150,12 +150,28 @@ def _on_outcome(bar):
     return show
 
 
+def _text_option(f):
+    """--text/--no-text: whether articles are stored with their full text (Settings.store_text)."""
+    return click.option("--text/--no-text", "store_text", default=None,
+                        help="Store each article's full text with it (schema:text; the dashboard shows the evidence "
+                             "in it) or, with --no-text, only the events' evidence sentences, for texts whose licence "
+                             "forbids redistribution. Default: $KG_STORE_TEXT, else on.")(f)
+
+
+def _with_text(obj: "Context", store_text) -> Settings:
+    try:
+        return obj.settings.replace(store_text=store_text)
+    except SettingsError as e:
+        _fail(str(e), 2)
+
+
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--processes", "-j", default=None, type=int,
               help="Validation processes (default: 2 for imports of 200 or more articles, else 1).")
+@_text_option
 @click.pass_obj
-def import_(obj: Context, files, processes):
+def import_(obj: Context, files, processes, store_text):
     """Import curated articles (annotation JSON, one article per file, or JSONL).
 
     Each article is validated against the SHACL shapes and stored whole, or
@@ -165,10 +181,12 @@ def import_(obj: Context, files, processes):
     from .batch import import_curated
     if processes is not None and processes < 1:
         _fail("--processes must be at least 1", 2)
+    settings = _with_text(obj, store_text)
     store = obj.store()
     items = list(read_annotated(files))  # JSONL files hold many articles: count them for the progress bar
     with click.progressbar(length=len(items), label="importing", file=sys.stderr) as bar:
-        summary = import_curated(store, items, processes=processes or 2, on_outcome=_on_outcome(bar))
+        summary = import_curated(store, items, processes=processes or 2, on_outcome=_on_outcome(bar),
+                                 store_text=settings.store_text)
     _optimize_after(store, summary)
     _report_batch(summary, "article")
 
@@ -185,8 +203,9 @@ def import_(obj: Context, files, processes):
               show_default=True, metavar="FLOAT",
               help="Do not store extracted events the extractor scored below this (0..1; an event without "
                    "a score counts as 1). The default is kg.records.DEFAULT_MIN_CONFIDENCE.")
+@_text_option
 @click.pass_obj
-def ingest(obj: Context, paths, published, title, url, ident, processes, min_confidence):
+def ingest(obj: Context, paths, published, title, url, ident, processes, min_confidence, store_text):
     """Extract events from articles (text, HTML, article JSON/JSONL, directories) and store them.
 
     An extracted event that fails the SHACL shapes is dropped with a warning and the rest of its
@@ -200,6 +219,7 @@ def ingest(obj: Context, paths, published, title, url, ident, processes, min_con
         from .records import ISO_DATE
         if not ISO_DATE.match(published):
             _fail(f"--published {published!r} is not a date; write it as YYYY-MM-DD", 2)
+    settings = _with_text(obj, store_text)
     items = list(read_inputs(paths, published=published, title=title, url=url, id=ident))
     articles = [x for x in items if not isinstance(x, RecordError)]
     errors = [x for x in items if isinstance(x, RecordError)]
@@ -215,7 +235,7 @@ def ingest(obj: Context, paths, published, title, url, ident, processes, min_con
         for e in errors:
             show(Outcome(None, e.where, error=str(e)))
         summary = ingest_articles(store, articles, processes=n_process, on_outcome=show,
-                                  min_confidence=min_confidence)
+                                  min_confidence=min_confidence, store_text=settings.store_text)
     summary.outcomes.extend(Outcome(None, e.where, error=str(e)) for e in errors)
     _optimize_after(store, summary)
     _report_batch(summary, "article")
@@ -416,8 +436,9 @@ def validate(obj: Context):
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="FLOAT",
               help="POST /articles: do not store extracted events scored below this (0..1; default: "
                    f"$KG_MIN_CONFIDENCE or {DEFAULT_MIN_CONFIDENCE}, kg.records.DEFAULT_MIN_CONFIDENCE).")
+@_text_option
 @click.pass_obj
-def serve(obj: Context, host, port, workers, threads, timeout, access_log, min_confidence):
+def serve(obj: Context, host, port, workers, threads, timeout, access_log, min_confidence, store_text):
     """Serve the store over HTTP: SPARQL 1.1 Protocol (/sparql), Graph Store (/graph), ingest (/articles).
 
     Writes need KG_TOKEN set in the environment (clients send 'Authorization: Bearer <token>');
@@ -428,7 +449,8 @@ def serve(obj: Context, host, port, workers, threads, timeout, access_log, min_c
     if workers < 1:
         _fail("--workers must be at least 1", 2)
     try:
-        settings = obj.settings.replace(threads=threads, query_timeout=timeout, min_confidence=min_confidence)
+        settings = obj.settings.replace(threads=threads, query_timeout=timeout, min_confidence=min_confidence,
+                                        store_text=store_text)
     except SettingsError as e:
         _fail(str(e), 2)
     if not settings.remote and Path(settings.store).is_dir():

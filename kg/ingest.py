@@ -101,17 +101,19 @@ def confident_events(events: list[Event], min_confidence: float) -> list[Event]:
 
 
 def prepare(article: Article, *, extractor: str | None = None, where: str | None = None,
-            drop_invalid_events: bool = False):
+            drop_invalid_events: bool = False, store_text: bool = True):
     """Build and validate one article's graphs. Returns (graphs, Outcome); graphs is None when invalid.
 
     With ``drop_invalid_events`` (for extracted articles) the events SHACL blames are left out and
     listed in ``Outcome.dropped``; the article is rejected only for problems no event explains.
+    ``store_text`` (the setting of that name): the article's full text goes into its graph as schema:text.
     """
-    graphs = article_graphs(article, extractor=extractor)
+    graphs = article_graphs(article, extractor=extractor, text=store_text)
     report = validate_graph(graphs.validation_graph())
     dropped: list[DroppedEvent] = []
     if not report.conforms and drop_invalid_events:
-        graphs, report, dropped = drop_rejected_events(article, graphs, report, extractor=extractor)
+        graphs, report, dropped = drop_rejected_events(article, graphs, report, extractor=extractor,
+                                                       store_text=store_text)
     outcome = Outcome(article.id, where, iri=str(graphs.iri), events=len(graphs.events), dropped=dropped)
     if not report.conforms:
         outcome.error = report.text(article.id)
@@ -120,8 +122,8 @@ def prepare(article: Article, *, extractor: str | None = None, where: str | None
     return graphs, outcome
 
 
-def drop_rejected_events(article: Article, graphs: ArticleGraphs, report: Report, *, extractor: str | None = None
-                         ) -> tuple[ArticleGraphs, Report, list[DroppedEvent]]:
+def drop_rejected_events(article: Article, graphs: ArticleGraphs, report: Report, *, extractor: str | None = None,
+                         store_text: bool = True) -> tuple[ArticleGraphs, Report, list[DroppedEvent]]:
     """Leave out the events a failing report blames, rebuild and re-validate, until the graphs conform
     or what still fails is no event's fault (then the last report is returned, not conforming).
 
@@ -139,7 +141,7 @@ def drop_rejected_events(article: Article, graphs: ArticleGraphs, report: Report
                                             blamed[iri]))
         kept = [e for e in article.events if event_iri(article.id, e) not in blamed]
         article = dataclasses.replace(article, events=kept)
-        graphs = article_graphs(article, extractor=extractor)
+        graphs = article_graphs(article, extractor=extractor, text=store_text)
         report = validate_graph(graphs.validation_graph())
     return graphs, report, dropped
 
@@ -176,18 +178,19 @@ def blame_events(graphs: ArticleGraphs, report: Report) -> dict[URIRef, list[Pro
     return blamed
 
 
-def validate_article(article: Article, *, extractor: str | None = None) -> Report:
+def validate_article(article: Article, *, extractor: str | None = None, store_text: bool = True) -> Report:
     """The SHACL report of ``article`` as it would be stored (its graph plus the actor nodes it uses).
 
     Nothing is stored; :func:`ingest_article` validates the same way before it writes.
     """
-    return validate_graph(article_graphs(article, extractor=extractor).validation_graph())
+    return validate_graph(article_graphs(article, extractor=extractor, text=store_text).validation_graph())
 
 
 def ingest_article(store: Store, article: Article, *, extractor: str | None = None,
-                   where: str | None = None) -> Outcome:
-    """Validate and store one article (replacing an earlier version with the same id)."""
-    graphs, outcome = prepare(article, extractor=extractor, where=where)
+                   where: str | None = None, store_text: bool = True) -> Outcome:
+    """Validate and store one article (replacing an earlier version with the same id); ``store_text``:
+    with its full text (schema:text), else with the events' evidence sentences only."""
+    graphs, outcome = prepare(article, extractor=extractor, where=where, store_text=store_text)
     if graphs is not None:
         store.replace_article(str(graphs.iri), graphs.graph, graphs.actors)
     return outcome
@@ -195,21 +198,21 @@ def ingest_article(store: Store, article: Article, *, extractor: str | None = No
 
 def ingest_many(store: Store, items: Iterable[Article | RecordError | tuple[Article, str | None]], *,
                 extractor: str | None = None, chunk: int = 50,
-                on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+                on_outcome: Callable[[Outcome], None] | None = None, store_text: bool = True) -> Summary:
     """Validate and store a stream of articles; unreadable or invalid ones are reported, the rest go on."""
-    return store_prepared(store, (prepare_item(it, extractor=extractor) for it in items),
+    return store_prepared(store, (prepare_item(it, extractor=extractor, store_text=store_text) for it in items),
                           chunk=chunk, on_outcome=on_outcome)
 
 
 def prepare_item(item: Article | RecordError | tuple[Article, str | None], *,
-                 extractor: str | None = None) -> tuple[ArticleGraphs | None, Outcome]:
+                 extractor: str | None = None, store_text: bool = True) -> tuple[ArticleGraphs | None, Outcome]:
     """prepare() for what readers yield: an article, (article, where), or a RecordError."""
     where = None
     if isinstance(item, tuple):
         item, where = item
     if isinstance(item, RecordError):
         return None, Outcome(None, item.where, error=str(item))
-    return prepare(item, extractor=extractor, where=where)
+    return prepare(item, extractor=extractor, where=where, store_text=store_text)
 
 
 def store_prepared(store: Store, prepared: Iterable[tuple[ArticleGraphs | None, Outcome]], *,

@@ -3,7 +3,8 @@
 Layout (the public shape of the store; see ONTOLOGY-CONTRACT.md for the terms):
 
 - one named graph per article, named by the article IRI, holding the
-  ``dip:Article`` node, its events and their monetary amounts;
+  ``dip:Article`` node (with its full text as ``schema:text`` unless the store keeps sentences only),
+  its events and their monetary amounts;
 - one shared graph (:data:`ACTORS_GRAPH`) holding countries, persons, places
   and organisations, so an actor has one IRI and one description across the
   whole store and deleting an article never deletes an actor someone else uses.
@@ -205,9 +206,10 @@ def decimal_literal(value: float | int | str) -> Literal:
 
 
 class _Builder:
-    def __init__(self, article: Article, extractor: str | None):
+    def __init__(self, article: Article, extractor: str | None, text: bool = True):
         self.article = article
         self.extractor = extractor
+        self.text = text
         self.iri = article_iri(article.id)
         self.g = Graph()
         self.actors = Graph()
@@ -291,6 +293,9 @@ class _Builder:
             g.add((self.iri, DCTERMS.issued, date_literal(a.published)))
         if a.url:
             g.add((self.iri, DCTERMS.source, Literal(a.url, datatype=XSD.anyURI)))
+        if self.text and a.text and a.text.strip():
+            # verbatim: dip:evidenceStart/End are offsets into this very string (Python code points)
+            g.add((self.iri, SCHEMA.text, Literal(a.text)))
 
     def add_codes(self, e: URIRef, event: Event) -> None:
         """CAMEO and PLOVER codes (kg.codes): derived from the record, so they never change the event's IRI."""
@@ -376,9 +381,13 @@ class _Builder:
         return e
 
 
-def article_graphs(article: Article, *, extractor: str | None = None) -> ArticleGraphs:
-    """Build the RDF of one article. ``extractor`` names what produced its events ('curated', ...)."""
-    b = _Builder(article, extractor)
+def article_graphs(article: Article, *, extractor: str | None = None, text: bool = True) -> ArticleGraphs:
+    """Build the RDF of one article. ``extractor`` names what produced its events ('curated', ...).
+
+    ``text``: write the article's full text, verbatim, as ``schema:text`` of the article node (the
+    ``store_text`` setting, KG_STORE_TEXT); False keeps only the events' evidence sentences, for texts
+    whose licence forbids redistribution. An empty text is never written."""
+    b = _Builder(article, extractor, text)
     b.build_article()
     events: dict[URIRef, Event] = {}
     for ev in article.events:

@@ -53,6 +53,8 @@ class Settings:
     metrics_dir: str | None = None              # Prometheus files shared by the workers
     min_confidence: float = DEFAULT_MIN_CONFIDENCE  # POST /articles: extracted events below this are left out
     ingest_timeout: float = 30.0                # POST /articles: seconds for extraction and validation
+    # what an import or ingest writes (kg import, kg ingest, POST /articles)
+    store_text: bool = True                     # each article's full text as schema:text; off: the sentences only
 
     ENV = {"store": "KG_STORE", "update_url": "KG_UPDATE_URL", "graph_store_url": "KG_GRAPH_STORE_URL",
            "store_user": "KG_STORE_USER", "store_password": "KG_STORE_PASSWORD",
@@ -61,7 +63,7 @@ class Settings:
            "query_timeout": "KG_QUERY_TIMEOUT", "max_rows": "KG_MAX_ROWS", "max_body": "KG_MAX_BODY",
            "cache_bytes": "KG_CACHE_BYTES", "threads": "KG_THREADS", "query_procs": "KG_QUERY_PROCS",
            "metrics_dir": "KG_METRICS_DIR", "min_confidence": "KG_MIN_CONFIDENCE",
-           "ingest_timeout": "KG_INGEST_TIMEOUT"}
+           "ingest_timeout": "KG_INGEST_TIMEOUT", "store_text": "KG_STORE_TEXT"}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -103,6 +105,8 @@ class Settings:
         mc = self.min_confidence
         if not (isinstance(mc, (int, float)) and 0.0 <= mc <= 1.0):   # NaN fails too
             raise bad("min_confidence", "must be a number from 0 to 1")
+        if not isinstance(self.store_text, bool):
+            raise bad("store_text", "must be true or false")
         if self.store_engine is not None and self.store_engine not in ENGINES:
             raise bad("store_engine", f"must be one of {', '.join(ENGINES)}")
 
@@ -148,12 +152,15 @@ ENGINES = ("oxigraph", "virtuoso", "fuseki", "graphdb", "neptune", "generic")
 SECRETS = {"store_password", "store_token", "token"}
 _INTS = {"max_rows", "max_body", "cache_bytes", "threads", "query_procs"}
 _FLOATS = {"query_timeout", "min_confidence", "ingest_timeout"}
+_BOOLS = {"store_text"}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
 def _option(name: str) -> str:
     return {"store": "--store", "update_url": "--update-url", "graph_store_url": "--graph-store-url",
             "store_user": "--store-user", "store_password": "--store-password", "query_timeout": "--timeout",
-            "threads": "--threads", "min_confidence": "--min-confidence"}.get(name, name)
+            "threads": "--threads", "min_confidence": "--min-confidence",
+            "store_text": "--text/--no-text"}.get(name, name)
 
 
 def _example(name: str):
@@ -171,6 +178,13 @@ def _convert(name: str, value, where: str):
         except (TypeError, ValueError):
             raise SettingsError(f"{where}={value!r} is not a whole number; give digits only, e.g. "
                                 f"{where}={_example(name)}") from None
+    if name in _BOOLS:
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in _TRUE | _FALSE:
+            return word in _TRUE
+        raise SettingsError(f"{where}={value!r} is not true or false; give e.g. {where}=false")
     if name in _FLOATS:
         try:
             return float(value)

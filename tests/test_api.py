@@ -179,7 +179,12 @@ def test_event_detail(live_server):
     assert d["countries"] and all(len(c) == 3 for c in d["countries"])
     if d.get("evidenceStart") is not None:
         assert 0 <= d["evidenceStart"] < d["evidenceEnd"]
-    # The detail agrees with the listing.
+    # The detail agrees with the listing, and adds the article's full text (lists stay small): the text the
+    # curated article was imported with, verbatim
+    assert "text" not in ev["article"]
+    gold = json.loads(next(p for p in CORPUS.glob("*.json")
+                           if json.loads(p.read_text(encoding="utf-8"))["id"] == d["article"]["id"]).read_text("utf-8"))
+    assert d["article"].pop("text") == gold["text"]
     assert {k: v for k, v in d.items() if k not in ("sortDate", "sources", "sourcesTotal", "sourcesNext")} == \
         {k: v for k, v in ev.items() if k != "sortDate"}
     # the one real-world event it reports, and every article that reports it (this one among them)

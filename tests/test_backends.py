@@ -326,6 +326,35 @@ def test_every_backend_keeps_the_store_contract(store, tmp_path):
         assert EmbeddedStore(str(tmp_path / "copy"), read_only=True).count() == store.count()
 
 
+def test_article_texts_round_trip_exactly(store):
+    """Each article's full text (schema:text) comes back from every backend as the very string the offsets were
+    computed on: CRLF, tabs, odd spaces, characters beyond the BMP, quotes, backslashes and braces, and one text
+    of 1.5 MB (more than one Virtuoso request holds: it goes alone), in one batch with small ones."""
+    from article_texts import RAW_TEXT
+    from kg.records import Article, Visit
+    sentence = "On Tuesday, Russian President Vladimir Putin awarded Modi the Order of St Andrew the Apostle"
+    start = RAW_TEXT.index(sentence)
+    odd = RAW_TEXT + '\r\n"""quoted""" \'\'\' \\ \\n } GRAPH <x> { \U0001F600 \u2028 \u0085 end'
+    big = (odd + "\n") * (1_500_000 // len(odd.encode("utf-8")) + 1)
+    arts = []
+    for i, text in enumerate([RAW_TEXT, odd, big, "Short text."]):
+        ev = Visit(evidence=sentence, evidence_start=start, evidence_end=start + len(sentence), status="occurred",
+                   visitor="Narendra Modi", visitor_country="IND", place="Moscow", place_country="RUS")
+        arts.append(Article(id=f"text-{i}", text=text, published="2024-07-09", events=[ev] if i < 3 else []))
+    summary = ingest_many(store, arts, extractor="curated")
+    assert summary.failed == 0, [o.error for o in summary.outcomes if not o.ok]
+    rows = store.select("SELECT ?id ?text WHERE { GRAPH ?a { ?a dcterms:identifier ?id ; schema:text ?text } }")
+    got = {r["id"]: r["text"] for r in rows}
+    assert got.keys() == {a.id for a in arts} and all(got[a.id] == a.text for a in arts)
+    for r in store.select("SELECT ?id ?ev ?s ?e WHERE { GRAPH ?a { ?a dcterms:identifier ?id . "
+                          "?x prov:wasDerivedFrom ?a ; dip:evidence ?ev ; dip:evidenceStart ?s ; dip:evidenceEnd ?e } }"):
+        assert got[r["id"]][r["s"]:r["e"]] == r["ev"] == sentence
+    buf = io.BytesIO()
+    store.export(buf, "nquads", graphs=[str(article_iri("text-2"))])
+    assert [q.object.value for q in ox.parse(buf.getvalue(), format=ox.RdfFormat.N_QUADS)
+            if q.predicate.value == "https://schema.org/text"] == [big]
+
+
 def test_reimport_is_idempotent(store, corpus):
     arts = load(corpus)
     ingest_many(store, arts, extractor="curated")
@@ -637,3 +666,34 @@ def test_kg_serve_in_front_of_a_remote_engine(engine, request):
         assert requests.get(server.url + "/graph", params={"default": ""}, timeout=60).status_code == 501
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "virtuoso"])
+def test_event_detail_reads_the_article_text_from_a_remote_engine(engine, request):
+    """GET /api/events/<id> over a remote engine: the article's text, the string the event's offsets index
+    (CRLF and characters beyond the BMP included); the listing leaves it out. (Its own server: the one above
+    caps every query at 3 rows, which cuts the detail's rows.)"""
+    from article_texts import RAW_TEXT
+    from conftest import start_server
+    from kg.records import Article, Visit
+    from kg.settings import Settings
+    eng = request.getfixturevalue(f"{engine}_server")
+    store = open_store(eng.url, **eng.store_options())
+    wipe(store)
+    sentence = "The two sides agreed to raise bilateral trade to $100 billion by 2030"
+    start = RAW_TEXT.index(sentence)
+    ev = Visit(evidence=sentence, evidence_start=start, evidence_end=start + len(sentence), status="occurred",
+               visitor="Narendra Modi", visitor_country="IND", place="Moscow", place_country="RUS")
+    assert ingest_many(store, [Article(id="remote-text", text=RAW_TEXT, published="2024-07-09", events=[ev])],
+                       extractor="curated").failed == 0
+    env = {Settings.ENV[f"store_{k}"]: v for k, v in eng.store_options().items() if v}
+    server = start_server(eng.url, workers=1, threads=2, **env)
+    try:
+        listed = requests.get(server.url + "/api/events", params={"article": "remote-text"}, timeout=60).json()["events"]
+        assert len(listed) == 1 and "text" not in listed[0]["article"]
+        d = requests.get(server.url + f"/api/events/{listed[0]['id']}", timeout=60).json()
+        assert d["article"]["text"] == RAW_TEXT
+        assert RAW_TEXT[d["evidenceStart"]:d["evidenceEnd"]] == d["evidence"] == sentence
+    finally:
+        server.stop()
+        store.close()

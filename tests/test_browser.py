@@ -428,6 +428,11 @@ def test_event_detail_panel(fresh, live_server):
     assert f"event={first['id']}" in page.url
     ev = requests.get(live_server.url + f"/api/events/{first['id']}", timeout=30).json()
     assert page.inner_text("#detail mark") == ev["evidence"]
+    # a curated event records no offsets: its sentence is found in the article's stored text, in its context
+    assert ev["article"]["text"] and "evidenceStart" not in ev
+    if ev["evidence"] in ev["article"]["text"]:
+        assert len(page.inner_text("#detail blockquote.evidence-text")) > len(ev["evidence"])
+        assert page.inner_text("#detail blockquote + p.note") == "the sentence as found in the article's text"
     body = page.inner_text("#detail")
     assert ev["iri"] in body and ev["article"]["title"] in body and "Single source" in body
     for a in ev["actors"]:
@@ -470,6 +475,79 @@ def test_event_detail_panel(fresh, live_server):
     assert page.eval_on_selector_all("#detail ul.sources a.source-link", "as => as.map(a => a.dataset.id)") == \
         ["second", "third"]
     shot(page, "detail-panel-sources")
+
+
+# --- issue 14 item 4: the evidence highlighted in the article's stored text ------------------------------
+
+@pytest.fixture(scope="module")
+def text_servers(tmp_path_factory):
+    """Two servers over the raw articles of tests/article_texts.py (CRLF, tabs, a flag, an emoji and a
+    mathematical letter before the evidence; an HTML page), ingested by `kg ingest` with their texts and with
+    --no-text."""
+    import subprocess
+    import sys
+
+    from article_texts import PUBLISHED, write_inputs
+    from conftest import KG, start_server
+    tmp = tmp_path_factory.mktemp("kg-texts")
+    paths = write_inputs(tmp / "in")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    servers = {}
+    for name, flag in (("text", "--text"), ("sentences", "--no-text")):
+        cmd = [str(KG) if KG.exists() else sys.executable, *([] if KG.exists() else ["-m", "kg.cli"]),
+               "--store", str(tmp / name), "ingest", flag, *map(str, paths), "--published", PUBLISHED]
+        subprocess.run(cmd, check=True, capture_output=True, env=environ, cwd=str(ROOT), timeout=300)
+        servers[name] = start_server(tmp / name, workers=1, threads=4)
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_detail_panel_highlights_the_evidence_in_the_stored_text(browser, text_servers):
+    """With the texts stored, the panel shows the evidence in a <mark> inside its article's text, with the
+    context around it (cut with an ellipsis 400 characters out), and says which characters it is; offsets
+    are code points, so the sentences after the astral characters are marked exactly too. With --no-text
+    it falls back to the sentence alone and says the store keeps only that."""
+    for name, server in text_servers.items():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(20000)
+        w = Watched(page, server.url)
+        evs = events_of(server)
+        assert len(evs) >= 4
+        for e in sorted(evs, key=lambda e: e["evidenceStart"]):
+            ev = requests.get(server.url + f"/api/events/{e['id']}", timeout=30).json()
+            text, s, end = ev["article"]["text"], ev["evidenceStart"], ev["evidenceEnd"]
+            page.goto(server.url + f"/?event={e['id']}")
+            page.wait_for_selector("#detail[data-state=ready]")
+            assert page.inner_text("#detail blockquote.evidence-text mark") == ev["evidence"]
+            shown = _words(page.inner_text("#detail blockquote.evidence-text"))
+            note = page.inner_text("#detail blockquote + p.note")
+            if name == "sentences":
+                assert text is None
+                assert shown == _words(ev["evidence"])
+                assert note == f"characters {s}–{end} of the article's text (the store keeps the sentence, not the whole text)"
+                continue
+            assert text[s:end] == ev["evidence"]
+            assert note == f"characters {s}–{end} of the article's text"
+            # the evidence in its surrounding context: the text around it, cut where it is long
+            before, after = text[max(0, s - 300):s], text[end:end + 300]
+            assert _words(before + ev["evidence"] + after) in shown
+            units = lambda i: len(text[:i].encode("utf-16-le")) // 2  # noqa: E731  (what String.slice counts)
+            assert shown.startswith("…") == (units(s) > 400) and shown.endswith("…") == (units(end) + 400 < units(len(text)))
+            assert _words("…" + text + "…").find(shown.strip("…").strip()) >= 0
+            if s > 400:
+                shot(page, f"detail-text-in-context-{ev['type']}")
+        if name == "text":
+            assert any(ev["evidenceStart"] > 400 for ev in evs)
+        else:
+            shot(page, "detail-text-not-stored")
+        assert not w.outside and not w.errors, (w.outside, w.errors)
+        context.close()
 
 
 # --- issue 13 part 6: one real-world event across articles ------------------------------------------

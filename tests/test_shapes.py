@@ -206,6 +206,10 @@ CASES = [
      "dcterms:issued, an xsd:date", "Article-issued"),
     ("article-source-plain-string", f'{A} dcterms:source "https://example.org/news/putin-modi-2024"^^xsd:anyURI .',
      f'{A} dcterms:source "https://example.org/news/putin-modi-2024" .', "xsd:anyURI", "Article-source"),
+    ("article-two-texts", "", f'{A} schema:text "One text." , "Another text." .',
+     "at most one schema:text", "Article-text"),
+    ("article-empty-text", "", f'{A} schema:text "" .', "non-empty plain string", "Article-text"),
+    ("article-text-with-language", "", f'{A} schema:text "The text."@en .', "non-empty plain string", "Article-text"),
     ("article-blank-node", "", '[] a dip:Article ; dcterms:identifier "x" .',
      "dip:Article must be an IRI", "ArticleShape"),
     # --- every event
@@ -537,6 +541,8 @@ def test_a_canonical_event_with_its_report_link_passes():
      f"{VISIT} dip:status dip:Planned . {AWARD} dip:status dip:Planned . {DECL} dip:status dip:Planned ."),
     # an extracted event's confidence, at both ends of the range (curated events have none: the seed)
     ("", f"{VISIT} dip:confidence 0.85 . {AWARD} dip:confidence 0.0 . {DECL} dip:confidence 1.0 ."),
+    # the article's full text, with the line breaks, tabs and characters beyond the BMP it was ingested with
+    ("", f'{A} schema:text "MOSCOW \\u2014 Modi\\r\\n\\tarrived \\U0001F1EE\\U0001F1F3 on Monday." .'),
     # no optional metadata at all
     (f'{A} dcterms:title "Putin and Modi Strengthen Cooperation – Latest News" ; dcterms:issued "2024-07-09"^^xsd:date ;'
      f' dcterms:source "https://example.org/news/putin-modi-2024"^^xsd:anyURI .', ""),
@@ -707,7 +713,7 @@ CONTRACT_STATUSES = [
 ]
 ADDED_PROPERTIES = ["dip:evidenceStart", "dip:evidenceEnd", "dip:awardText", "dip:extractor", "skos:altLabel",
                     "dip:confidence", "dip:cameoCode", "dip:hostCameoCode", "dip:ploverCategory", "dip:ploverMode",
-                    "dip:ploverContext", "owl:sameAs", "geo:lat", "geo:long"]
+                    "dip:ploverContext", "owl:sameAs", "geo:lat", "geo:long", "schema:text"]
 ADDED_CLASSES = ["dip:Actor", "dip:Status"]
 NS = {
     "dip": str(DIP), "schema": str(SCHEMA), "dcterms": str(DCTERMS), "prov": "http://www.w3.org/ns/prov#",

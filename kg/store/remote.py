@@ -49,7 +49,7 @@ import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 from rdflib import Graph
 
-from ..rdf import ACTORS_GRAPH, BASE, PREFIXES
+from ..rdf import ACTORS_GRAPH, BASE, PREFIXES, SCHEMA
 from .base import (DATASET_FORMATS, OX_RDF_FORMATS, OX_RESULT_FORMATS, PREFIX_HEADER, RDF_FORMATS, RESULT_FORMATS, QueryResult, Store,
                    StoreError, StoreRejected, StoreUnavailable, labelled_actors, prepare_updates, replace_articles_update, settle_batch_labels,
                    with_resolution)
@@ -297,8 +297,10 @@ class RemoteStore(Store):
         batch: list[tuple[str, Graph, Graph]] = []
         size = 0
         for it in items:
-            # N-Triples of our terms run ~170 bytes a triple; an estimate is enough to bound requests.
+            # N-Triples of our terms run ~170 bytes a triple; an estimate is enough to bound requests. An
+            # article's text (schema:text) is one triple of up to MBs: counted at its length.
             est = 200 * (len(it[1]) + len(it[2])) + 200
+            est += sum(len(str(o).encode("utf-8")) for o in it[1].objects(None, SCHEMA.text))
             if batch and size + est > self.max_update_bytes:
                 self.update(self.batch_update(batch))
                 batch, size = [], 0

@@ -6,8 +6,9 @@ Endpoints (described in kg/web/static/openapi.json, served at /openapi.json):
   ``?format=csv|parquet`` gives the page as the research table of ``kg export --table events``
   (kg/web/api_tables.py)
 - ``GET /api/export``: every event of a view (the same filters and sort) as that table, streamed
-- ``GET /api/events/<id>``: one event with evidence, offsets, article and actors, and the sources of the
-  real-world event it is or reports (every one, or the first ``sources=N``)
+- ``GET /api/events/<id>``: one event with evidence, offsets, article (with its full text, ``article.text``,
+  for an article's event) and actors, and the sources of the real-world event it is or reports (every one,
+  or the first ``sources=N``)
 - ``GET /api/events/<id>/sources``: those sources, keyset-paginated, oldest report first; a ``canonical=true``
   page embeds only the first ``sources`` (default 5) of each event, with ``sourcesTotal`` and ``sourcesNext``
 - ``GET /api/actors`` and ``GET /api/actors/<kind>/<id>``: actors, and the events of one
@@ -505,7 +506,13 @@ def event(event_id: str):
     _allowed("sources")
     first = _sources_param(None)   # every source unless asked for fewer
     iri, canonical = _event_iri(event_id)
-    ev = Q.assemble_events([iri], _select(Q.event_details_query([iri], articles=not canonical)))[0]
+    # An article's event comes with its article's full text (article.text; null when the store keeps only
+    # the sentences), the string its evidenceStart/evidenceEnd index. A canonical event has no offsets, and its
+    # evidence is its latest report's sentence while its article is its first source: no text (open a report).
+    ev = Q.assemble_events([iri], _select(Q.event_details_query([iri], articles=not canonical,
+                                                                text=not canonical)))[0]
+    if not canonical and ev["article"] is not None:
+        ev["article"].setdefault("text", None)
     _add_sources([ev], first)
     return jsonify(ev)
 

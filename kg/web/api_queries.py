@@ -284,23 +284,28 @@ def event_count_query(f: EventFilter) -> str:
     return f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{\n  {event_patterns(f, key=False)}\n}}"
 
 
-def event_details_query(iris: list[str], articles: bool = True) -> str:
+def event_details_query(iris: list[str], articles: bool = True, text: bool = False) -> str:
     """Everything the API shows about some events, as rows of three kinds told apart by which
     variables are bound: (?e ?p ?o) a property, (?e ?role ?x ...) an actor, (?e ?a ...) the article.
 
     ``articles=False`` leaves the article rows out, for canonical events: one derives from every article
     that reports it (~320 each at 20k synthetic articles: 17k of the 17.8k rows of a page, 0.65 s of its
-    0.7 s), and its ``article`` is its first source's (:func:`add_sources`)."""
+    0.7 s), and its ``article`` is its first source's (:func:`add_sources`).
+
+    ``text=True`` (one event's detail, never a page: texts run to MBs) also reads the article's full text
+    (``schema:text``, in the article's own graph) as ?atext, the string the event's offsets index."""
     ev = values("e", [node(i) for i in iris])
-    article_rows = """
-  UNION {
+    text_row = "\n    OPTIONAL { GRAPH ?a { ?a schema:text ?atext } }" if text else ""
+    article_rows = f"""
+  UNION {{
     ?e prov:wasDerivedFrom ?a .
-    OPTIONAL { ?a dcterms:identifier ?aid }
-    OPTIONAL { ?a dcterms:title ?atitle }
-    OPTIONAL { ?a dcterms:source ?url }
-    OPTIONAL { ?a dcterms:issued ?issued }
-  }""" if articles else ""
-    return f"""SELECT ?e ?p ?o ?role ?x ?kind ?label ?code ?cc ?clabel ?title ?a ?aid ?atitle ?url ?issued ?c ?n WHERE {{
+    OPTIONAL {{ ?a dcterms:identifier ?aid }}
+    OPTIONAL {{ ?a dcterms:title ?atitle }}
+    OPTIONAL {{ ?a dcterms:source ?url }}
+    OPTIONAL {{ ?a dcterms:issued ?issued }}{text_row}
+  }}""" if articles else ""
+    atext = " ?atext" if articles and text else ""
+    return f"""SELECT ?e ?p ?o ?role ?x ?kind ?label ?code ?cc ?clabel ?title ?a ?aid ?atitle ?url ?issued{atext} ?c ?n WHERE {{
   {ev}
   {{ ?e ?p ?o . FILTER(isLiteral(?o) || ?p = <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> || ?p = dip:status) }}
   UNION {{ ?e dip:targetValue ?m . ?m ?p ?o . FILTER(isLiteral(?o)) }}
@@ -384,6 +389,8 @@ def assemble_events(iris: list[str], rows: list[dict]) -> list[dict]:
         elif r.get("a") is not None and ev["article"] is None:
             ev["article"] = {"id": r.get("aid"), "iri": r["a"], "title": r.get("atitle"),
                              "url": r.get("url"), "issued": r.get("issued")}
+            if r.get("atext") is not None:   # only when asked for: event_details_query(text=True)
+                ev["article"]["text"] = r["atext"]
     for ev in events.values():
         if ev.pop("isCanonical", False):      # a canonical event is its own real-world event
             ev["canonical"] = {"id": ev["id"], "iri": ev["iri"], "sourceCount": ev.get("sourceCount")}

@@ -57,7 +57,7 @@ class Service:
                 self._executor = executor_for(self.location, self.settings.query_slots, self.store)
             return self._executor
 
-    def prepare(self, items: list, min_confidence: float) -> list:
+    def prepare(self, items: list, min_confidence: float, store_text: bool = True) -> list:
         """Extract (where asked) and validate the articles of one POST /articles in a killable worker process.
 
         spaCy, the extraction rules and pyshacl cannot be interrupted in-thread, so they run in a
@@ -72,7 +72,7 @@ class Service:
         timeout = self.settings.ingest_timeout
         try:
             return pool.run({"op": "prepare", "items": items, "min_confidence": min_confidence,
-                             "shapes": self.settings.shapes, "ontology": self.settings.ontology}, timeout).value
+                             "store_text": store_text, "shapes": self.settings.shapes, "ontology": self.settings.ontology}, timeout).value
         except QueryError as e:
             raise query_error(e, "extracting and validating the article(s)", hint=(
                 "nothing was stored. Post fewer or shorter articles per request (one at a time for long "

@@ -7,6 +7,9 @@ validated against the SHACL shapes: a list is stored whole (one transaction) or 
 Extraction and validation run in a killable worker process bounded by ``ingest_timeout``
 (KG_INGEST_TIMEOUT, 30 s): a request that overruns gets a 503 and stores nothing.
 
+Each article's text is stored with it (``schema:text``) unless the service runs with ``store_text``
+off (KG_STORE_TEXT=false, ``kg serve --no-text``), which keeps the evidence sentences only.
+
 Extracted events are the extractor's guesses: those scored below the service's
 ``min_confidence`` are left out, and one that fails SHACL is dropped with a warning (the
 ``warnings`` of the 201 answer) instead of rejecting its article. Curated events are claims,
@@ -106,7 +109,7 @@ def post_articles():
     prepared, rejected = [], []
     # extraction and validation in a killable worker, under KG_INGEST_TIMEOUT; the write below only
     # follows a complete result, so an overrun leaves the store untouched
-    results = svc.prepare(items, svc.settings.min_confidence)
+    results = svc.prepare(items, svc.settings.min_confidence, svc.settings.store_text)
     for (a, _), (graphs, outcome) in zip(items, results):
         if graphs is None:
             report = outcome.report

@@ -268,9 +268,10 @@ def _prepare(job: dict) -> Result:
     from ..ingest import prepare
     validate.configure(job.get("shapes"), job.get("ontology"))  # the worker is another process: the service's files
     out = []
+    store_text = job.get("store_text", True)
     for article, extract in job["items"]:
-        out.append(extract_and_prepare(article, min_confidence=job["min_confidence"]) if extract
-                   else prepare(article, extractor="curated", where="request"))
+        out.append(extract_and_prepare(article, min_confidence=job["min_confidence"], store_text=store_text)
+                   if extract else prepare(article, extractor="curated", where="request", store_text=store_text))
     return Result("prepare", value=out)
 
 

@@ -1030,21 +1030,51 @@
     return String(v);
   }
 
+  /* The UTF-16 index (what String.slice counts) of code point ``cp`` of ``text``: the store's offsets count
+     Unicode code points (Python's str), so every character beyond the BMP (emoji, flags, some CJK) before
+     the evidence would shift a plain slice by one. -1 when the text is shorter. */
+  function unitIndex(text, cp) {
+    if (!/[\uD800-\uDFFF]/.test(text)) return cp <= text.length ? cp : -1;
+    var i = 0, n = 0;
+    while (n < cp && i < text.length) {
+      var c = text.charCodeAt(i);
+      i += c >= 0xD800 && c <= 0xDBFF && i + 1 < text.length ? 2 : 1;
+      n++;
+    }
+    return n === cp ? i : -1;
+  }
+
   function highlighted(ev) {
     // the evidence in the article's text when the API gives the text, else the sentence alone
-    var art = ev.article || {}, s = ev.evidenceStart, e = ev.evidenceEnd;
+    var art = ev.article || {}, text = art.text, s = ev.evidenceStart, e = ev.evidenceEnd;
+    var hasOffsets = s !== undefined && e !== undefined;
     var box = el("blockquote", { className: "evidence-text" });
-    if (art.text && s !== undefined && e !== undefined && e <= art.text.length) {
-      var from = Math.max(0, s - 400), to = Math.min(art.text.length, e + 400);
-      append(box, [from > 0 ? "…" : "", art.text.slice(from, s), el("mark", { text: art.text.slice(s, e) }),
-                   art.text.slice(e, to), to < art.text.length ? "…" : ""]);
+    var from = -1, to = -1, found = false;
+    if (text && hasOffsets) {
+      from = unitIndex(text, s);
+      to = from < 0 ? -1 : unitIndex(text, e);
+      // offsets that do not index the sentence (a text edited in the store by hand): look for it instead
+      if (to < from || text.slice(from, to) !== (ev.evidence || text.slice(from, to))) from = to = -1;
+    }
+    if (text && from < 0 && ev.evidence) {
+      from = text.indexOf(ev.evidence);   // a curated event records no offsets: its sentence, found in the text
+      to = from < 0 ? -1 : from + ev.evidence.length;
+      found = from >= 0;
+    }
+    if (from >= 0) {
+      var a = Math.max(0, from - 400), b = Math.min(text.length, to + 400);
+      if (a > 0 && /[\uDC00-\uDFFF]/.test(text.charAt(a))) a--;        // never cut a character in two
+      if (b < text.length && /[\uDC00-\uDFFF]/.test(text.charAt(b))) b++;
+      append(box, [a > 0 ? "…" : "", text.slice(a, from), el("mark", { text: text.slice(from, to) }),
+                   text.slice(to, b), b < text.length ? "…" : ""]);
     } else if (ev.evidence) {
       box.appendChild(el("mark", { text: ev.evidence }));
     }
-    var where = s !== undefined && e !== undefined ? "characters " + s + "–" + e + " of the article's text" : null;
+    var where = hasOffsets ? "characters " + s + "–" + e + " of the article's text" : null;
+    if (found) where = "the sentence as found in the article's text";
     if (isCanonical(ev)) where = "the sentence of the latest report";   // a real-world event's evidence is one report's
     return [el("h3", { text: "Evidence" }), box, where ? el("p", { className: "note", text: where +
-            (art.text || isCanonical(ev) ? "" : " (the store keeps the sentence, not the whole text)") }) : null];
+            (text || isCanonical(ev) ? "" : " (the store keeps the sentence, not the whole text)") }) : null];
   }
 
   function renderDetail(ev) {
