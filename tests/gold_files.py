@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check annotated gold files of the blind development sets (tests/dev4 "e" series, tests/dev5 "f" series).
+"""Check annotated gold files of the blind development sets (tests/dev4 "e" series, tests/dev5 "f", tests/dev6 "g").
 
 Annotators run it while writing a set, so it needs python3 alone: it imports nothing of ``kg`` (the gold must
 stay blind to the extractor) and reads the ISO code lists straight from kg/data/countries.tsv and
@@ -9,7 +9,7 @@ Checks: JSON parses; top-level and per-type event keys in the dev3 order; id equ
 pattern and kind suffix; facts_from entries; the series' word, event and year limits; every evidence a verbatim
 substring of text; ISO 3166-1 alpha-3 country codes (bloc codes EU, AU, ASEAN, G20 allowed as parties); ISO
 dates; statuses allowed by GUIDELINES v2 per type; ISO 4217 currencies; not_events present.
-Usage: python3 tests/gold_files.py DIR_OR_FILES...   (a directory: every e*/f*.json in it)
+Usage: python3 tests/gold_files.py DIR_OR_FILES...   (a directory: every e*/f*/g*.json in it)
 """
 import json
 import os
@@ -35,7 +35,7 @@ KINDS = {"wire": "", "readout": "-readout", "analysis": "-analysis",
          "scraped-page": "-scraped", "brief": "-brief"}
 BLOCS = {"EU", "AU", "ASEAN", "G20"}
 # limits of each series, by the file name's first letter: (publication years, words, most events)
-SERIES = {"e": ((2010, 2025), (150, 450), 8), "f": ((2008, 2025), (150, 900), 12)}
+SERIES = {"e": ((2010, 2025), (150, 450), 8), "f": ((2008, 2025), (150, 900), 12), "g": ((2005, 2025), (150, 900), 12)}
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "kg", "data")
 
 
@@ -49,7 +49,7 @@ def _codes(name):
 ISO3 = _codes("countries.tsv")
 ISO4217 = _codes("currencies.tsv")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-NAME_RE = re.compile(r"^[ef]\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*-(\d{4})(-readout|-analysis|-scraped|-brief)?$")
+NAME_RE = re.compile(r"^[efg]\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*-(\d{4})(-readout|-analysis|-scraped|-brief)?$")
 COUNTRY_FIELDS = ["visitor_country", "host_country", "place_country",
                   "recipient_country", "conferrer_country"]
 STR_OR_NULL = ["visitor", "host", "place", "recipient", "conferrer", "award", "award_text", "title", "metric"]
@@ -89,7 +89,7 @@ def check_party(p):
 def validate(path):
     errs = []
     stem = os.path.basename(path)[:-5]
-    (y0, y1), (w0, w1), most = SERIES.get(stem[:1], SERIES["f"])
+    (y0, y1), (w0, w1), most = SERIES.get(stem[:1], SERIES["g"])
     try:
         with open(path, encoding="utf-8") as fh:
             d = json.load(fh)
