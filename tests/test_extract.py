@@ -342,3 +342,11 @@ def test_eval_reads_confidence_back_from_the_store(tmp_path):
     finally:
         store.close()
     assert (e["confidence"], e["parties"], e["evidence"]) == (0.4, ["IND", "JPN"], TINY_GOLD[1]["text"])
+
+
+def test_short_list_items_are_kept_only_after_a_prose_line_that_opens_them():
+    text = ("The ministers signed the following documents on Monday in Nairobi:\n1. MoU on health\n2. Road map\n"
+            "Read more\n- Trade deal news\n")
+    masked = content_mask(text)
+    assert "MoU on health" in masked and "Road map" in masked
+    assert "Trade deal news" not in masked  # a short bullet with no header line is a link

@@ -151,6 +151,17 @@ def test_listed_documents_split(ex):
     assert len(events(ex, text, kind=Agreement)) == 3
 
 
+@pytest.mark.parametrize("marker", ["1.", "(ii)", "-"])
+def test_numbered_or_bulleted_list_of_documents_after_a_header_line(ex, marker):
+    text = ("Ghanaian President Nana Akufo-Addo and Kenyan President William Ruto met in Accra on Monday. "
+            "The two sides signed the following agreements:\n"
+            f"{marker} MoU on health\n{marker} Agreement on maritime transport\n"
+            "The leaders then addressed the press.")
+    ags = events(ex, text, kind=Agreement)
+    assert len(ags) == 2
+    assert all(sorted(a.parties) == ["GHA", "KEN"] for a in ags)
+
+
 def test_acronym_in_brackets_is_the_same_document_and_no_country(ex):
     text = ("Ghana and the World Food Programme (WFP) signed a Memorandum of Understanding (MoU) on school meals.")
     from kg.rdf import is_country_code

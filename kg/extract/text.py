@@ -82,6 +82,7 @@ def content_mask(text: str) -> str:
     """``text`` with every non-prose line blanked to spaces (same length, newlines kept)."""
     out = []
     in_related = False
+    in_list = False  # after a prose line ending in ':' ("signed the following agreements:")
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         nl = line[len(body):]
@@ -89,16 +90,23 @@ def content_mask(text: str) -> str:
             in_related = False
             out.append(line)
             continue
+        item = bool(_ENUM_ITEM.match(body) or _LIST_ITEM.match(body))
         if _RELATED.match(body):
             in_related = True
             keep = False
         elif in_related:
             keep = False
+        elif in_list and item and not re.search(r"[\[\]|]", body):
+            # an item of a list that a sentence of the article introduces is part of what it tells, however
+            # short ("the two sides exchanged the following agreements:" / "1. MoU on health")
+            keep = True
         elif _LIST_ITEM.match(body):
             # a link or a teaser is short; a brief's bullet that tells the news is a whole paragraph
             keep = is_prose(body) and len(body.split()) >= 14 and not _WIDGET.search(body)
         else:
             keep = is_prose(body)
+        if not item:
+            in_list = keep and body.rstrip().endswith(":")
         out.append(body if keep else " " * len(body))
         out.append(nl)
     return "".join(out)
