@@ -83,6 +83,14 @@ def test_dateline_and_here(ex):
     assert ("KEN", "GHA") in visits(ex, text)
 
 
+def test_arrival_without_a_place_is_at_the_scene_the_story_stands_in(ex):
+    text = ("Kenyan President William Ruto arrived in Accra on Monday for talks with Ghanaian President Nana "
+            "Akufo-Addo. The two leaders opened a new highway to Kumasi. Ugandan President Yoweri Museveni "
+            "flew in for the ceremony, since the road is meant one day to reach his country.")
+    vs = visits(ex, text)
+    assert ("UGA", "GHA") in vs and ("KEN", "GHA") in vs
+
+
 @pytest.mark.parametrize("text,status", [
     ("Kenyan President William Ruto is visiting Ghana this week.", "ongoing"),
     ("Kenyan President William Ruto visited Ghana in March.", "occurred"),

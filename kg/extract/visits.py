@@ -81,7 +81,10 @@ def _frame_visits(ctx, original, found):
         if not sent.strip() or (INVITED.search(sent) and not re.search(r"\baccept", sent)):
             leg_of = None
             continue
-        fs = frames(ctx, ctx.doc, (s, e), venue, g) + presence(ctx, ctx.doc, (s, e), venue, g) + \
+        # an article with no dateline or summit city still has a scene: where the trip the last two
+        # sentences told of took place ("Li witnessed ... in Nairobi. Museveni and Kagame flew in for the ceremony")
+        scene = venue or _scene(ctx, found, si)
+        fs = frames(ctx, ctx.doc, (s, e), scene, g) + presence(ctx, ctx.doc, (s, e), venue, g) + \
             signers_present(ctx, ctx.doc, (s, e), g)
         cont = CONTINUED_LEG.match(sent)
         if cont and leg_of is not None and not any(f.kind == "move" for f in fs):
@@ -116,6 +119,18 @@ def _frame_visits(ctx, original, found):
                     _merge(found, v)
 
 
+def _scene(ctx, found, si):
+    """The last city (else country) the two sentences before sentence ``si`` name that is the place of a
+    visit already found: where the story stands."""
+    if si == 0 or not found:
+        return None
+    lo, hi = ctx.sents[max(0, si - 2)][0], ctx.sents[si][0]
+    visited = {v.place_country for v in found}
+    cands = [x for _, x in ctx.places_in(lo, hi) if x.place.kind in ("city", "country") and x.place.code in visited]
+    x = ([c for c in cands if c.place.kind == "city"] or cands or [None])[-1]
+    return (x.place.code, x.place.name if x.place.kind == "city" else None) if x is not None else None
+
+
 CONTINUED_LEG = re.compile(r"^\s*(?:and\s+)?(?:(?:then|finally|later|on)\s+)*to\s+(?:the\s+)?", re.I)
 
 
@@ -139,6 +154,11 @@ def _own_clause(trigger, s, sent) -> str:
     while verb.dep_ in ("xcomp", "ccomp", "advcl", "aux") and verb.head.i != verb.i:
         verb = verb.head  # "intends to visit": the governing verb is part of the clause
     skip = {t.i for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
+    # "flew in for the ceremony, since the line is meant one day to reach their countries": a reason or
+    # a relative clause tells of something else
+    skip |= {t.i for c in verb.children if c.dep_ in ("advcl", "relcl") and trigger.i not in {x.i for x in c.subtree}
+             and any(w.dep_ == "mark" and w.lower_ in ("since", "because", "as", "although", "though", "while")
+                     for w in c.children) for t in c.subtree}
     if verb.dep_ == "conj":   # the first conjunct's words are not this clause's either
         skip |= {t.i for t in verb.head.subtree} - {t.i for t in verb.subtree}
     return " ".join(t.text for t in verb.subtree if t.i not in skip) or sent
