@@ -83,6 +83,13 @@ def test_dateline_and_here(ex):
     assert ("KEN", "GHA") in visits(ex, text)
 
 
+def test_passive_attendance_by_titles_with_their_countries(ex):
+    text = ("ACCRA, May 9 (Wire) - The summit, chaired by President of Ghana Nana Akufo-Addo, was also attended "
+            "by President of Kenya William Ruto and President of Uganda Yoweri Museveni.")
+    vs = visits(ex, text)
+    assert vs[("KEN", "GHA")].visitor == "William Ruto" and vs[("UGA", "GHA")].visitor == "Yoweri Museveni"
+
+
 def test_arrival_without_a_place_is_at_the_scene_the_story_stands_in(ex):
     text = ("Kenyan President William Ruto arrived in Accra on Monday for talks with Ghanaian President Nana "
             "Akufo-Addo. The two leaders opened a new highway to Kumasi. Ugandan President Yoweri Museveni "

@@ -206,6 +206,9 @@ def _find_places(text: str, g: Gazetteer) -> list[Mention]:
     return out
 
 
+_TITLE_OF = re.compile(r"(?i:\b(?:" + "|".join(ROLE_WORDS) + r")\s+of\s+(?:the\s+)?)$")
+
+
 def _raw_person_spans(text: str, doc, g: Gazetteer) -> list[tuple[int, int, str]]:
     spans = []
     for m in g.leader_pattern.finditer(text):
@@ -232,8 +235,11 @@ def _raw_person_spans(text: str, doc, g: Gazetteer) -> list[tuple[int, int, str]
             continue  # "Televisi Republik Indonesia", "Bank Indonesia": a body named after its state
         first, _, rest = name.partition(" ")
         if rest and first in g.forms and g.forms[first].kind in ("country", "city") and name not in g.leaders \
-                and re.search(r"\b" + re.escape(rest) + r"\b", text[:a] + " " + text[b:]):
-            name = rest  # "From Israel Obama flew to Amman": the place ran into a name told elsewhere
+                and (re.search(r"\b" + re.escape(rest) + r"\b", text[:a] + " " + text[b:])
+                     or _TITLE_OF.search(text[max(0, a - 40):a])):
+            # "From Israel Obama flew to Amman": the place ran into a name told elsewhere; "President of
+            # Armenia Serzh Sargsyan": the title's country ran into its holder's name
+            name = rest
         off = s.find(name.split()[0])
         a2 = a + max(off, 0)
         out.append((a2, a2 + len(name), name))

@@ -175,12 +175,14 @@ def _people(m: Mentions, tok):
     out = []
     for t in _chain(tok):
         p = m.person_at(t)
+        if p is not None and p.kind != "name" and _titled_holder(m, t) is not None:
+            p = _titled_holder(m, t)  # "President of Armenia Serzh Sargsyan": the title's holder
         if p is not None and p not in out:
             out.append(p)
     a, b = _span(tok)
     # coordinated names the parser attached as appositions ("X, Iranian President Y and Turkish President Z")
     out += [p for p in m.persons_in(a, b, exclude=_excluded_spans(tok))
-            if p not in out and p.kind == "name" and not _possessor_or_of(tok, p)]
+            if p not in out and p.kind == "name" and not _possessor_or_of(tok, p, m)]
     if out:
         return out
     office = m.office_holder(tok)
@@ -189,14 +191,46 @@ def _people(m: Mentions, tok):
     return m.group_before(tok)
 
 
-def _possessor_or_of(tok, p):
-    """True when person ``p`` inside the phrase of ``tok`` only qualifies it ("Putin's envoy", "the envoy of X")."""
+def _titled_holder(m, t):
+    """The person a title names with its country ("President of Armenia Serzh Sargsyan"): a name right
+    after "<title> of <place>"."""
+    of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None:
+        return None
+    end = of.idx + len(of.text)
+    for p in m.persons_in(end, end + 80):
+        if p.kind == "name" and _only_places(m, end, p.start):
+            return p
+    return None
+
+
+def _only_places(m, a, b):
+    """True when the text between ``a`` and ``b`` is one place name (and blanks)."""
+    gap = m.ctx.text[a:b]
+    if not gap.strip():
+        return False
+    for _, x in m.places:
+        if a <= x.start and x.end <= b and x.place.kind in ("country", "city"):
+            gap = gap.replace(x.text, "", 1)
+    return re.fullmatch(r"\s*(?:the\s*)?", gap) is not None
+
+
+def _possessor_or_of(tok, p, m=None):
+    """True when person ``p`` inside the phrase of ``tok`` only qualifies it ("Putin's envoy", "the envoy of X");
+    not for a title's holder ("President of Armenia Serzh Sargsyan")."""
     for t in tok.subtree:
         if t.idx <= p.start < t.idx + len(t.text) or p.start <= t.idx < p.end:
             for anc in [t] + list(t.ancestors):
                 if anc.i == tok.i:
                     break
-                if anc.dep_ == "poss" or (anc.dep_ == "pobj" and anc.head.lower_ in ("of", "for")):
+                if anc.dep_ == "poss":
+                    return True
+                if anc.dep_ == "pobj" and anc.head.lower_ in ("of", "for"):
+                    of = anc.head
+                    holder = next((q for q in m.persons_in(of.idx, of.idx + 120) if q.kind == "name"
+                                   and q.start <= anc.idx < q.end), None) if m is not None and of.lower_ == "of" else None
+                    if holder is not None and _only_places(m, of.idx + 2, holder.start):
+                        continue
                     return True
     return False
 
@@ -783,7 +817,8 @@ def _host_frame(m, tok, lem, venue, g):
 
 def _attend_frame(m, tok, lem, venue, g):
     subj = subject(tok)
-    passive_rep = lem == "represent" and any(c.dep_ == "auxpass" for c in tok.children)
+    # "Russia is represented by X", "the meeting was also attended by A, B and C": the agents attend
+    passive_rep = lem in ("represent", "attend") and any(c.dep_ == "auxpass" for c in tok.children)
     if passive_rep:
         # the parser often hangs "by" on the venue noun ("represented at the summit, which ..., by X")
         agents = [p for c in tok.subtree if (c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"))
