@@ -90,6 +90,14 @@ def test_passive_attendance_by_titles_with_their_countries(ex):
     assert vs[("KEN", "GHA")].visitor == "William Ruto" and vs[("UGA", "GHA")].visitor == "Yoweri Museveni"
 
 
+def test_plural_title_heads_a_list_of_attendees_each_with_a_country_after_the_name(ex):
+    text = ("ACCRA, May 9 (Wire) - Presidents Vladimir Putin of Russia, Hassan Rouhani of Iran and Jean Habimana "
+            "of Burundi joined their host for the signing at the summit. The summit ends on Wednesday.")
+    vs = visits(ex, text)
+    assert {("RUS", "GHA"), ("IRN", "GHA"), ("BDI", "GHA")} <= set(vs)
+    assert vs[("BDI", "GHA")].visitor == "Jean Habimana"
+
+
 def test_arrival_without_a_place_is_at_the_scene_the_story_stands_in(ex):
     text = ("Kenyan President William Ruto arrived in Accra on Monday for talks with Ghanaian President Nana "
             "Akufo-Addo. The two leaders opened a new highway to Kumasi. Ugandan President Yoweri Museveni "

@@ -259,6 +259,16 @@ def _context_country(text: str, a: int, b: int, places: list[Mention], sent_star
     """Country (and role) the text gives a person named at [a, b)."""
     code = role = None
     before = text[max(sent_start, a - 70):a]
+    for i, m in enumerate(places):
+        if m.start >= b:
+            # "Presidents ..., Ilham Aliyev of Azerbaijan and Gurbanguly Berdymukhamedov of Turkmenistan": a
+            # country right after the name is its bearer's, whatever the list names before it
+            if m.place.kind == "country" and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[b:m.start]) and \
+                    not text[m.end:m.end + 2] in ("'s", "’s"):
+                used.add(i)
+                return m.place.code, next((r for r in ROLE_WORDS if re.search(
+                    r"(?i:\b" + r + r"s?\b)\s*(?:(?:of|the|[A-Z][\w'’.\-]*)\s+){0,3}$", before)), None)
+            break
     for r in ROLE_WORDS:
         # the role heads the name's own title ("Prime Minister X", "President of Kenya X", "Emir Sheikh X"),
         # not a clause before it ("the Emir of Kuwait presented Narendra Modi with ...")

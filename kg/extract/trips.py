@@ -304,14 +304,30 @@ def presence(ctx, doc, sent_span, venue, g) -> list[Frame]:
             listed = [p for p in ctx.persons_in(s, e) if p.kind == "name"]
         people = [p for t in toks for p in _people(m, t)]
         people += [p for p in listed if all(p is not q for q in people)]
+        # "Presidents A of X, B of Y and C of Z joined ...": a plural title heads the whole list
+        # (the parser may make the title a subject of its own, next to the list's)
+        spans = [_span(t) for t in toks]
+        titled = [p for a, b in spans for ps in [ctx.persons_in(a, max([b] + [y for x, y in spans if x >= b and
+                                                                              not ctx.text[b:x].strip()]))]
+                  if ps and (_PLURAL_TITLE.search(ctx.text[a:ps[0].start]) or _PLURAL_TITLE_AT.match(ctx.text[a:b]))
+                  for p in ps]
+        people += [p for p in titled if all(p.start != q.start for q in people)]
+        titled_at = {p.start for p in titled}
         people = [p for p in people if p.kind == "name" and (
-            (p.person.code and p.person.code != venue[0] and (p.person.roles or p.person.name in g.leaders or among))
+            (p.person.code and p.person.code != venue[0] and (p.person.roles or p.person.name in g.leaders or among
+                                                              or p.start in titled_at))
             # an organisation's head away from its seat ("the President of the European Commission" in Cairo)
             or (not p.person.code and getattr(p.person, "org", None) and venue[1]
                 and venue[1] not in ORG_SEATS.get(p.person.org, (venue[1],))))]
         if people:
             out.append(Frame("presence", tok, people, [venue], here=True))
     return out
+
+
+_PLURAL_TITLE = re.compile(r"\b(?:Presidents|Prime Ministers|Premiers|Kings|Emirs|Chancellors|"
+                           r"Foreign Ministers|Leaders|Heads of State)\s+$", re.I)
+_PLURAL_TITLE_AT = re.compile(r"(?:the\s+)?(?:Presidents|Prime Ministers|Premiers|Kings|Emirs|Chancellors|"
+                              r"Foreign Ministers|Leaders|Heads of State)\b", re.I)
 
 
 def signers_present(ctx, doc, sent_span, g) -> list[Frame]:
