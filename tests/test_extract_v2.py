@@ -98,6 +98,20 @@ def test_plural_title_heads_a_list_of_attendees_each_with_a_country_after_the_na
     assert vs[("BDI", "GHA")].visitor == "Jean Habimana"
 
 
+def test_both_presidents_are_the_two_the_text_named_last(ex):
+    text = ("Kenyan President William Ruto and Ugandan President Yoweri Museveni on Thursday signed a treaty on "
+            "the lake's waters. Both presidents arrived in Addis Ababa on Sunday for talks led by former South "
+            "African president Thabo Mbeki.")
+    vs = visits(ex, text)
+    assert vs[("KEN", "ETH")].visitor == "William Ruto" and vs[("UGA", "ETH")].visitor == "Yoweri Museveni"
+
+
+def test_a_later_arrival_joins_the_visit_told_just_before(ex):
+    text = ("Kenyan President William Ruto flew into the Ghanaian capital on Wednesday evening; Ugandan "
+            "President Yoweri Museveni arrived shortly afterwards.")
+    assert ("UGA", "GHA") in visits(ex, text)
+
+
 def test_arrival_without_a_place_is_at_the_scene_the_story_stands_in(ex):
     text = ("Kenyan President William Ruto arrived in Accra on Monday for talks with Ghanaian President Nana "
             "Akufo-Addo. The two leaders opened a new highway to Kumasi. Ugandan President Yoweri Museveni "

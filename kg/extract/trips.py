@@ -120,12 +120,14 @@ class Mentions:
         with a country in one sentence, within the last few sentences); a number, when given, must agree."""
         low = tok.lower_
         plural = tok.tag_ == "NNS" and tok.lemma_.lower() in GROUP_NOUNS and any(
-            c.lower_ in ("the", "these", "those") or c.like_num for c in tok.children) and not any(
+            c.lower_ in ("the", "these", "those", "both") or c.like_num for c in tok.children) and not any(
             c.dep_ == "prep" and c.lower_ in ("of", "from") for c in tok.children)  # "the leaders of the eight ...": others
         if not (plural or low in ("they", "them")):
             return []
         n = next((c for c in tok.children if c.like_num), None)
         want = NUMBER_WORDS.get(n.lower_) if n is not None else None
+        if any(c.lower_ == "both" for c in tok.children):
+            want = 2
         sents = self.ctx.sents
         cur = max((i for i, (a, _) in enumerate(sents) if a <= tok.idx), default=0)
         for si in range(cur, max(-1, cur - 4), -1):

@@ -128,7 +128,12 @@ def _scene(ctx, found, si):
     visited = {v.place_country for v in found}
     cands = [x for _, x in ctx.places_in(lo, hi) if x.place.kind in ("city", "country") and x.place.code in visited]
     x = ([c for c in cands if c.place.kind == "city"] or cands or [None])[-1]
-    return (x.place.code, x.place.name if x.place.kind == "city" else None) if x is not None else None
+    if x is not None:
+        return x.place.code, x.place.name if x.place.kind == "city" else None
+    # "... flew into the Belarusian capital on Wednesday; Vladimir Putin arrived shortly afterwards": the
+    # place of a visit those sentences told
+    told = [v for v in found if set(getattr(v, "_sents", ())) & {si - 1, si - 2}]
+    return (told[-1].place_country, told[-1].place) if told else None
 
 
 CONTINUED_LEG = re.compile(r"^\s*(?:and\s+)?(?:(?:then|finally|later|on)\s+)*to\s+(?:the\s+)?", re.I)
