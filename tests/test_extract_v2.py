@@ -199,6 +199,22 @@ def test_numbered_or_bulleted_list_of_documents_after_a_header_line(ex, marker):
     assert all(sorted(a.parties) == ["GHA", "KEN"] for a in ags)
 
 
+def test_wire_dateline_after_a_headline_is_no_party_and_reaching_a_deal_is_agreed(ex):
+    text = ("Chile, Peru settle fishing row\n\nLIMA, May 9 Kyodo - Chile and Peru on Monday reached an agreement "
+            "on fishing rights in their shared waters.")
+    (a,) = events(ex, text, kind=Agreement)
+    assert sorted(a.parties) == ["CHL", "PER"] and a.status == "agreed"
+
+
+@pytest.mark.parametrize("text,n", [
+    ("Chile and Peru agreed that the deal should help improve ties.", 0),
+    ("The two leaders said Chile and Peru agreed that the US should remain engaged in the region.", 0),
+    ("Chile and Peru agreed that their navies should hold joint patrols.", 1),
+])
+def test_agreeing_that_is_a_joint_act_only_when_the_sides_are_to_do_it(ex, text, n):
+    assert len(events(ex, text, kind=Agreement)) == n
+
+
 def test_acronym_in_brackets_is_the_same_document_and_no_country(ex):
     text = ("Ghana and the World Food Programme (WFP) signed a Memorandum of Understanding (MoU) on school meals.")
     from kg.rdf import is_country_code

@@ -340,7 +340,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             parties = _not_own_acronym(ctx, parties, np_text)
             if len(parties) < 2:
                 continue
-            if status == "signed" and pred.lemma_ in ("agree", "launch", "establish", "create", "announce", "upgrade", "initial",
+            if status == "signed" and pred.lemma_ in ("agree", "reach", "launch", "establish", "create", "announce", "upgrade", "initial",
                                                        "elevate", "raise", "lift", "set", "forge", "welcome"):
                 status = "agreed"
             if status == "signed" and REPORTED.search(sent) and not re.search(r",\s+(?:the\s+)?[\w.\s-]{2,40}\s+reported\.?\s*$", sent):
@@ -1081,6 +1081,22 @@ COMMIT_VERBS = {"agree", "decide", "pledge", "commit", "resolve", "vow", "undert
 TRIP_VERBS = {"visit", "travel", "go", "come", "fly", "attend"}
 
 
+_JOINT_WORDS = {"their", "both", "two", "sides", "countries", "governments", "nations", "leaders", "parties", "each"}
+
+
+def _joint_subject(ctx, comp) -> bool:
+    """True when the clause of what is to be done has the agreeing sides as its subject ("their countries
+    should cooperate", "they will meet", "the two sides would set up"), or names two states."""
+    subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if subj is None:
+        return False
+    words = {t.lower_ for t in subj.subtree}
+    if subj.lower_ in ("they", "we") or words & _JOINT_WORDS:
+        return True
+    a, b = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge.text)
+    return len({x.place.code for _, x in ctx.places_in(a, b) if x.place.kind in ("country", "demonym")}) >= 2
+
+
 def _commitments(ctx, doc, s, e, si, pub, original, last, found, documents=()):
     """Agreements with status "agreed" read off a commitment verb with a to-infinitive, whose subject
     names two or more parties ("X and Y agreed to ...", "the two sides decided to ..."). ``documents``:
@@ -1110,6 +1126,8 @@ def _commitments(ctx, doc, s, e, si, pub, original, last, found, documents=()):
             # done (a modal) is a joint act; "agreed that the situation was grave" stays an opinion
             comp = next((c for c in tok.children if c.dep_ == "ccomp" and c.pos_ == "VERB" and any(
                 a.dep_ == "aux" and a.lower_ in _MODALS for a in c.children)), None)
+            if comp is not None and not _joint_subject(ctx, comp):
+                comp = None  # "agreed that the deal should help ties", "agreed that the US should stay": an opinion
             that = comp is not None
             if that and documents:
                 continue  # "signed a plan ..., and agreed that their heads of state will meet": its terms

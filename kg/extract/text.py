@@ -49,7 +49,7 @@ def is_prose(line: str) -> bool:
 
 
 _DATELINE_DATE = re.compile(r"^(\s*[A-Z][A-Za-z .,'-]{2,60}?,\s*)((?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
-                            r"(?:,?\s+\d{4})?)(?=\s*(?:\([A-Za-z .]+\))?\s*(?:[-–—]|--))")
+                            r"(?:,?\s+\d{4})?)(?=\s*(?:\([A-Za-z .]+\)|\s[A-Z][A-Za-z]+(?:/[A-Z][A-Za-z]+)*)?\s*(?:[-–—]|--))")
 
 
 def blank_dateline_date(text: str) -> str:
@@ -64,6 +64,7 @@ def blank_dateline_date(text: str) -> str:
 
 _DATELINE_PREFIX = re.compile(r"^(\s*(?:[A-Z][A-Za-z.'-]+(?:[ /][A-Z][A-Za-z.'-]+){0,3})(?:,\s*[A-Z][A-Za-z .]{2,30}?)?"
                               r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})(?:,?\s+\d{4})?)?"
+                              r"(?:,?\s+[A-Z][A-Za-z]+(?:/[A-Z][A-Za-z]+)*(?=\s*(?:[-–—]|--)\s))?"  # an agency: "Kyodo", "AFP/Xinhua"
                               r",?\s*(?:\([A-Za-z .]+\))?\s*(?:[-–—]|--|:)\s)")
 
 
@@ -71,6 +72,19 @@ def blank_dateline(text: str) -> str:
     """The whole dateline ("HANOI, Sept 3 (Wire) - ", "Brasilia: ", "MUMBAI: ") blanked, same length:
     it names where the report was filed, and left in place it becomes the subject of the first
     sentence's parse. :func:`dateline_city` reads the place from the original text."""
+    out = _blank_prefix(text)
+    if out != text:
+        return out
+    # a headline first: the wire dateline opens the first body line ("...\n\nSEOUL, Dec. 28 Kyodo - Japan ...")
+    pos = 0
+    for line in text.splitlines(keepends=True)[:40]:
+        if _DATELINE.match(line):
+            return text[:pos] + _blank_prefix(line) + text[pos + len(line):]
+        pos += len(line)
+    return text
+
+
+def _blank_prefix(text: str) -> str:
     text = blank_dateline_date(text)
     m = _DATELINE_PREFIX.match(text)
     if not m or "\n" in m.group(1):
@@ -112,7 +126,8 @@ def content_mask(text: str) -> str:
     return "".join(out)
 
 
-_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}?)(?:,\s*([A-Z][A-Za-z .]+?))?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2})?"
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40}?)(?:,\s*([A-Z][A-Za-z .]+?))?(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}"
+                       r"(?:\s+[A-Z][A-Za-z]+(?:/[A-Z][A-Za-z]+)*(?=\s*[-–—]\s))?)?"
                        r"\s*(?:\([A-Za-z ]+\))?\s*[-–—]\s")
 
 
