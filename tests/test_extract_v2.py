@@ -215,6 +215,14 @@ def test_agreeing_that_is_a_joint_act_only_when_the_sides_are_to_do_it(ex, text,
     assert len(events(ex, text, kind=Agreement)) == n
 
 
+def test_cities_a_listed_document_links_are_a_route_not_its_parties(ex):
+    text = ("Ghanaian President Nana Akufo-Addo and Kenyan President William Ruto met in Accra on Monday. "
+            "The two sides signed the following agreements:\n1. MoU on health\n"
+            "2. MoU on ferry services between Mombasa and Takoradi\nThe leaders then addressed the press.")
+    ags = events(ex, text, kind=Agreement)
+    assert len(ags) == 2 and all(sorted(a.parties) == ["GHA", "KEN"] for a in ags)
+
+
 def test_acronym_in_brackets_is_the_same_document_and_no_country(ex):
     text = ("Ghana and the World Food Programme (WFP) signed a Memorandum of Understanding (MoU) on school meals.")
     from kg.rdf import is_country_code

@@ -144,6 +144,8 @@ def _parties(ctx, np_a, np_b, s, e, last):
         other = [x for x in sent if x != c]
         if other:
             return [c, other[0]]
+        if last and c in last:
+            return list(last)  # "3. MoU on ferry services between Kochi and ...": the list's sides go on
         if not g.is_country(c):
             top = ctx.ranked_countries()
             return [c, top[0]] if top else [c]
@@ -875,6 +877,8 @@ def _between_sides(ctx, tok) -> list[str] | None:
             out.append(code)
         elif whole is not None and whole.place.kind in ("country", "org", "demonym"):
             out.append(whole.place.name if whole.place.kind == "org" else whole.place.code)
+        elif whole is not None and whole.place.kind == "city":
+            return None  # "ferry services between Kochi and Kulhudhuffushi": a route, not two sides
         elif acr and sum(ch.isupper() for ch in acr.group(1)) >= 2:
             out.append(acr.group(1))
         elif any(p.kind == "name" and p.person.code for p in ctx.persons_in(start, start + len(side))):
@@ -1017,6 +1021,8 @@ def _signatories(ctx, pred, rel, htok, title, last):
         joining = (own or states)[:1]
         if joining:
             return joining + [org]
+    if len(parties) == 1 and rel == "list" and last and parties[0] in last:
+        return list(last)  # "3. MoU on ferry services between Kochi and ...": the list's sides go on
     if len(parties) == 1:
         parties += [c for c in _complement(ctx, pred, parties[0]) if c not in parties][:1]
     return parties
