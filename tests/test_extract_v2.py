@@ -106,6 +106,13 @@ def test_both_presidents_are_the_two_the_text_named_last(ex):
     assert vs[("KEN", "ETH")].visitor == "William Ruto" and vs[("UGA", "ETH")].visitor == "Yoweri Museveni"
 
 
+def test_both_alone_is_the_pair_named_together(ex):
+    text = ("Aleksandar Vucic and Albin Kurti initialled the accord at talks hosted by EU foreign policy chief "
+            "Josep Borrell. Both arrived in the Belgian capital on Friday morning.")
+    vs = {v.visitor for v in events(ex, text, kind=Visit) if v.place_country == "BEL"}
+    assert vs == {"Aleksandar Vucic", "Albin Kurti"}
+
+
 def test_a_later_arrival_joins_the_visit_told_just_before(ex):
     text = ("Kenyan President William Ruto flew into the Ghanaian capital on Wednesday evening; Ugandan "
             "President Yoweri Museveni arrived shortly afterwards.")

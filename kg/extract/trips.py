@@ -122,21 +122,26 @@ class Mentions:
         plural = tok.tag_ == "NNS" and tok.lemma_.lower() in GROUP_NOUNS and any(
             c.lower_ in ("the", "these", "those", "both") or c.like_num for c in tok.children) and not any(
             c.dep_ == "prep" and c.lower_ in ("of", "from") for c in tok.children)  # "the leaders of the eight ...": others
-        if not (plural or low in ("they", "them")):
+        if not (plural or low in ("they", "them", "both")):
             return []
         n = next((c for c in tok.children if c.like_num), None)
         want = NUMBER_WORDS.get(n.lower_) if n is not None else None
-        if any(c.lower_ == "both" for c in tok.children):
-            want = 2
+        if low == "both" or any(c.lower_ == "both" for c in tok.children):
+            want = 2  # "Both arrived in the Belgian capital", "both presidents"
         sents = self.ctx.sents
         cur = max((i for i, (a, _) in enumerate(sents) if a <= tok.idx), default=0)
         for si in range(cur, max(-1, cur - 4), -1):
             a, b = sents[si]
-            here = [p for p in self.persons if a <= p.start < min(b, tok.idx) and p.kind == "name" and p.person.code]
+            # (for "both", a named pair the text gives no country, "Ivica Dacic and Hashim Thaci", still counts)
+            here = [p for p in self.persons if a <= p.start < min(b, tok.idx) and p.kind == "name"
+                    and (p.person.code or low == "both")]
             people = list({id(p.person): p for p in here}.values())
             if len(people) >= 2 and (want is None or len(people) == want):
                 return people
-            if low in ("they", "them") and si < cur:
+            pairs = [(x, y) for x, y in zip(people, people[1:]) if re.fullmatch(r"\s+and\s+", self.ctx.text[x.end:y.start])]
+            if want == 2 and len(pairs) == 1:
+                return list(pairs[0])  # "A and B put their initials to ... hosted by C. Both arrived ...": the pair
+            if low in ("they", "them", "both") and si < cur:
                 break  # a pronoun reaches back one sentence only
         return []
 
