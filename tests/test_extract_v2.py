@@ -240,6 +240,21 @@ def test_acronym_in_brackets_is_the_same_document_and_no_country(ex):
 
 # --- awards ------------------------------------------------------------------------------------
 
+def test_award_named_in_apposition_is_no_recipient(ex):
+    text = ("Ghanaian President Nana Akufo-Addo on Sunday conferred the country's highest honour, the Grand Star "
+            "Kwame Nkrumah, on Kenyan President William Ruto.")
+    (a,) = events(ex, text, kind=Award)
+    assert a.recipient == "William Ruto"
+
+
+@pytest.mark.parametrize("text", [
+    "Ghana had earlier conferred the Order of the Star of Ghana on Barack Obama and Xi Jinping.",
+    "Kenyan President William Ruto received the Order of the Star of Ghana on his behalf.",
+])
+def test_award_told_in_the_pluperfect_or_received_for_another_is_no_award(ex, text):
+    assert not events(ex, text, kind=Award)
+
+
 def test_passive_award_names_the_recipient_not_the_order(ex):
     text = "Kenyan President William Ruto was decorated with the Order of the Star of Ghana by President Nana Akufo-Addo."
     (a,) = events(ex, text, kind=Award)

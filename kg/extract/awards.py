@@ -18,9 +18,9 @@ AWARD_NP = re.compile(r"((?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,5}?"
                       r"(order|medal|award|honou?r|decoration|prize|legion of merit|grand commander|cross|collar|knighthood|damehood)\b"
                       r"(?:\s+of\s+(?:the\s+)?(?-i:[A-Z])[\w'-]*(?:\s+(?:of\s+(?:the\s+)?|the\s+|and\s+)?(?-i:[A-Z])[\w'-]*)*)?", re.I)
 NAMED = re.compile(r"\b(?:(?:Honorary|Grand|Supreme|National|Royal)\s+)*(?:[A-Z][\w'-]+\s+)*(?:Order|Medal|Award|Legion|"
-                   r"Prize|Cross|Collar)\b(?:\s+of\s+(?:the\s+)?(?:(?:[A-Z]\.)+\s?[A-Z][\w'-]*|[A-Z][\w'-]*|St\.?)"
-                   r"(?:\s+(?:of\s+(?:the\s+)?|the\s+)?(?:(?:[A-Z]\.)+\s?[A-Z][\w'-]*|[A-Z][\w'-]*))*)?")  # "... of O.R. Tambo"
-SKIP = re.compile(r"\b(number of|tally|only foreign|previously|earlier awards?|guard of honou?r|in honou?r of)\b", re.I)
+                   r"Prize|Cross|Collar|Sash|Star|Decoration)\b(?:\s+of\s+(?:the\s+)?(?:(?:[A-Z]\.)+\s?[A-Z][\w'-]*|[A-Z][\w'-]*|St\.?)"
+                   r"(?:\s+(?:of\s+(?:the\s+)?|the\s+|and\s+(?=St\b))?(?:(?:[A-Z]\.)+\s?[A-Z][\w'-]*|[A-Z][\w'-]*))*)?")  # "... of O.R. Tambo"
+SKIP = re.compile(r"\b(number of|tally|only foreign|previously|earlier awards?|guard of honou?r|in honou?r of|on (?:his|her|their) behalf|on behalf of)\b", re.I)
 PLANNED = re.compile(r"\b(is to|are to|to present|will present on|due to)\b", re.I)
 ANNOUNCED = re.compile(r"\b(will|announced|to confer|to bestow|plans to)\b", re.I)
 
@@ -179,6 +179,9 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
             am = _award_np(clause, g) if vm else None   # the verb first: the award lookup is the dearer test
             if not vm or not am:
                 continue
+            # "Saudi Arabia had earlier conferred the sash on Obama and Putin": what came before the news
+            if re.search(r"\bhad\s+(?:(?:earlier|previously|already|also|once|been)\s+){0,2}$", clause[:vm.start()], re.I):
+                continue  # the award verb itself in the pluperfect
             if _told_as_past(clause, pub):
                 continue  # "Macron, who received the Charlemagne Prize in the same hall last year": background
             if vm.group(1).lower() == "made" and not re.search(
@@ -187,7 +190,12 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
                 continue
             ce = cs + len(clause)
             vpos = cs + vm.start()
+            # a person is never the award's own name ("conferred the Amir Amanullah Khan Award on ...",
+            # "the King Abdulaziz Sash, on Modi")
+            names = [(cs + x.start(), cs + x.end()) for x in NAMED.finditer(clause) if len(x.group(0).split()) >= 2]
             persons = ctx.persons_in(cs, ce)
+            in_name = [p.person for p in persons if any(a0 <= p.start < a1 for a0, a1 in names)]
+            persons = [p for p in persons if not any(p.person is q for q in in_name)]
             # "was conferred", "was on Tuesday conferred", "has also been awarded"
             passive = re.search(r"\b(was|were|has been|have been|is|be)\s+(?:(?:also|on|at|in|this|last|today|formally|"
                                 r"later|then|\w+day)\s+){0,3}" + re.escape(vm.group(1)), clause, re.I)
@@ -215,8 +223,6 @@ def extract_awards(ctx, original: str, pub) -> list[Award]:
                     recipients = pr
                     conferrer = pc if pc is not None else (conferrer if conferrer is not None and
                                                              conferrer.person not in [r.person for r in pr] else None)
-            # a recipient is never the award's own name ("conferred the Amir Amanullah Khan Award on ...")
-            names = [(cs + x.start(), cs + x.end()) for x in NAMED.finditer(clause) if len(x.group(0).split()) >= 2]
             recipients = [r for r in recipients if not any(a0 <= r.start < a1 for a0, a1 in names)]
             if not recipients:
                 continue
