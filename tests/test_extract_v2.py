@@ -113,6 +113,16 @@ def test_both_alone_is_the_pair_named_together(ex):
     assert vs == {"Aleksandar Vucic", "Albin Kurti"}
 
 
+def test_witnesses_of_a_signing_are_where_it_took_place(ex):
+    text = ("Kenyan President William Ruto and Ugandan President Yoweri Museveni arrived in Arusha on "
+            "Monday to sign the treaty. The signing was witnessed by Chinese Foreign Minister Wang Yi, Russian Foreign Minister "
+            "Sergei Lavrov and French Foreign Minister Catherine Colonna.")
+    assert {("CHN", "TZA"), ("RUS", "TZA"), ("FRA", "TZA")} <= set(visits(ex, text))
+    text = ("Kenyan President William Ruto arrived in Arusha on Monday. Chinese Foreign Minister Wang Yi said "
+            "the region has witnessed rapid growth.")
+    assert ("CHN", "TZA") not in visits(ex, text)
+
+
 def test_a_later_arrival_joins_the_visit_told_just_before(ex):
     text = ("Kenyan President William Ruto flew into the Ghanaian capital on Wednesday evening; Ugandan "
             "President Yoweri Museveni arrived shortly afterwards.")

@@ -41,10 +41,11 @@ GROUP_NOUNS = {"leader", "president", "head", "premier", "minister", "delegate"}
 OFFICES = {"minister", "president", "premier", "chancellor", "king", "queen", "emir", "amir", "sultan", "prince",
            "secretary", "envoy", "ambassador", "monarch", "vice-president", "governor", "speaker", "foreign minister",
            "crown prince", "sheikh", "taoiseach"}
-ATTEND = {"attend", "participate", "represent"}
+ATTEND = {"attend", "participate", "represent", "witness"}
 MEET = {"meet", "talk", "confer"}
 EVENT_NOUN = {"summit", "conference", "meeting", "forum", "gathering", "session", "talks", "ceremony", "inauguration",
               "assembly", "games", "cop", "celebration", "parade", "funeral", "sidelines"}
+WITNESSED = {"signing", "sign", "ceremony", "exchange", "inauguration", "launch"}
 DEST_PREP = {"to", "in", "into", "for", "at"}
 PARTICLES = {"on", "onward", "onwards", "back", "over", "down", "in", "out", "off", "then"}
 HYPOTHETICAL_MARK = {"if", "whether", "unless"}
@@ -841,13 +842,23 @@ def _host_frame(m, tok, lem, venue, g):
 def _attend_frame(m, tok, lem, venue, g):
     subj = subject(tok)
     # "Russia is represented by X", "the meeting was also attended by A, B and C": the agents attend
-    passive_rep = lem in ("represent", "attend") and any(c.dep_ == "auxpass" for c in tok.children)
+    passive_rep = lem in ("represent", "attend", "witness") and any(c.dep_ == "auxpass" for c in tok.children)
+    if lem == "witness" and not ({t.lemma_.lower() for c in tok.children for t in c.subtree} & WITNESSED):
+        return None  # "the region has witnessed growth": only a signing or a ceremony is witnessed in person
     if passive_rep:
         # the parser often hangs "by" on the venue noun ("represented at the summit, which ..., by X")
         agents = [p for c in tok.subtree if (c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"))
                   and not any(a.dep_ == "relcl" for a in c.ancestors if a.i != tok.i and tok.i in [x.i for x in a.ancestors])
                   for p in c.children if p.dep_ == "pobj"]
         visitors = [p for a in agents for p in _people(m, a)]
+        by = next((c for c in tok.children if c.dep_ == "agent"), None)
+        if by is not None and lem != "represent":
+            # "was witnessed by Clinton, Russian Foreign Minister Sergei Lavrov, ... and X": the parser rarely
+            # keeps such a list under "by"; every named person up to the clause's end is one of the agents
+            e = by.sent.end_char
+            cut = re.search(r";|\s(?:who|which|where|when|while|after|before)\s", m.ctx.text[by.idx:e])
+            visitors += [p for p in m.persons_in(by.idx, by.idx + cut.start() if cut else e) if p.kind == "name"
+                         and all(p.person is not v.person for v in visitors)]
         _give_country(m, visitors, [c for c in tok.children if c.dep_ == "nsubjpass"])  # "Russia is represented by X"
     else:
         visitors = _people(m, subj) if subj is not None else []
@@ -886,7 +897,7 @@ def _attend_frame(m, tok, lem, venue, g):
     here = False
     if not dests and venue:
         words = {t.lower_ for o in objs for t in o.subtree} | {t.lower_ for t in tok.children}
-        if words & EVENT_NOUN or lem in ("represent", "participate") or tok.lower_ in ("attended", "attending", "attends"):
+        if words & EVENT_NOUN or lem in ("represent", "participate", "witness") or tok.lower_ in ("attended", "attending", "attends"):
             dests = [venue]
             here = True
     return Frame("attend", tok, visitors, _dedupe(dests), here=here)
