@@ -240,6 +240,22 @@ def test_cities_a_listed_document_links_are_a_route_not_its_parties(ex):
     assert len(ags) == 2 and all(sorted(a.parties) == ["GHA", "KEN"] for a in ags)
 
 
+def test_examples_of_a_remainder_batch_are_its_topics_not_events(ex):
+    text = ("Ghana and Kenya signed a treaty on maritime borders on Monday. The two sides also signed six other "
+            "documents, including protocols on security cooperation and agreements on trade and transport.")
+    titles = sorted(a.title for a in events(ex, text, kind=Agreement))
+    assert len(titles) == 2 and any("six other documents" in t for t in titles)
+
+
+def test_the_leaders_of_the_n_countries_are_the_summits_states_and_a_consensus_on_it_is_the_same(ex):
+    text = ("AKTAU, Aug 12 (Wire) - The leaders of the four countries signed a convention on the sea on Sunday at "
+            "the summit. Presidents Vladimir Putin of Russia, Hassan Rouhani of Iran and Ilham Aliyev of "
+            "Azerbaijan joined their host, Kazakh President Nursultan Nazarbayev, for the summit. "
+            '"We have reached a consensus on the convention," Nazarbayev said.')
+    (a,) = events(ex, text, kind=Agreement)
+    assert sorted(a.parties) == ["AZE", "IRN", "KAZ", "RUS"]
+
+
 def test_acronym_in_brackets_is_the_same_document_and_no_country(ex):
     text = ("Ghana and the World Food Programme (WFP) signed a Memorandum of Understanding (MoU) on school meals.")
     from kg.rdf import is_country_code

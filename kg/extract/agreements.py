@@ -216,6 +216,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
     for si, (s, e) in enumerate(ctx.sents):
         sent = text[s:e]
         made_here = []
+        examples_of = None  # the remainder batch whose examples this sentence is listing
         spans_here: list[tuple[int, int]] = []
         # "Under the Agreement, the parties will establish ... and launch a Regional ... Framework": the terms
         # of a document already told, not new ones
@@ -380,6 +381,12 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 ag._tok = htok.i if htok is not None else None  # type: ignore[attr-defined]
                 if count_of is not None:
                     count_of._named_items = True  # type: ignore[attr-defined]
+                    # "six other documents, including protocols on security and trade": examples of a remainder
+                    # the text counts apart, which is one batch (GUIDELINES v2), not events of their own
+                    if introduced and getattr(count_of, "_remainder", False):
+                        ag._item_of = examples_of = count_of  # type: ignore[attr-defined]
+                elif examples_of is not None:
+                    ag._item_of = examples_of  # type: ignore[attr-defined]  # "..., and agreements on trade"
                 ag._pred = pred.i  # type: ignore[attr-defined]
                 if len(parties) >= 2 and all(ctx.gaz.is_country(p) for p in parties):
                     last_parties = parties  # the states "the two sides", "the three leaders" of the next one mean
@@ -481,6 +488,21 @@ def _drop_generic_twins(ctx, found):
                                and not _own_act(a, b) for b in found)
     found = [a for a in found if not (getattr(a, "_batch", False) and not getattr(a, "_remainder", False)
                                       and (named_near(a) or getattr(a, "_named_items", False)))]
+    for a in found:
+        batch = getattr(a, "_item_of", None)
+        if batch is not None:
+            batch.topics = list(dict.fromkeys((batch.topics or []) + (a.topics or [])))
+    found = [a for a in found if getattr(a, "_item_of", None) is None]
+
+    def about_other(a):
+        # '"We have reached a consensus on the convention," X said': agreeing on a document already told is
+        # that document, not another one
+        m = re.match(r"^(?:an?\s+|the\s+)?(?:consensus|agreement|deal|understanding)\s+(?:on|over)\s+the\s+([\w-]+)$",
+                     a.title or "", re.I)
+        return bool(m) and any(b is not a and m.group(1).lower() in (b.title or "").lower().split()
+                               and not re.match(r"^(?:consensus|agreement|deal|understanding)\b", b.title or "", re.I)
+                               for b in found)
+    found = [a for a in found if not about_other(a)]
     def described_by(a, b):
         # "a defence cooperation agreement with Poland" ... "the Enhanced Defense Cooperation Agreement":
         # a lower-case description whose words the named document's title all has
@@ -626,6 +648,10 @@ def _resolve_actor(ctx, tok):
             if out:
                 continue
         heads_of = low == "heads" and re.match(r"\s+of\s+(?:state|government)", ctx.text[t.idx + len(t.text):])
+        # "the leaders of the five countries bordering the Caspian Sea": a counted group of states, the summit's
+        heads_of = heads_of or (low in ("leaders", "heads", "presidents") and re.match(
+            r"\s+of\s+(?:the\s+|all\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+            r"(?:\w+\s+)?(?:countries|nations|states|member states)\b", ctx.text[t.idx + len(t.text):]))
         if low in ("leaders", "members", "heads", "participants") and not any(c.lower_ in ("two", "both") for c in t.children) \
                 and (heads_of or not [c for c in t.children if c.dep_ == "prep"]):
             add("MEMBERS")  # "the leaders adopted ...": at a summit, every member
