@@ -123,6 +123,19 @@ def test_witnesses_of_a_signing_are_where_it_took_place(ex):
     assert ("CHN", "TZA") not in visits(ex, text)
 
 
+@pytest.mark.parametrize("text,legs", [
+    ("Chilean President Gabriel Boric met Argentine President Javier Milei in Buenos Aires on Monday. Boric "
+     "leaves for Lima on Tuesday, the second stop of a tour that will also take him to Ecuador and Colombia.",
+     {"ECU", "COL"}),
+    ("Lima is the last stop of Boric's South American tour, his first trip abroad since taking office, which "
+     "has already taken him to Ecuador and Colombia.", {"ECU", "COL"}),
+])
+def test_a_tour_that_takes_the_traveller_to_places_is_one_visit_each(ex, text, legs):
+    vs = visits(ex, text)
+    assert {c for (v, c) in vs if v == "CHL"} >= legs
+    assert all(vs[("CHL", c)].visitor == "Gabriel Boric" for c in legs)
+
+
 def test_a_later_arrival_joins_the_visit_told_just_before(ex):
     text = ("Kenyan President William Ruto flew into the Ghanaian capital on Wednesday evening; Ugandan "
             "President Yoweri Museveni arrived shortly afterwards.")

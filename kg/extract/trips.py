@@ -388,6 +388,13 @@ def subject(tok):
         for c in t.children:
             if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ not in ("WDT", "WP") and c.lower_ not in ("that", "which"):
                 return c
+            if c.dep_ == "nsubj" and c.lower_ in ("which", "that") and t.dep_ == "relcl" and t.lemma_ in ("take", "bring"):
+                # "his tour, which will also take him to Peru": the tour (the parser may hang the clause on a
+                # later noun: "Xi's tour, his second trip since taking office, which has taken him to ...")
+                trip = next((x for x in reversed(list(t.doc[max(t.sent.start, c.i - 12):c.i])) if x.lemma_ in TRIP_NOUN
+                             and x.pos_ == "NOUN"), None)
+                if trip is not None:
+                    return trip
             if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who",) and t.dep_ == "relcl":
                 h = t.head
                 if any(a.lower_ in ("are", "were", "have") for a in t.children if a.dep_ in ("aux", "auxpass")):
@@ -607,8 +614,16 @@ def _move_frame(m, tok, lem, sent, venue, g):
     if subj is not None and subj.lower_ in ("visit", "trip", "tour", "swing", "journey") :
         # "his five-day swing took him to Cairo": the possessor travels
         visitors = [p for c in subj.children if c.dep_ == "poss" for p in [m.person_at(c)] if p]
-        visitors += [p for c in tok.children if c.dep_ == "dobj" for p in _people(m, c)]
-        if not visitors and any(c.dep_ == "dobj" and c.pos_ == "PRON" for c in tok.children):
+        pron = any(c.dep_ == "dobj" and c.pos_ == "PRON" for c in tok.children)
+        if not visitors and pron:
+            # "the Premier will leave for Colombia, the second stop of a tour that will also take him to
+            # Peru": "him" is who is on the tour, the subject of the clause the tour hangs on
+            up = next((a for a in subj.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            who = subject(up) if up is not None else None
+            visitors = [v for v in _people(m, who) if v.kind == "name" or v.person.code] if who is not None else []
+        if not visitors:
+            visitors = [p for c in tok.children if c.dep_ == "dobj" for p in _people(m, c)]
+        if not visitors and pron:
             # "X is on a tour that will take him to ...": "him" is who is on the tour
             up = next((a for a in subj.ancestors if a.pos_ in ("VERB", "AUX")), None)
             who = subject(up) if up is not None else None
