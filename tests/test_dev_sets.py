@@ -1,4 +1,4 @@
-"""The second to fifth development sets (tests/dev2 ... dev5): written blind by annotators, then used for tuning.
+"""The second to sixth development sets (tests/dev2 ... dev6): written blind by annotators, then used for tuning.
 
 Each floor sits below the score measured when it was set, so that a change that loses ground on text the
 first dev corpus does not cover fails:
@@ -10,7 +10,9 @@ first dev corpus does not cover fails:
 - dev4 (24 articles): micro F1 0.82; Visit 0.82, Award 1.00, Agreement 0.79, TradeTarget 0.91 on 2026-12-03
   (0.68 on arrival; floors set at 0.73);
 - dev5 (24 articles): micro F1 0.80; Visit 0.86, Award 1.00, Agreement 0.67, TradeTarget 0.83 on 2026-12-03
-  (0.63 on arrival).
+  (0.63 on arrival); 0.85 on 2026-12-04;
+- dev6 (24 articles): micro F1 0.78; Visit 0.90, Award 1.00, Agreement 0.66, TradeTarget 0.55 on 2026-12-04
+  (0.55 on arrival, 2026-12-03).
 """
 from __future__ import annotations
 
@@ -23,12 +25,13 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-SETS = {"dev2": 20, "dev3": 24, "dev4": 24, "dev5": 24}
+SETS = {"dev2": 20, "dev3": 24, "dev4": 24, "dev5": 24, "dev6": 24}
 FLOORS = {
     "dev2": {"micro": 0.77, "Visit": 0.85, "Award": 0.75, "Agreement": 0.62, "TradeTarget": 0.75},
     "dev3": {"micro": 0.80, "Visit": 0.85, "Award": 0.75, "Agreement": 0.74, "TradeTarget": 0.65},
     "dev4": {"micro": 0.76, "Visit": 0.77, "Award": 0.75, "Agreement": 0.72, "TradeTarget": 0.75},
     "dev5": {"micro": 0.73, "Visit": 0.77, "Award": 0.75, "Agreement": 0.63, "TradeTarget": 0.65},
+    "dev6": {"micro": 0.70, "Visit": 0.80, "Award": 0.60, "Agreement": 0.58, "TradeTarget": 0.45},
 }
 
 
@@ -41,7 +44,7 @@ def test_dev_set_files_follow_the_guidelines(name):
             assert e["evidence"] in a["text"], (a["id"], e["evidence"][:60])
 
 
-@pytest.mark.parametrize("name", ["dev4", "dev5"])
+@pytest.mark.parametrize("name", ["dev4", "dev5", "dev6"])
 def test_blind_set_files_pass_the_annotators_checker(name):
     from gold_files import gold_files, validate   # tests/gold_files.py, the checker annotators run
     failing = {os.path.basename(p): errs for p in gold_files([str(HERE / name)]) if (errs := validate(p))}
