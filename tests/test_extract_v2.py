@@ -136,6 +136,13 @@ def test_a_tour_that_takes_the_traveller_to_places_is_one_visit_each(ex, text, l
     assert all(vs[("CHL", c)].visitor == "Gabriel Boric" for c in legs)
 
 
+def test_a_town_the_gazetteer_does_not_know_is_placed_by_the_country_after_it(ex):
+    text = ("Ghanaian President Nana Akufo-Addo is in Kpandoru, Togo today for the leaders' retreat at the "
+            "invitation of President Faure Gnassingbe.")
+    v = visits(ex, text)[("GHA", "TGO")]
+    assert v.place == "Kpandoru"
+
+
 def test_a_later_arrival_joins_the_visit_told_just_before(ex):
     text = ("Kenyan President William Ruto flew into the Ghanaian capital on Wednesday evening; Ugandan "
             "President Yoweri Museveni arrived shortly afterwards.")

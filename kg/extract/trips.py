@@ -44,7 +44,7 @@ OFFICES = {"minister", "president", "premier", "chancellor", "king", "queen", "e
 ATTEND = {"attend", "participate", "represent", "witness"}
 MEET = {"meet", "talk", "confer"}
 EVENT_NOUN = {"summit", "conference", "meeting", "forum", "gathering", "session", "talks", "ceremony", "inauguration",
-              "assembly", "games", "cop", "celebration", "parade", "funeral", "sidelines"}
+              "assembly", "games", "cop", "celebration", "parade", "funeral", "sidelines", "retreat"}
 WITNESSED = {"signing", "sign", "ceremony", "exchange", "inauguration", "launch"}
 DEST_PREP = {"to", "in", "into", "for", "at"}
 PARTICLES = {"on", "onward", "onwards", "back", "over", "down", "in", "out", "off", "then"}
@@ -452,6 +452,15 @@ def _place_of(m: Mentions, tok, g):
             for x in [x for _, x in m.places if a <= x.start and x.end <= b and x.place.kind in ("country", "demonym")][:1]:
                 yield x.place.code, None, x
             continue
+        if pm is None and t.pos_ == "PROPN" and t.ent_type_ in ("GPE", "LOC", "FAC", "") and t.lower_ != "capital":
+            # "in Bintan, Indonesia": a town the gazetteer does not know, placed by the country after it
+            after = m.ctx.text[t.idx + len(t.text):t.idx + len(t.text) + 40]
+            x = next((x for _, x in m.places if x.place.kind == "country" and x.place.code
+                      and x.start == t.idx + len(t.text) + (len(after) - len(after.lstrip(", ")))), None)
+            if x is not None and re.match(r",\s", after) and not m.person_at(t):
+                name = " ".join(w.text for w in t.subtree if w.i <= t.i and w.pos_ == "PROPN")
+                yield x.place.code, name, x
+                continue
         if pm is None:
             # the head is "capital"/"city" with a demonym/country modifier, or a place inside a short NP
             a, b = _span(t)
