@@ -159,8 +159,8 @@ def _own_clause(trigger, s, sent) -> str:
     while verb.dep_ in ("xcomp", "ccomp", "advcl", "aux") and verb.head.i != verb.i:
         verb = verb.head  # "intends to visit": the governing verb is part of the clause
     skip = {t.i for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
-    # "flew in for the ceremony, since the line is meant one day to reach their countries": a reason or
-    # a relative clause tells of something else
+    # "flew in for the ceremony, since the line is meant one day to reach their countries": a clause of
+    # reason or contrast tells of something else
     skip |= {t.i for c in verb.children if c.dep_ in ("advcl", "relcl") and trigger.i not in {x.i for x in c.subtree}
              and any(w.dep_ == "mark" and w.lower_ in ("since", "because", "as", "although", "though", "while")
                      for w in c.children) for t in c.subtree}
