@@ -276,6 +276,14 @@ def test_the_leaders_of_the_n_countries_are_the_summits_states_and_a_consensus_o
     assert sorted(a.parties) == ["AZE", "IRN", "KAZ", "RUS"]
 
 
+@pytest.mark.parametrize("mark,status", [("signatures", "signed"), ("initials", "agreed")])
+def test_putting_signatures_or_initials_to_a_document(ex, mark, status):
+    text = (f"Chilean Foreign Minister Alberto van Klaveren and his Peruvian counterpart Javier Gonzalez-Olaechea "
+            f"put their {mark} to the Protocol on Fisheries Cooperation on Saturday.")
+    (a,) = events(ex, text, kind=Agreement)
+    assert sorted(a.parties) == ["CHL", "PER"] and a.status == status
+
+
 def test_acronym_in_brackets_is_the_same_document_and_no_country(ex):
     text = ("Ghana and the World Food Programme (WFP) signed a Memorandum of Understanding (MoU) on school meals.")
     from kg.rdf import is_country_code

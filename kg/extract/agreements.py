@@ -343,6 +343,9 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
             parties = _not_own_acronym(ctx, parties, np_text)
             if len(parties) < 2:
                 continue
+            if status == "signed" and pred.lemma_ == "put" and any(c.dep_ == "dobj" and c.lemma_ in ("initial", "initials")
+                                                                    for c in pred.children):
+                status = "agreed"  # "put their initials to": initialled, not signed (as "initialled" is)
             if status == "signed" and pred.lemma_ in ("agree", "reach", "launch", "establish", "create", "announce", "upgrade", "initial",
                                                        "elevate", "raise", "lift", "set", "forge", "welcome"):
                 status = "agreed"

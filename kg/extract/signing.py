@@ -18,6 +18,7 @@ CONCLUDE = {"sign", "conclude", "adopt", "issue", "ink", "seal", "exchange", "fi
             "witness", "launch", "establish", "create", "forge", "hammer", "complete", "renew", "extend",
             "upgrade", "elevate", "raise", "lift", "cement", "enter", "produce", "deliver", "welcome", "hail",
             "include", "be", "list", "cover", "comprise", "feature", "emerge", "yield", "make"}
+MARKS = {"signature", "initial", "initials", "name", "seal", "stamp"}   # what one puts to a document
 UPGRADE_VERBS = {"upgrade", "elevate", "raise", "lift"}  # only "raised ... to a strategic partnership" makes one
 LIST_VERBS = {"include", "be", "list", "cover", "comprise", "feature"}   # "Among them were ...": needs a signing before
 SIGN_NOUN = {"signing", "conclusion", "adoption", "exchange", "issuance", "signature", "finalisation", "launch"}
@@ -83,6 +84,10 @@ def predicate(head):
             return noun, "noun"
         if up.lower_ in ("on", "upon", "to", "in") and noun.pos_ == "VERB" and noun.lemma_ in ("agree", "sign", "enter"):
             return noun, "object"  # "agreed on a roadmap", "signed on to the declaration"
+        if up.lower_ == "to" and (noun.lemma_ == "put" and any(c.dep_ == "dobj" and c.lemma_ in MARKS for c in noun.children)
+                                  or noun.lemma_ in MARKS and noun.dep_ == "dobj" and noun.head.lemma_ == "put"):
+            # "put their signatures to the Protocol", "put their initials to the agreement"
+            return (noun if noun.lemma_ == "put" else noun.head), "object"
         if up.lower_ == "to" and noun.lemma_ in ("upgrade", "elevate", "raise", "lift"):
             return noun, "object"  # "raised their relationship to a comprehensive strategic partnership"
         if up.lower_ == "to" and noun.pos_ == "NOUN" and noun.dep_ == "dobj" and noun.head.lemma_ in UPGRADE_VERBS \
