@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import default_extractor
-from kg.records import Agreement, Article, Award, Visit
+from kg.records import Agreement, Article, Award, TradeTarget, Visit
 
 
 @pytest.fixture(scope="module")
@@ -606,7 +606,6 @@ def test_the_host_greeting_a_guest_is_no_visitor(ex):
 
 
 def targets(ex, text, published="2023-05-10"):
-    from kg.records import TradeTarget
     return [(sorted(t.parties), t.amount, t.status) for t in events(ex, text, published, TradeTarget)]
 
 
@@ -1559,3 +1558,10 @@ def test_a_commitment_next_to_a_document_is_its_own_but_not_what_a_statement_say
     text = ("Kenyan President William Ruto held talks with Ghana's President Nana Akufo-Addo in Accra. A joint "
             "statement issued on Friday said the two sides agreed to set up a joint committee on ports.")
     assert len(events(ex, text, published="2023-06-13", kind=Agreement)) == 1
+
+
+def test_a_regions_trade_goal_is_set_with_its_body_and_a_coordinated_goal_keeps_the_partner(ex):
+    text = ("Speaking in Nairobi, Chinese Premier Li Qiang said China would strive to raise its trade with Africa "
+            "to about $300 billion and its investment stock on the continent to $80 billion by 2030.")
+    ts = events(ex, text, kind=TradeTarget)
+    assert len(ts) == 2 and all(sorted(t.parties) == ["AU", "CHN"] for t in ts)

@@ -42,6 +42,7 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
         prev_year = None
         prev_goal_end = None
         carried = None
+        prev_with = None   # the partner a goal of this sentence was set "with"
         for mo in monies:
             window = sent[max(0, mo.start - 90):mo.end + 60]
             left = sent[max(0, mo.start - 90):mo.start]
@@ -112,7 +113,11 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
             pair = hyphen_pairs(sent, lambda w: (g.forms[w].code or g.forms[w].name) if w in g.forms else None)
             if len(set(pair)) == 2 and len(parties) >= 2 and not set(pair) <= set(parties):
                 parties = list(dict.fromkeys(pair))
-            parties = _trade_with(ctx, s, s + max(0, mo.start - 90), s + mo.start) or parties
+            with_ = _trade_with(ctx, s, s + max(0, mo.start - 90), s + mo.start)
+            if with_ is None and coordinated and prev_with is not None:
+                with_ = prev_with  # "its trade with Africa to $400 billion and its investment there to $100 billion"
+            prev_with = with_ or prev_with
+            parties = with_ or parties
             if len(parties) < 2:
                 continue
             status = "reaffirmed" if re.search(r"\b(reviewed|reaffirm\w*|restat\w+|reiterat\w+|renewed their|earlier set|on course|had earlier)\b", sent, re.I) \
@@ -135,7 +140,13 @@ def extract_targets(ctx, original: str, pub) -> list[TradeTarget]:
     return found
 
 
-_TRADE_WITH = re.compile(r"\b(?:trade|investment|exports|imports|commerce)(?: and \w+)? with (?:the )?", re.I)
+_TRADE_WITH = re.compile(r"\b(?:(?:trade|investment|exports|imports|commerce)(?: and \w+)? with|"
+                         r"investments?(?: stock)? in|exports to|imports from) (?:the )?", re.I)
+
+
+# "trade with Africa": a region's trade goals are set with the body that speaks for it
+_REGION_BODY = {"africa": "AU", "the african continent": "AU", "southeast asia": "ASEAN", "south-east asia": "ASEAN"}
+_REGION = re.compile(r"(Africa|the African continent|South-?east Asia)\b(?!n)", re.I)
 
 
 def _trade_with(ctx, sent_start: int, a: int, b: int) -> list[str] | None:
@@ -147,9 +158,11 @@ def _trade_with(ctx, sent_start: int, a: int, b: int) -> list[str] | None:
     if m is None:
         return None
     after = [mm for _, mm in ctx.places_in(m.end(), b) if mm.start == m.end() and mm.place.kind in ("country", "org")]
-    if not after:
+    region = _REGION.match(ctx.text, m.end())
+    if not after and not region:
         return None
-    partner = after[0].place.name if after[0].place.kind == "org" else after[0].place.code
+    partner = _REGION_BODY[region.group(1).lower()] if not after else \
+        after[0].place.name if after[0].place.kind == "org" else after[0].place.code
     before = [(mm.start, mm.place.code) for _, mm in ctx.places_in(sent_start, m.start())
               if mm.place.kind in ("country", "demonym") and mm.place.code]
     before += [(p.start, p.person.code) for p in ctx.persons_in(sent_start, m.start()) if p.person.code]
