@@ -284,6 +284,12 @@ def test_putting_signatures_or_initials_to_a_document(ex, mark, status):
     assert sorted(a.parties) == ["CHL", "PER"] and a.status == status
 
 
+def test_firms_that_each_signed_a_document_with_a_third_have_one_each(ex):
+    text = "Safaricom and Airtel each signed a supply contract with Ericsson on Monday."
+    assert sorted(sorted(a.parties) for a in events(ex, text, kind=Agreement)) == [
+        ["Airtel", "Ericsson"], ["Ericsson", "Safaricom"]]
+
+
 def test_acronym_in_brackets_is_the_same_document_and_no_country(ex):
     text = ("Ghana and the World Food Programme (WFP) signed a Memorandum of Understanding (MoU) on school meals.")
     from kg.rdf import is_country_code

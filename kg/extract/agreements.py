@@ -395,8 +395,9 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                     last_parties = parties  # the states "the two sides", "the three leaders" of the next one mean
                 spans_here.append((np_a, np_b))
                 ag.confidence = 0.85 if rel in ("object", "subject", "noun", "participle") else 0.7
-                found.append(ag)
-                made_here.append(ag)
+                for one in _each_signed(ctx, ag, pred, rel):
+                    found.append(one)
+                    made_here.append(one)
                 heads_seen.append((head_word, ag))
         # joint commitments with no document named ("agreed to hold joint exercises", "decided to ...")
         if not terms_of:
@@ -559,6 +560,29 @@ def _docish(tok) -> bool:
             return False
         tok = tok.head
     return False
+
+
+def _each_signed(ctx, ag, pred, rel) -> list:
+    """"Reliance Power and Adani Power each signed a memorandum with the Board": one document per subject,
+    each with the other side."""
+    if rel != "object" or len(ag.parties) < 3:
+        return [ag]
+    subj = next((c for c in pred.children if c.dep_ == "nsubj"), None)
+    each = subj is not None and (any(c.lower_ == "each" for c in subj.children) or
+                                 any(c.lower_ == "each" and c.dep_ in ("advmod", "npadvmod", "dep") for c in pred.children))
+    if not each:
+        return [ag]
+    own = [k for k in _resolve_actor(ctx, subj) if k in ag.parties]
+    others = [p for p in ag.parties if p not in own]
+    if len(own) < 2 or not others:
+        return [ag]
+    from dataclasses import replace
+    out = []
+    for k in own:
+        one = replace(ag, parties=[k] + others, topics=list(ag.topics))
+        one.__dict__.update({a: v for a, v in ag.__dict__.items() if a.startswith("_")})
+        out.append(one)
+    return out
 
 
 def _frame(htok, prev_sign):
