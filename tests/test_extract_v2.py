@@ -290,6 +290,14 @@ def test_firms_that_each_signed_a_document_with_a_third_have_one_each(ex):
         ["Airtel", "Ericsson"], ["Ericsson", "Safaricom"]]
 
 
+def test_officials_signing_by_their_posts_in_bodies_sign_for_the_bodies(ex):
+    text = ("ACCRA, May 9 (Wire) - Ghana and Togo on Tuesday signed an agreement to build a power line. The power "
+            "line agreement was signed by the Managing Director of the Volta River Authority, Mr Kofi Mensah, and "
+            "the Director-General of Togo's Compagnie Energie Electrique, Mrs Ama Kpodar.")
+    (a,) = events(ex, text, kind=Agreement)
+    assert sorted(a.parties) == ["Compagnie Energie Electrique", "Volta River Authority"]
+
+
 def test_acronym_in_brackets_is_the_same_document_and_no_country(ex):
     text = ("Ghana and the World Food Programme (WFP) signed a Memorandum of Understanding (MoU) on school meals.")
     from kg.rdf import is_country_code

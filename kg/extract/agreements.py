@@ -327,6 +327,10 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 content = _tokens(np_text) - {head_word}
                 named = bool(m.group(2)) or head_txt[:1].isupper()
                 if not content or (any(h == head_word for h, _ in heads_seen) and not named):
+                    ante = next((a for h, a in reversed(heads_seen) if h == head_word), None)
+                    bodies = _signed_for_bodies(ctx, pred, e) if ante is not None else None
+                    if bodies:
+                        ante.parties = bodies  # "The pipeline agreement was signed by the heads of A and B": theirs
                     continue
             parties = _signatories(ctx, pred, rel, htok, np_text, last_parties)
             parties = _bodies_between(ctx, doc, np_a, np_b, parties)
@@ -341,6 +345,7 @@ def extract_agreements(ctx, original: str, pub) -> list[Agreement]:
                 if ctx.dyad and set(ctx.dyad) <= set(parties) and len(parties) > 2 and not _PRESENCE.search(sent):
                     parties = list(ctx.dyad)  # the sentence's other states are context, not signatories
             parties = _not_own_acronym(ctx, parties, np_text)
+            parties = _signed_for_bodies(ctx, pred, e) or parties
             if len(parties) < 2:
                 continue
             if status == "signed" and pred.lemma_ == "put" and any(c.dep_ == "dobj" and c.lemma_ in ("initial", "initials")
@@ -560,6 +565,31 @@ def _docish(tok) -> bool:
             return False
         tok = tok.head
     return False
+
+
+_BODY_ROLE = re.compile(
+    r"\b(?:[Cc]hairman|[Cc]hairwoman|[Cc]hairperson|[Pp]resident|(?:[Gg]roup\s+)?[Mm]anaging\s+[Dd]irector|"
+    r"[Dd]irector[- ][Gg]eneral|[Cc]hief\s+[Ee]xecutive(?:\s+[Oo]fficer)?|CEO|[Gg]overnor|[Hh]ead)\s+of\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’-]*['’]s\s+)?"
+    r"(?P<body>[A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|of|for|des|de|du|la|et|and|the|Across))*)")
+_BODY_WORD = re.compile(r"\b(?:Foundation|Association|Corporation|Company|Bank|Authority|Agency|Office|Board|Council|"
+                        r"Commission|Group|Institute|Organi[sz]ation|Fund|Federation|Chamber|Society|Exchange|Ltd|Limited|"
+                        r"Corp|Inc|Hydrocarbures|Nationale?|Compagnie|Soci[eé]t[eé]|Enterprises?|Holdings)\b")
+
+
+def _signed_for_bodies(ctx, pred, e) -> list[str] | None:
+    """"The pact was inked by X, chairman of Taiwan's Straits Exchange Foundation, and Y, president of China's
+    Association for ...": officials a passive signing names by their posts in bodies sign for those bodies
+    (GUIDELINES v2: firms and state bodies are parties). Two bodies or nothing."""
+    if not any(c.dep_ == "agent" for c in pred.children):
+        return None
+    bodies = []
+    for m in _BODY_ROLE.finditer(ctx.text, pred.idx, e):
+        body = re.sub(r"(?:\s+(?:of|for|des|de|du|la|et|and|the|Across))+$", "", m.group("body"))
+        if body in ctx.gaz.forms or not _BODY_WORD.search(body) or body in bodies:
+            continue
+        bodies.append(body)
+    return bodies if len(bodies) == 2 else None
 
 
 def _each_signed(ctx, ag, pred, rel) -> list:
